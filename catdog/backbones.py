@@ -1,0 +1,116 @@
+"""The backbone registry: plain data, one entry per network a class can train.
+
+Like fastai's `model_meta` and Keras's identical per-application API, every entry
+answers the same questions (how to build it, how its inputs are scaled, what size it
+wants, what it costs), so the rest of catdog never special-cases a backbone.
+Keras is imported inside the constructors only, so reading the registry is cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from catdog.errors import CatdogError
+
+
+@dataclass(frozen=True)
+class Backbone:
+    name: str
+    label: str
+    build: Callable  # build(input_tensor, weights) -> output feature-map tensor
+    preprocess: str  # "tf" (-1..1), "caffe" (BGR, mean-subtracted) or "unit" (0..1)
+    default_size: int
+    pretrained: bool  # False: trained from scratch, so the base is never frozen
+    weights_file: Callable[[int], str]  # Keras cache file name of the ImageNet weights
+    note: str
+
+
+def _mobilenet_v2(x, weights):
+    import keras
+
+    return keras.applications.MobileNetV2(
+        input_tensor=x, input_shape=tuple(x.shape[1:]), include_top=False, weights=weights).output
+
+
+def _mobilenet_v1_025(x, weights):
+    import keras
+
+    return keras.applications.MobileNet(
+        input_tensor=x, input_shape=tuple(x.shape[1:]), include_top=False, weights=weights, alpha=0.25
+    ).output
+
+
+def _resnet50(x, weights):
+    import keras
+
+    return keras.applications.ResNet50(
+        input_tensor=x, input_shape=tuple(x.shape[1:]), include_top=False, weights=weights).output
+
+
+def _vgg16(x, weights):
+    import keras
+
+    return keras.applications.VGG16(
+        input_tensor=x, input_shape=tuple(x.shape[1:]), include_top=False, weights=weights).output
+
+
+def _simple_cnn(x, weights):
+    """Three conv/pool blocks, as in the from-scratch chapter: the baseline transfer learning beats."""
+    from keras import layers
+
+    for filters in (32, 64, 128):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"cnn_conv{filters}")(x)
+        x = layers.MaxPooling2D(name=f"cnn_pool{filters}")(x)
+    return layers.Conv2D(128, 3, padding="same", activation="relu", name="cnn_last_conv")(x)
+
+
+def _keras_size(size: int, allowed: tuple[int, ...]) -> int:
+    """Keras picks the ImageNet weights for the nearest supported size, else 224."""
+    return size if size in allowed else 224
+
+
+REGISTRY: dict[str, Backbone] = {
+    b.name: b
+    for b in [
+        Backbone(
+            "mobilenet_v2", "MobileNetV2", _mobilenet_v2, "tf", 160, True,
+            lambda s: f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_"
+            f"{_keras_size(s, (96, 128, 160, 192, 224))}_no_top.h5",
+            "Default. 9 MB download, 2.3 M parameters; fast on a laptop CPU.",
+        ),
+        Backbone(
+            "mobilenet_v1_025", "MobileNet 0.25 (tiny)", _mobilenet_v1_025, "tf", 224, True,
+            lambda s: f"mobilenet_2_5_{_keras_size(s, (128, 160, 192, 224))}_tf_no_top.h5",
+            "Tiny: 2 MB download, 0.2 M parameters; the fastest, a little less accurate.",
+        ),
+        Backbone(
+            "resnet50", "ResNet50", _resnet50, "caffe", 224, True,
+            lambda s: "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5",
+            "95 MB download, 23.6 M parameters; accurate but about 8x slower than MobileNetV2.",
+        ),
+        Backbone(
+            "vgg16", "VGG16", _vgg16, "caffe", 150, True,
+            lambda s: "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+            "58 MB download, 14.7 M parameters; the classic of the seed course, slow on a CPU.",
+        ),
+        Backbone(
+            "simple_cnn", "Small CNN from scratch", _simple_cnn, "unit", 150, False,
+            lambda s: "",
+            "No download, no pretraining: shows what learning from nothing gives.",
+        ),
+    ]
+}
+
+DEFAULT_BACKBONE = "mobilenet_v2"
+
+
+def get(name: str) -> Backbone:
+    """The registry entry for `name`, or an error that lists the valid names."""
+    if name not in REGISTRY:
+        raise CatdogError(
+            f"Unknown backbone {name!r}.",
+            expected=f"one of {', '.join(REGISTRY)}",
+            fix="pick a name from that list (e.g. --backbone mobilenet_v1_025).",
+        )
+    return REGISTRY[name]

@@ -1,0 +1,237 @@
+"""Datasets: folders in the Keras `image_dataset_from_directory` layout, and their tf.data pipeline.
+
+A dataset is either `train/` + `validation/` (+ optional `test/`), each holding one folder
+per class, or a single folder of class folders that is split by a fixed-seed fraction.
+TensorFlow is imported only by `make_dataset`, so browsing a dataset stays light.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from catdog import images
+from catdog.config import data_root
+from catdog.errors import CatdogError
+
+SPLITS = ("train", "validation", "test")
+SAMPLE_URL = "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip"
+SAMPLE_NAME = "cats_and_dogs_filtered"
+
+
+@dataclass(frozen=True)
+class Split:
+    paths: list[str]
+    labels: list[int]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    root: Path
+    class_names: list[str]
+    train: Split
+    validation: Split
+    test: Split | None
+
+
+def _image_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in images.IMAGE_EXTENSIONS and not p.name.startswith("."))
+
+
+def _class_dirs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def find_splits(path) -> dict[str, Path]:
+    """{split name: folder}; a single folder of class folders is returned as {"all": folder}."""
+    root = Path(path)
+    if not root.exists():
+        raise CatdogError(f"Dataset folder {root} does not exist.",
+                          fix=f"pass an existing folder, or put datasets under {data_root()} "
+                              "(`python -m catdog data download` fetches the sample).")
+    if not root.is_dir():
+        raise CatdogError(f"{root} is a file, not a dataset folder.",
+                          expected="a folder holding train/ and validation/, or one folder per class")
+    found = {s: root / s for s in SPLITS if (root / s).is_dir()}
+    if "train" in found:
+        return found
+    return {"all": root}
+
+
+def class_folders(split_dir: Path) -> list[str]:
+    """Names of the sub-folders of `split_dir` that hold at least one image file."""
+    return [d.name for d in _class_dirs(Path(split_dir)) if _image_files(d)]
+
+
+def class_names_of(split_dir: Path) -> list[str]:
+    names = class_folders(split_dir)
+    if len(names) < 2:
+        raise CatdogError(
+            f"{split_dir} holds {len(names)} class folder(s) with images ({', '.join(names) or 'none'}).",
+            expected="at least two class folders, e.g. cats/ and dogs/, each with image files",
+            fix="arrange the photos as <dataset>/train/<class>/*.jpg (and validation/), "
+                "or <dataset>/<class>/*.jpg.")
+    return names
+
+
+def list_split(split_dir: Path, class_names: list[str]) -> Split:
+    paths, labels = [], []
+    for label, name in enumerate(class_names):
+        folder = split_dir / name
+        files = _image_files(folder) if folder.is_dir() else []
+        paths += [str(p) for p in files]
+        labels += [label] * len(files)
+    return Split(paths, labels)
+
+
+def load_dataset(path, validation_fraction: float = 0.2, seed: int = 1337) -> Dataset:
+    """The file lists and labels of every split, checked for a usable layout."""
+    splits = find_splits(path)
+    first = splits.get("train", splits.get("all"))
+    class_names = class_names_of(first)
+    if "all" in splits:
+        everything = list_split(first, class_names)
+        order = list(range(len(everything.paths)))
+        random.Random(seed).shuffle(order)
+        cut = max(1, int(round(len(order) * validation_fraction)))
+        pick = lambda idx: Split([everything.paths[i] for i in idx], [everything.labels[i] for i in idx])
+        return Dataset(Path(path), class_names, pick(sorted(order[cut:])), pick(sorted(order[:cut])), None)
+    if "validation" not in splits:
+        raise CatdogError(f"{path} has train/ but no validation/ folder.",
+                          expected="train/ and validation/ side by side, with the same class folders",
+                          fix="add a validation/ split, or put the class folders directly in the dataset folder "
+                              "to have catdog split them.")
+    other = {s: class_names_of(splits[s]) for s in ("validation", "test") if s in splits}
+    for split, names in other.items():
+        if names != class_names:
+            raise CatdogError(f"{split}/ has classes {names} but train/ has {class_names}.",
+                              expected="the same class folders in every split")
+    test = list_split(splits["test"], class_names) if "test" in splits else None
+    return Dataset(Path(path), class_names, list_split(splits["train"], class_names),
+                   list_split(splits["validation"], class_names), test)
+
+
+def _describe_file(path: Path) -> dict:
+    record = {"path": str(path), "bytes": path.stat().st_size}
+    try:
+        with images.Image.open(path) as raw:
+            record.update(width=raw.size[0], height=raw.size[1], mode=raw.mode, format=raw.format)
+        images.open_image(path, draft_size=64)  # a full decode: catches truncated files
+        record["error"] = None
+    except CatdogError as error:
+        record["error"] = error.what
+    except images.UnidentifiedImageError:
+        record["error"] = f"{path}: not a readable image."
+    return record
+
+
+def inspect(path, progress=None) -> dict:
+    """Counts per split and class, a record per image, and the files that cannot be decoded."""
+    splits = find_splits(path)
+    jobs = []
+    for split, folder in splits.items():
+        for class_dir in _class_dirs(folder):
+            jobs += [(split, class_dir.name, f) for f in _image_files(class_dir)]
+    records = []
+    with ThreadPoolExecutor(max_workers=4) as pool:  # PIL releases the GIL while decoding
+        for done, record in enumerate(pool.map(lambda job: _describe_file(job[2]), jobs), 1):
+            records.append(record)
+            if progress:
+                progress(done, len(jobs))
+    counts: dict[str, dict[str, int]] = {}
+    for (split, name, _), record in zip(jobs, records):
+        record.update(split=split, label=name)
+        counts.setdefault(split, {}).setdefault(name, 0)
+        counts[split][name] += record["error"] is None
+    bad = [{"path": r["path"], "reason": r["error"]} for r in records if r["error"]]
+    return {"root": str(path), "counts": counts, "images": records, "bad_files": bad}
+
+
+def download_sample(root=None, timeout: float = 15.0) -> Path:
+    """Fetch the TensorFlow tutorial's cats_and_dogs_filtered (68 MB) into the data root."""
+    import keras
+
+    root = Path(root or data_root()).resolve()
+    target = root / SAMPLE_NAME
+    if (target / "train").is_dir():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout)  # offline, fail in seconds rather than hang
+    try:
+        extracted = Path(keras.utils.get_file(
+            f"{SAMPLE_NAME}.zip", SAMPLE_URL, extract=True, cache_dir=str(root), cache_subdir="downloads"))
+    except Exception as error:  # Keras wraps every network failure in a bare Exception
+        raise CatdogError(
+            f"Could not download the sample dataset from {SAMPLE_URL} ({error}).",
+            expected="an internet connection",
+            fix=f"copy a dataset folder (train/ and validation/ with one folder per class) under {root} "
+                "and choose it there, or pass --data DIR to the CLI.") from error
+    finally:
+        socket.setdefaulttimeout(previous)
+    source = next((p for p in [extracted / SAMPLE_NAME, extracted] if (p / "train").is_dir()), None)
+    if source is None:
+        raise CatdogError(f"The downloaded archive in {extracted} has no train/ folder.",
+                          fix=f"delete {root / 'downloads'} and download again.")
+    source.rename(target)
+    load_dataset(target)  # the checksum of a dataset is its layout: fail now, not at training
+    return target
+
+
+def make_dataset(split: Split, image_size: int, batch_size: int, shuffle: bool = False,
+                 seed: int = 1337, skipped: list | None = None, cache_limit_bytes: int = 600_000_000,
+                 cache: bool = True):
+    """A batched, prefetched `tf.data.Dataset` of (0-255 float32 images, int labels).
+
+    Decoding runs in parallel through `images.load_for_model`, the same function that
+    prediction uses. A file that fails to decode is dropped and appended to `skipped`
+    (path, reason): one bad photo never stops training. Decoded images are kept in memory
+    when they fit in `cache_limit_bytes` and `cache` is set (pass False when the data is
+    read only once, as for feature extraction), so later epochs skip JPEG decoding.
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    skipped = skipped if skipped is not None else []
+
+    def decode(path):
+        path = path.decode() if isinstance(path, bytes) else str(path)
+        try:
+            return images.load_for_model(path, image_size), True
+        except CatdogError as error:
+            if path not in {p for p, _ in skipped}:
+                skipped.append((path, error.what))
+            return np.zeros((image_size, image_size, 3), np.uint8), False
+
+    def load(path, label):
+        pixels, ok = tf.numpy_function(decode, [path], [tf.uint8, tf.bool], stateful=False)
+        pixels.set_shape((image_size, image_size, 3))
+        return pixels, label, ok
+
+    data = tf.data.Dataset.from_tensor_slices((split.paths, np.asarray(split.labels, np.int32)))
+    data = data.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    data = data.filter(_decoded_ok).map(_drop_flag)
+    if cache and len(split.paths) * image_size * image_size * 3 <= cache_limit_bytes:
+        data = data.cache()  # uint8, before shuffling: memory is bounded by the limit above
+    if shuffle:
+        data = data.shuffle(min(len(split.paths), 4096), seed=seed, reshuffle_each_iteration=True)
+    data = data.batch(batch_size).map(_to_float)
+    return data.prefetch(tf.data.AUTOTUNE)
+
+
+def _decoded_ok(pixels, label, ok):
+    return ok
+
+
+def _drop_flag(pixels, label, ok):
+    return pixels, label
+
+
+def _to_float(pixels, labels):
+    import tensorflow as tf
+
+    return tf.cast(pixels, tf.float32), labels

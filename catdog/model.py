@@ -1,0 +1,152 @@
+"""The classifier: raw 0-255 RGB in, class probabilities out, as one flat Keras model.
+
+    inputs -> preprocess (the backbone's own) -> backbone layers -> feature map
+           -> head_pool -> [head_dense] -> head_dropout -> predictions
+
+The backbone is built on our own input tensor (`input_tensor=`), so its layers sit
+directly in this model instead of inside a nested sub-model. That is what lets
+Grad-CAM ask for the feature map and the probabilities in one model without the
+"Graph disconnected" error that a nested base produces (see `feature_map`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+from keras import layers, ops
+
+from catdog import backbones
+from catdog.config import TrainConfig
+from catdog.errors import CatdogError
+
+HEAD_PREFIX = ("head_", "predictions")
+_CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
+
+
+@keras.saving.register_keras_serializable(package="catdog")
+class BackbonePreprocess(layers.Layer):
+    """The backbone's own `preprocess_input`, inside the model, so a saved model takes raw RGB.
+
+    A registered layer rather than a Lambda: Lambda layers can run arbitrary code and
+    are refused by `keras.saving.load_model(safe_mode=True)`.
+    """
+
+    def __init__(self, mode: str, **kwargs):
+        super().__init__(**kwargs)
+        self.mode = mode
+
+    def call(self, x):
+        if self.mode == "tf":  # MobileNet, MobileNetV2: scale to [-1, 1]
+            return x / 127.5 - 1.0
+        if self.mode == "caffe":  # VGG16, ResNet50: RGB -> BGR, subtract the ImageNet mean
+            return ops.flip(x, axis=-1) - ops.convert_to_tensor(_CAFFE_MEAN_BGR, dtype=x.dtype)
+        return x / 255.0  # the from-scratch CNN
+
+    def get_config(self):
+        return {**super().get_config(), "mode": self.mode}
+
+
+def keras_cache_dir() -> Path:
+    """Where Keras looks for (and downloads) application weights: KERAS_HOME/models.
+
+    Keras reads KERAS_HOME once, at import, so ask Keras rather than the environment.
+    """
+    from keras.src.backend import config as keras_config
+
+    return Path(keras_config.keras_home()) / "models"
+
+
+def _build_backbone(entry: backbones.Backbone, x, config: TrainConfig):
+    weights = "imagenet" if config.weights == "imagenet" and entry.pretrained else None
+    if weights is None:
+        return entry.build(x, None)
+    cached = keras_cache_dir() / entry.weights_file(config.image_size)
+    try:
+        return entry.build(x, weights)
+    except Exception as error:  # Keras's get_file raises a bare Exception for any download failure
+        if cached.exists():
+            raise  # the file was there, so this is not a download problem: keep the real error
+        raise CatdogError(
+            f"The ImageNet weights for {entry.name} are not on this machine and could not be "
+            f"downloaded ({str(error).splitlines()[0][:200]}).",
+            expected=f"the file {cached.name} in {cached.parent}",
+            fix=f"connect to the internet once, or copy {cached.name} into {cached.parent} "
+                "(or set KERAS_HOME to a folder holding models/<file>); "
+                "weights='none' trains without pretrained weights.") from error
+
+
+def build_model(config: TrainConfig, num_classes: int) -> keras.Model:
+    """A fresh classifier for `config` with `num_classes` softmax outputs; the base is frozen."""
+    if num_classes < 2:
+        raise CatdogError(f"A classifier needs at least 2 classes, got {num_classes}.")
+    entry = backbones.get(config.backbone)
+    keras.utils.set_random_seed(config.seed)
+    inputs = keras.Input((config.image_size, config.image_size, 3), name="image")
+    x = BackbonePreprocess(entry.preprocess, name="preprocess")(inputs)
+    features = _build_backbone(entry, x, config)
+    pool = layers.GlobalAveragePooling2D if config.pooling == "avg" else layers.Flatten
+    y = pool(name="head_pool")(features)
+    if config.dense_units:
+        y = layers.Dense(config.dense_units, activation="relu", name="head_dense")(y)
+    y = layers.Dropout(config.dropout, name="head_dropout")(y)
+    outputs = layers.Dense(num_classes, activation="softmax", name="predictions")(y)
+    model = keras.Model(inputs, outputs, name=f"catdog_{entry.name}")
+    set_trainable(model, config, phase=1)
+    return model
+
+
+def backbone_layers(model: keras.Model) -> list:
+    return [layer for layer in model.layers
+            if not layer.name.startswith(HEAD_PREFIX) and layer.name not in ("image", "preprocess")]
+
+
+def head_layers(model: keras.Model) -> list:
+    return [layer for layer in model.layers if layer.name.startswith(HEAD_PREFIX)]
+
+
+def set_trainable(model: keras.Model, config: TrainConfig, phase: int) -> None:
+    """Phase 1: only the head learns (a from-scratch CNN learns everywhere).
+    Phase 2: the top `fine_tune_at` backbone layers learn too."""
+    pretrained = backbones.get(config.backbone).pretrained
+    base = backbone_layers(model)
+    unfrozen = set(map(id, base if not pretrained else (base[-config.fine_tune_at:] if phase == 2 else [])))
+    for layer in base:
+        # BatchNorm stays frozen even when fine-tuning: with trainable=False Keras runs it
+        # in inference mode, so its moving statistics (learned on ImageNet) are not
+        # overwritten by the noisy statistics of small batches of cats and dogs.
+        is_batchnorm = isinstance(layer, layers.BatchNormalization)
+        layer.trainable = id(layer) in unfrozen and not (is_batchnorm and pretrained)
+    for layer in head_layers(model):
+        layer.trainable = True
+
+
+def feature_map(model: keras.Model):
+    """The backbone's output tensor: where Grad-CAM takes its gradients."""
+    return model.get_layer("head_pool").input
+
+
+def split_at_features(model: keras.Model) -> tuple[keras.Model, keras.Model]:
+    """(image -> feature map, feature map -> probabilities), sharing the model's own layers.
+
+    Training the second trains the full model's head, which is how the frozen-base phase
+    learns from features computed once per image instead of once per image per epoch.
+    """
+    features = feature_map(model)
+    extractor = keras.Model(model.inputs, features, name="extractor")
+    feature_input = keras.Input(tuple(features.shape[1:]), name="features")
+    y = feature_input
+    for layer in head_layers(model):
+        y = layer(y)
+    return extractor, keras.Model(feature_input, y, name="head")
+
+
+def load_model(path) -> keras.Model:
+    """Load a `.keras` file in safe mode: a model with a Lambda (arbitrary code) is refused."""
+    try:
+        return keras.saving.load_model(path, safe_mode=True, compile=False)
+    except ValueError as error:
+        if "Lambda" in str(error) or "safe_mode" in str(error):
+            raise CatdogError(f"{path}: refused, the model contains a Lambda layer (arbitrary code).",
+                              expected="a model saved by catdog") from error
+        raise

@@ -1,0 +1,128 @@
+"""Live progress of a training job: status.json heartbeats, per-batch progress, history, cancel.
+
+The Train page and the CLI both watch the same `Reporter`: the page by reading
+status.json through `runs`, the CLI through a listener that draws a progress bar.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from pathlib import Path
+
+import keras
+
+from catdog import runs
+
+HEARTBEAT_SECONDS = 5.0
+WRITE_EVERY_SECONDS = 0.5
+
+
+class Reporter:
+    def __init__(self, run_dir, listener=None):
+        self.run_dir = Path(run_dir)
+        self.listener = listener  # called with the progress dict on every update
+        self.history: list[dict] = []
+        self.progress: dict = {"phase": "starting"}
+        self.total_epochs = 1
+        self.batches_per_epoch = 1
+        self._lock = threading.Lock()
+        self._last_write = 0.0
+        self._started = time.time()
+        self._stopped = threading.Event()
+        self._cancel = False
+
+    # lifecycle
+    def start(self) -> None:
+        self._started = time.time()
+        runs.update_status(self.run_dir, state="running", pid=os.getpid(), started=self._started,
+                           heartbeat=self._started, progress=self.progress)
+        threading.Thread(target=self._beat, daemon=True, name="catdog-heartbeat").start()
+
+    def _beat(self) -> None:
+        # Feature extraction or a long epoch can go minutes without an update: keep
+        # proving that the process is alive, so a killed job is told apart from a slow one.
+        while not self._stopped.wait(HEARTBEAT_SECONDS):
+            self._write(force=True)
+
+    def finish(self, state: str, **fields) -> None:
+        self._stopped.set()
+        with self._lock:
+            runs.update_status(self.run_dir, state=state, ended=time.time(), heartbeat=time.time(),
+                               progress=self.progress, **fields)
+
+    # cancellation: a `cancel` file in the run folder (written by jobs.cancel) or SIGTERM
+    def request_stop(self) -> None:
+        self._cancel = True
+
+    def stop_requested(self) -> bool:
+        if not self._cancel and (self.run_dir / "cancel").exists():
+            self._cancel = True
+        return self._cancel
+
+    # progress
+    def plan(self, config, train_images: int) -> None:
+        self.total_epochs = config.total_epochs
+        self.batches_per_epoch = max(1, math.ceil(train_images / config.batch_size))
+
+    def set_phase(self, phase: str) -> None:
+        self.progress = {"phase": phase, "total_epochs": self.total_epochs}
+        self._write(force=True)
+
+    def extraction(self, split: str, seen: int, total: int) -> None:
+        self.progress = {**self.progress, "phase": "extracting features", "split": split,
+                         "images_done": seen, "images_total": total,
+                         "fraction": seen / max(total, 1)}
+        self._write()
+
+    def batch(self, epoch: int, batch: int, logs: dict) -> None:
+        done = (epoch + batch / self.batches_per_epoch) / self.total_epochs
+        elapsed = time.time() - self._started
+        self.progress = {**self.progress, "epoch": epoch + 1, "total_epochs": self.total_epochs,
+                         "batch": batch, "batches": self.batches_per_epoch,
+                         "fraction": min(done, 1.0), "elapsed": round(elapsed, 1),
+                         "eta_seconds": round(elapsed / done * (1 - done), 1) if done > 0.01 else None,
+                         "loss": logs.get("loss"), "accuracy": logs.get("accuracy")}
+        self._write()
+
+    def epoch_end(self, row: dict) -> None:
+        self.history.append(row)
+        runs.write_history(self.run_dir, self.history)
+        self._write(force=True)
+
+    def _write(self, force: bool = False) -> None:
+        now = time.time()
+        if self.listener:
+            self.listener(self.progress)
+        if not force and now - self._last_write < WRITE_EVERY_SECONDS:
+            return
+        with self._lock:
+            self._last_write = now
+            if not self._stopped.is_set():
+                runs.update_status(self.run_dir, heartbeat=now, progress=self.progress)
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """Reports every batch, records every epoch, and stops at the next batch when cancelled."""
+
+    def __init__(self, reporter: Reporter, phase: int):
+        super().__init__()
+        self.reporter, self.phase = reporter, phase
+        self._epoch, self._epoch_started = 0, time.time()
+
+    def on_epoch_begin(self, epoch, logs=None):  # `epoch` counts on across phases (initial_epoch)
+        self._epoch, self._epoch_started = epoch, time.time()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.reporter.batch(self._epoch, batch + 1, logs or {})
+        if self.reporter.stop_requested():
+            self.model.stop_training = True  # Keras 3 checks this after every batch
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        row = {"epoch": epoch + 1, "phase": self.phase}
+        row.update({key: float(value) for key, value in logs.items() if key != "learning_rate"})
+        row["seconds"] = round(time.time() - self._epoch_started, 3)
+        self.reporter.epoch_end(row)

@@ -1,0 +1,217 @@
+"""Run folders: the one record of a training run, and the only module that reads them.
+
+    models/<run_id>/ config.json  status.json  history.csv  metrics.json
+                     model.keras  class_names  logs/ (TensorBoard)  traceback.txt (on failure)
+
+Every file is written to a temporary name in the same folder and renamed into place,
+so a reader sees either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from catdog.config import TrainConfig, models_root
+from catdog.errors import CatdogError
+
+STATES = ("queued", "running", "done", "failed", "cancelled")
+FINISHED = ("done", "failed", "cancelled")
+STALE_SECONDS = 90  # a running job writes a heartbeat every few seconds
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data.encode() if isinstance(data, str) else data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def write_json(path: Path, value) -> None:
+    write_atomic(path, json.dumps(value, indent=2, default=str))
+
+
+def save_model(model, run_dir: Path) -> None:
+    """Save `model.keras` atomically: Keras writes a temp file, then one rename publishes it."""
+    tmp = Path(run_dir) / ".model.partial.keras"
+    model.save(tmp)
+    os.replace(tmp, Path(run_dir) / "model.keras")
+
+
+def write_history(run_dir: Path, rows: list[dict]) -> None:
+    if not rows:
+        return
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(Path(run_dir) / "history.csv", buffer.getvalue())
+
+
+def create_run(config: TrainConfig, models_dir=None) -> Path:
+    """A new run folder holding config.json and a `queued` status."""
+    root = Path(models_dir or models_root())
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for attempt in range(1, 1000):
+        run_id = f"{stamp}-{config.backbone}" + (f"-{attempt}" if attempt > 1 else "")
+        try:
+            (root / run_id).mkdir()  # fails if taken: two launches never share a folder
+            break
+        except FileExistsError:
+            continue
+    run_dir = root / run_id
+    write_json(run_dir / "config.json", config.to_dict())
+    write_json(run_dir / "status.json", {"state": "queued", "created": time.time(), "progress": {}})
+    return run_dir
+
+
+def update_status(run_dir: Path, **fields) -> dict:
+    """Merge `fields` into status.json (only the job that owns the run calls this)."""
+    status = _read_json(Path(run_dir) / "status.json") or {}
+    status.update(fields)
+    write_json(Path(run_dir) / "status.json", status)
+    return status
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except json.JSONDecodeError:  # only a file from outside catdog can be half-written
+        return None
+
+
+def pid_alive(pid) -> bool:
+    """True while process `pid` runs. A killed child that its parent (the web server that
+    spawned it) has not yet reaped is a zombie: it still has a pid but is dead."""
+    if not pid:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{int(pid)}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return True  # no /proc (macOS): trust kill(0)
+
+
+@dataclass
+class Run:
+    id: str
+    path: Path
+    config: TrainConfig
+    status: dict
+    history: list[dict]
+    metrics: dict
+    class_names: list[str]
+
+    @property
+    def state(self) -> str:
+        return self.status.get("state", "queued")
+
+    @property
+    def model_path(self) -> Path:
+        return self.path / "model.keras"
+
+    @property
+    def has_model(self) -> bool:
+        return self.model_path.exists()
+
+
+def _effective_status(status: dict) -> dict:
+    """A `running` run whose process is gone or silent is reported as failed, never running forever."""
+    if status.get("state") != "running":
+        return status
+    silent = time.time() - status.get("heartbeat", 0) > STALE_SECONDS
+    if not pid_alive(status.get("pid")) or silent:
+        why = "stopped sending heartbeats" if pid_alive(status.get("pid")) else "is no longer running"
+        return {**status, "state": "failed", "stale": True,
+                "error": f"The training process (pid {status.get('pid')}) {why}: it was killed or "
+                         "crashed, or the server restarted. Launch the run again."}
+    return status
+
+
+def _read_history(path: Path) -> list[dict]:
+    try:
+        with open(path, newline="") as handle:
+            return [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+    except FileNotFoundError:
+        return []
+
+
+def _number(text: str):
+    try:
+        return int(text) if text.isdigit() else float(text)
+    except ValueError:
+        return text
+
+
+def _read_run(run_dir: Path) -> Run:
+    raw = _read_json(run_dir / "config.json")
+    if raw is None:
+        raise CatdogError(f"{run_dir} is not a catdog run: it has no readable config.json.")
+    names_file = run_dir / "class_names"
+    return Run(
+        id=run_dir.name, path=run_dir, config=TrainConfig.from_dict(raw),
+        status=_effective_status(_read_json(run_dir / "status.json") or {"state": "queued"}),
+        history=_read_history(run_dir / "history.csv"),
+        metrics=_read_json(run_dir / "metrics.json") or {},
+        class_names=names_file.read_text().split("\n")[:-1] if names_file.exists() else [],
+    )
+
+
+def list_runs(models_dir=None) -> list[Run]:
+    """Every readable run, newest first. Folders that are not runs are skipped."""
+    root = Path(models_dir or models_root())
+    if not root.is_dir():
+        return []
+    found = []
+    for run_dir in sorted(root.iterdir(), reverse=True):
+        if run_dir.is_dir() and (run_dir / "config.json").exists():
+            try:
+                found.append(_read_run(run_dir))
+            except (CatdogError, FileNotFoundError):
+                continue  # deleted while listing, or not ours
+    return found
+
+
+def load_run(ref, models_dir=None) -> Run:
+    """A run by id, by folder path, or `latest` (the newest finished run with a model)."""
+    root = Path(models_dir or models_root())
+    ref = str(ref)
+    if ref == "latest":
+        done = [run for run in list_runs(root) if run.state == "done" and run.has_model]
+        if not done:
+            raise CatdogError(f"There is no finished run in {root} yet.",
+                              fix="train one first: python -m catdog train --data DIR")
+        return done[0]
+    for candidate in (Path(ref), root / ref):
+        if (candidate / "config.json").exists():
+            return _read_run(candidate)
+    known = [run.id for run in list_runs(root)][:5]
+    raise CatdogError(f"No run called {ref!r} in {root}.",
+                      expected="a run id, a run folder or 'latest'" + (f", e.g. {known[0]}" if known else ""),
+                      fix="list runs with: python -m catdog runs")
+
+
+def delete_run(ref, models_dir=None) -> None:
+    run = load_run(ref, models_dir)
+    if run.state in ("running", "queued"):
+        raise CatdogError(f"Run {run.id} is {run.state}.", fix="cancel it before deleting it.")
+    shutil.rmtree(run.path, ignore_errors=True)

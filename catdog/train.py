@@ -1,0 +1,135 @@
+"""Two-phase transfer learning, writing everything into the run folder as it goes.
+
+Phase 1 trains the head with the backbone frozen. Without augmentation the frozen
+backbone would compute the same features for an image in every epoch, so we compute
+them once and train the head on them (seconds per epoch instead of minutes). Phase 2
+(optional) unfreezes the top of the backbone and continues at a lower learning rate on
+the images themselves, since the features now change as the backbone learns.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from catdog import augment, backbones, data, runs
+from catdog.config import TrainConfig
+from catdog.errors import CatdogError
+from catdog.progress import ProgressCallback, Reporter
+
+
+def _compile(model, learning_rate: float) -> None:
+    import keras
+
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+
+def _callbacks(config, reporter, run_dir: Path, phase: int) -> list:
+    import keras
+
+    callbacks = [ProgressCallback(reporter, phase),
+                 keras.callbacks.TensorBoard(str(run_dir / "logs"), histogram_freq=1, write_graph=True)]
+    if config.early_stopping_patience:
+        callbacks.append(keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=config.early_stopping_patience, restore_best_weights=True))
+    return callbacks
+
+
+def extract_features(extractor, dataset, reporter: Reporter, label: str, total: int):
+    """Run the frozen backbone once over `dataset`: (features, labels) as numpy arrays."""
+    features, labels, seen = [], [], 0
+    for images, batch_labels in dataset:
+        features.append(extractor(images, training=False).numpy())
+        labels.append(batch_labels.numpy())
+        seen += len(batch_labels)
+        reporter.extraction(label, seen, total)
+        if reporter.stop_requested():
+            break
+    if not features:
+        raise CatdogError(f"No readable images in the {label} split.",
+                          fix="check the files with: python -m catdog data inspect DIR")
+    return np.concatenate(features), np.concatenate(labels)
+
+
+def _phase1_on_features(config, model, train_ds, val_ds, dataset, reporter, run_dir):
+    from catdog.model import split_at_features
+
+    extractor, head = split_at_features(model)
+    reporter.set_phase("extracting features")
+    x_train, y_train = extract_features(extractor, train_ds, reporter, "train", len(dataset.train.paths))
+    x_val, y_val = extract_features(extractor, val_ds, reporter, "validation", len(dataset.validation.paths))
+    if reporter.stop_requested():
+        return None
+    _compile(head, config.learning_rate)
+    head.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs, shuffle=True,
+             validation_data=(x_val, y_val), verbose=0,
+             callbacks=_callbacks(config, reporter, run_dir, 1))
+    return head.evaluate(x_val, y_val, verbose=0, return_dict=True)
+
+
+# `shuffle=False` below: the tf.data pipelines shuffle themselves, with the run's seed.
+def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dict:
+    """Train `config` into `run_dir` (made by `runs.create_run`); returns metrics.json's contents."""
+    from catdog.model import build_model, set_trainable
+
+    run_dir = Path(run_dir)
+    reporter = reporter or Reporter(run_dir)
+    started = time.time()
+    dataset = data.load_dataset(config.data_dir, config.validation_fraction, config.seed)
+    runs.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
+    skipped: list = []
+    uses_cache = backbones.get(config.backbone).pretrained and not config.augmentation.enabled
+    # Decoded images are worth keeping in memory only if the images are read more than once.
+    keep_decoded = not uses_cache or config.fine_tune_epochs > 0
+    make = lambda split, shuffle: data.make_dataset(
+        split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=skipped,
+        cache=keep_decoded)
+    train_ds, val_ds = make(dataset.train, True), make(dataset.validation, False)
+    reporter.plan(config, len(dataset.train.paths))
+    model = build_model(config, len(dataset.class_names))
+    reporter.set_phase("training head" if backbones.get(config.backbone).pretrained else "training")
+    if uses_cache:
+        final = _phase1_on_features(config, model, train_ds, val_ds, dataset, reporter, run_dir)
+    else:
+        augmented = train_ds
+        if config.augmentation.enabled:
+            augmented = train_ds.map(augment.make_augmenter(config.augmentation, config.seed))
+        _compile(model, config.learning_rate)
+        model.fit(augmented, validation_data=val_ds, epochs=config.epochs, verbose=0, shuffle=False,
+                  callbacks=_callbacks(config, reporter, run_dir, 1))
+        final = None
+    phase1_seconds = time.time() - started
+
+    epochs_done = len(reporter.history)
+    if config.fine_tune_epochs and not reporter.stop_requested():
+        set_trainable(model, config, phase=2)
+        _compile(model, config.fine_tune_learning_rate)
+        reporter.set_phase("fine-tuning")
+        tuned = train_ds
+        if config.augmentation.enabled:
+            tuned = train_ds.map(augment.make_augmenter(config.augmentation, config.seed + 100))
+        model.fit(tuned, validation_data=val_ds, initial_epoch=epochs_done,
+                  epochs=epochs_done + config.fine_tune_epochs, verbose=0, shuffle=False,
+                  callbacks=_callbacks(config, reporter, run_dir, 2))
+        final = None
+    if reporter.stop_requested():
+        return {}
+    reporter.set_phase("evaluating")
+    if final is None:
+        _compile(model, config.learning_rate)
+        final = model.evaluate(val_ds, verbose=0, return_dict=True)
+    runs.save_model(model, run_dir)
+    metrics = {
+        "val_accuracy": float(final["accuracy"]), "val_loss": float(final["loss"]),
+        "best_val_accuracy": max((row.get("val_accuracy", 0.0) for row in reporter.history), default=0.0),
+        "epochs_run": len(reporter.history), "feature_cache": uses_cache,
+        "train_images": len(dataset.train.paths), "validation_images": len(dataset.validation.paths),
+        "class_names": dataset.class_names, "phase1_seconds": round(phase1_seconds, 2),
+        "seconds": round(time.time() - started, 2),
+        "skipped_files": [{"path": path, "reason": reason} for path, reason in skipped],
+    }
+    runs.write_json(run_dir / "metrics.json", metrics)
+    return metrics

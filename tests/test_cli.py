@@ -1,0 +1,92 @@
+"""`python -m catdog`: the whole job from a terminal, and bad input without tracebacks."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, needs_shared, SHARED_PHOTOS
+
+
+def cli(*args, cwd=ROOT, env=None):
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "catdog", *map(str, args)], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_train_predict_evaluate_runs_from_the_command_line(tiny_dataset, tmp_path):
+    models = tmp_path / "models"
+    trained = cli("train", "--data", tiny_dataset, "--backbone", "simple_cnn", "--epochs", "2",
+                  "--batch-size", "4", "--image-size", "32", "--models-dir", models, "--json")
+    assert trained.returncode == 0, trained.stderr
+    summary = json.loads(trained.stdout)
+    assert summary["state"] == "done" and 0 <= summary["val_accuracy"] <= 1
+    photo = next((tiny_dataset / "validation" / "cats").iterdir())
+    predicted = cli("predict", "latest", photo, "--models-dir", models, "--json")
+    [result] = json.loads(predicted.stdout)
+    assert sum(result["probabilities"].values()) == pytest.approx(1, abs=1e-5)
+    evaluated = cli("evaluate", summary["run_id"], "--data", tiny_dataset / "validation",
+                    "--models-dir", models, "--json")
+    assert json.loads(evaluated.stdout)["images"] == 12
+    listed = json.loads(cli("runs", "--models-dir", models, "--json").stdout)
+    assert [r["id"] for r in listed] == [summary["run_id"]]
+    text = cli("runs", "--models-dir", models)
+    assert summary["run_id"] in text.stdout and "done" in text.stdout
+
+
+def test_predict_reports_the_bad_file_answers_the_rest_and_exits_non_zero(trained_run, session_dataset, tmp_path):
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("not a photo")
+    photo = next((session_dataset / "validation" / "dogs").iterdir())
+    out = cli("predict", trained_run.path, photo, bad, "--json")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    good, broken = json.loads(out.stdout)
+    assert good["error"] is None and "not a readable image" in broken["error"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--data", "/no/such/folder"], "does not exist"),
+    (["train", "--data", "{one_class}"], "at least two class folders"),
+    (["train", "--data", "{data}", "--backbone", "alexnet"], "Unknown backbone"),
+    (["train", "--data", "{data}", "--epochs", "0"], "epochs = 0 is out of range"),
+    (["train", "--data", "{data}", "--batch-size", "99999"], "batch_size = 99999 is out of range"),
+    (["train", "--data", "{data}", "--augment", "wild"], "Unknown augmentation preset"),
+    (["predict", "nope", "x.jpg"], "No run called"),
+    (["evaluate", "latest", "--data", "{data}"], "no finished run"),
+    (["data", "inspect", "/no/such/folder"], "does not exist"),
+])
+def test_bad_input_gets_a_message_and_exit_code_not_a_traceback(tiny_dataset, tmp_path, args, message):
+    from conftest import make_image
+
+    make_image(tmp_path / "one" / "cats" / "1.jpg", 0)
+    filled = [a.format(data=tiny_dataset, one_class=tmp_path / "one") for a in args]
+    out = cli(*filled, "--models-dir", tmp_path / "m") if args[0] != "data" else cli(*filled)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_train_without_weights_offline_explains_where_to_put_them(tiny_dataset, tmp_path):
+    out = cli("train", "--data", tiny_dataset, "--backbone", "resnet50", "--epochs", "1",
+              "--models-dir", tmp_path / "m", env={"KERAS_HOME": str(tmp_path / "empty_home"),
+                                                  "https_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"})
+    assert out.returncode == 1 and "Traceback" not in out.stderr + out.stdout
+    assert "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5" in out.stdout
+
+
+def test_data_inspect_counts_the_classes(tiny_dataset):
+    out = cli("data", "inspect", tiny_dataset, "--json")
+    assert json.loads(out.stdout)["counts"]["validation"] == {"cats": 6, "dogs": 6}
+
+
+@pytest.mark.slow
+@needs_shared
+def test_tiny_backbone_on_the_shared_photos_reaches_95_percent(tmp_path):
+    """The acceptance run of the core issue: real photos, real ImageNet weights, 10 epochs."""
+    out = cli("train", "--data", SHARED_PHOTOS, "--backbone", "mobilenet_v1_025", "--epochs", "10",
+              "--batch-size", "32", "--models-dir", tmp_path / "m", "--json", "--quiet")
+    assert out.returncode == 0, out.stderr[-3000:]
+    run_id = json.loads(out.stdout)["run_id"]
+    evaluated = cli("evaluate", run_id, "--data", SHARED_PHOTOS / "validation", "--models-dir", tmp_path / "m", "--json")
+    assert json.loads(evaluated.stdout)["accuracy"] >= 0.95

@@ -1,0 +1,46 @@
+"""TrainConfig: defaults, validation, and the JSON round trip through a run folder."""
+
+import json
+
+import pytest
+
+from catdog import augment, backbones
+from catdog.config import TrainConfig
+from catdog.errors import CatdogError
+
+
+@pytest.mark.parametrize("name", list(backbones.REGISTRY))
+def test_image_size_defaults_to_the_backbones_own(name):
+    assert TrainConfig(backbone=name).image_size == backbones.REGISTRY[name].default_size
+
+
+def test_round_trips_through_json_with_its_augmentation():
+    config = TrainConfig(data_dir="d", backbone="vgg16", augmentation=augment.preset("seed recipe"),
+                         fine_tune_epochs=2)
+    again = TrainConfig(**json.loads(json.dumps(config.to_dict())))
+    assert again == config
+    assert again.augmentation.rotation == 20
+
+
+def test_from_scratch_backbone_never_claims_imagenet_weights():
+    assert TrainConfig(backbone="simple_cnn").weights == "none"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("epochs", 0), ("epochs", 10_000), ("batch_size", 0), ("image_size", 8), ("learning_rate", 0.0),
+    ("dropout", 0.95), ("pooling", "max"), ("weights", "random"), ("epochs", "ten"), ("epochs", True),
+])
+def test_out_of_range_values_are_refused_with_what_to_do(field, value):
+    with pytest.raises(CatdogError) as error:
+        TrainConfig(**{field: value})
+    assert field in str(error.value) or str(value) in str(error.value)
+
+
+def test_unknown_backbone_lists_the_valid_names():
+    with pytest.raises(CatdogError, match="mobilenet_v1_025"):
+        TrainConfig(backbone="inception")
+
+
+def test_unknown_key_in_a_stored_config_is_a_clear_error():
+    with pytest.raises(CatdogError, match="colour"):
+        TrainConfig.from_dict({"colour": "blue"})

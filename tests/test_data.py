@@ -1,0 +1,84 @@
+"""Dataset layouts, inspection, and the tf.data pipeline."""
+
+import numpy as np
+import pytest
+
+from catdog import data
+from catdog.errors import CatdogError
+from conftest import make_image
+
+
+def test_train_validation_layout_lists_every_image_with_its_class(tiny_dataset):
+    dataset = data.load_dataset(tiny_dataset)
+    assert dataset.class_names == ["cats", "dogs"]
+    assert len(dataset.train.paths) == 12 and dataset.train.labels.count(1) == 6
+    assert all("/cats/" in p for p, label in zip(dataset.validation.paths, dataset.validation.labels) if label == 0)
+
+
+def test_single_folder_is_split_by_a_fixed_seed(tmp_path):
+    for kind, name in enumerate(["a", "b", "c"]):
+        for i in range(10):
+            make_image(tmp_path / "flat" / name / f"{i}.png", kind % 2, seed=i)
+    first = data.load_dataset(tmp_path / "flat", validation_fraction=0.2, seed=7)
+    again = data.load_dataset(tmp_path / "flat", validation_fraction=0.2, seed=7)
+    assert first.class_names == ["a", "b", "c"]
+    assert len(first.validation.paths) == 6 and len(first.train.paths) == 24
+    assert first.validation.paths == again.validation.paths
+    assert not set(first.validation.paths) & set(first.train.paths)
+
+
+@pytest.mark.parametrize("layout, message", [
+    ("missing", "does not exist"), ("one_class", "at least two class folders"),
+    ("no_validation", "no validation/"), ("a_file", "is a file"),
+])
+def test_unusable_layouts_are_explained(tmp_path, layout, message):
+    root = tmp_path / "ds"
+    if layout == "one_class":
+        make_image(root / "cats" / "1.jpg", 0)
+    elif layout == "no_validation":
+        make_image(root / "train" / "cats" / "1.jpg", 0)
+        make_image(root / "train" / "dogs" / "1.jpg", 1)
+    elif layout == "a_file":
+        root.write_text("x")
+    with pytest.raises(CatdogError, match=message):
+        data.load_dataset(root)
+
+
+def test_inspect_counts_and_reports_undecodable_files(tiny_dataset):
+    (tiny_dataset / "train" / "cats" / "broken.jpg").write_bytes(b"not a jpeg")
+    report = data.inspect(tiny_dataset)
+    assert report["counts"]["train"] == {"cats": 6, "dogs": 6}
+    assert [bad["path"].endswith("broken.jpg") for bad in report["bad_files"]] == [True]
+    good = [r for r in report["images"] if r["error"] is None]
+    assert all(r["width"] == 48 and r["height"] == 40 and r["mode"] == "RGB" for r in good)
+
+
+def test_pipeline_skips_bad_files_and_reports_them(tiny_dataset):
+    (tiny_dataset / "train" / "dogs" / "zero.jpg").write_bytes(b"")
+    split = data.load_dataset(tiny_dataset).train
+    skipped = []
+    batches = list(data.make_dataset(split, 32, batch_size=5, skipped=skipped))
+    assert sum(len(labels) for _, labels in batches) == 12
+    assert batches[0][0].shape[1:] == (32, 32, 3) and batches[0][0].dtype.name == "float32"
+    assert [path.endswith("zero.jpg") for path, _ in skipped] == [True]
+
+
+def test_pipeline_shuffles_deterministically_under_a_seed(tiny_dataset):
+    split = data.load_dataset(tiny_dataset).train
+    order = lambda seed: np.concatenate([y.numpy() for _, y in data.make_dataset(split, 16, 4, True, seed)])
+    assert np.array_equal(order(3), order(3))
+    assert sorted(order(3)) == sorted(split.labels)
+
+
+def test_download_fails_fast_offline_with_a_way_out(tmp_path, monkeypatch):
+    import urllib.error
+
+    import keras.src.utils.file_utils as file_utils
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("Name or service not known")
+
+    monkeypatch.setattr(file_utils, "urlretrieve", offline)
+    with pytest.raises(CatdogError, match="Could not download the sample dataset") as error:
+        data.download_sample(tmp_path)
+    assert "--data" in str(error.value)

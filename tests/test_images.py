@@ -1,0 +1,103 @@
+"""Decoding any image the way the model expects it, and refusing what is not one."""
+
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from catdog import images
+from catdog.errors import CatdogError
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny file whose PNG header claims width x height pixels (a decompression bomb's header)."""
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("mode, fmt", [("RGB", "JPEG"), ("L", "JPEG"), ("CMYK", "JPEG"), ("RGBA", "PNG"),
+                                       ("P", "PNG"), ("RGB", "WEBP"), ("RGB", "BMP"), ("RGB", "TIFF"),
+                                       ("RGB", "GIF"), ("LA", "PNG")])
+def test_every_common_mode_and_format_becomes_rgb(tmp_path, mode, fmt):
+    path = tmp_path / f"image.{fmt.lower()}"
+    Image.new(mode, (30, 20)).save(path, fmt)
+    image = images.open_image(path)
+    assert image.mode == "RGB" and image.size == (30, 20)
+
+
+def test_16_bit_grayscale_keeps_its_brightness_instead_of_turning_white(tmp_path):
+    path = tmp_path / "gray16.png"
+    Image.fromarray(np.full((10, 10), 30000, np.uint16)).save(path)
+    pixels = np.asarray(images.open_image(path))
+    assert abs(int(pixels[0, 0, 0]) - round(30000 / 65535 * 255)) <= 1
+
+
+def test_transparent_pixels_are_shown_on_white(tmp_path):
+    path = tmp_path / "clear.png"
+    Image.new("RGBA", (4, 4), (0, 0, 0, 0)).save(path)
+    assert np.asarray(images.open_image(path)).min() == 255
+
+
+def test_exif_rotated_photo_is_upright(tmp_path):
+    path = tmp_path / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
+    Image.new("RGB", (40, 20)).save(path, exif=exif)
+    assert images.open_image(path).size == (20, 40)
+
+
+def test_animated_gif_gives_its_first_frame(tmp_path):
+    path = tmp_path / "anim.gif"
+    red, blue = Image.new("RGB", (8, 8), (255, 0, 0)), Image.new("RGB", (8, 8), (0, 0, 255))
+    red.save(path, save_all=True, append_images=[blue], duration=100, loop=0)
+    r, g, b = np.asarray(images.open_image(path))[0, 0]
+    assert r > 200 and b < 50
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "not a readable image"), (b"hello, I am text", "not a readable image"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not a readable image"),
+    (b"\x00\x00\x00\x18ftypheic garbage", "not a readable image"),
+])
+def test_files_that_are_not_images_are_refused_with_the_reason(tmp_path, content, reason):
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(content)
+    with pytest.raises(CatdogError, match=reason):
+        images.open_image(path)
+
+
+def test_truncated_jpeg_is_refused_as_damaged(tmp_path):
+    path = tmp_path / "full.jpg"
+    Image.effect_noise((200, 200), 50).convert("RGB").save(path, quality=95)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(CatdogError, match="damaged"):
+        images.open_image(path)
+
+
+@pytest.mark.parametrize("width, height", [(12000, 9000), (8000, 6000)])
+def test_decompression_bomb_is_refused_before_decoding(width, height):
+    with pytest.raises(CatdogError, match="refused, the image claims"):
+        images.open_image(_png_claiming(width, height))
+
+
+def test_load_for_model_gives_the_square_uint8_array_the_model_takes(tmp_path):
+    path = tmp_path / "one.png"
+    Image.new("RGB", (1, 1), (10, 20, 30)).save(path)
+    pixels = images.load_for_model(path, 32)
+    assert pixels.shape == (32, 32, 3) and pixels.dtype == np.uint8
+    assert tuple(pixels[5, 5]) == (10, 20, 30)
+
+
+def test_bytes_and_paths_decode_identically(tmp_path):
+    path = tmp_path / "a.jpg"
+    Image.effect_noise((64, 48), 40).convert("RGB").save(path)
+    assert np.array_equal(images.load_for_model(path, 24), images.load_for_model(path.read_bytes(), 24))
+
+
+def test_a_missing_file_says_so(tmp_path):
+    with pytest.raises(CatdogError, match="no such file"):
+        images.open_image(tmp_path / "nope.jpg")

@@ -1,0 +1,24 @@
+"""Importing the core stays light: never streamlit, and no TensorFlow for file-only modules."""
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"{statement}; import sys; print(' '.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_importing_catdog_does_not_import_streamlit():
+    loaded = _modules_after("import catdog, catdog.cli, catdog.train, catdog.predict, catdog.evaluate, catdog.jobs")
+    assert "catdog.train" in loaded
+    assert not any(name == "streamlit" or name.startswith("streamlit.") for name in loaded)
+
+
+def test_file_only_modules_do_not_import_tensorflow():
+    loaded = _modules_after("import catdog.runs, catdog.data, catdog.config, catdog.backbones, catdog.jobs")
+    assert "catdog.runs" in loaded
+    assert "tensorflow" not in loaded and "keras" not in loaded

@@ -1,0 +1,85 @@
+"""Background jobs: own process, one at a time, queued in order, cancellable, crash-visible."""
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from catdog import jobs, runs
+from catdog.config import TrainConfig
+
+FAST = dict(backbone="simple_cnn", image_size=32, batch_size=4, epochs=1)
+
+
+def _wait(predicate, timeout=180):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_background_job_trains_in_another_process(tiny_dataset, models_dir):
+    started = time.time()
+    run = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **FAST), models_dir)
+    assert time.time() - started < 5  # returns at once, before TensorFlow is even imported
+    assert _wait(lambda: runs.load_run(run.path).state in runs.FINISHED)
+    finished = runs.load_run(run.path)
+    assert finished.state == "done", finished.status
+    assert finished.status["pid"] != os.getpid()
+
+
+def test_queued_jobs_run_one_at_a_time_in_launch_order(tiny_dataset, models_dir):
+    config = TrainConfig(data_dir=str(tiny_dataset), **{**FAST, "epochs": 2})
+    launched = []
+    threads = [threading.Thread(target=lambda: launched.append(jobs.start(config, models_dir))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert _wait(lambda: all(r.state in runs.FINISHED for r in runs.list_runs(models_dir)), 300)
+    done = sorted(runs.list_runs(models_dir), key=lambda r: r.status["started"])
+    assert [r.state for r in done] == ["done"] * 3
+    for earlier, later in zip(done, done[1:]):
+        assert earlier.status["ended"] <= later.status["started"]  # never two at once
+
+
+def test_cancel_of_a_queued_run_means_it_never_starts(models_dir):
+    run_dir = runs.create_run(TrainConfig(data_dir="unused"), models_dir)
+    assert jobs.cancel(run_dir.name, models_dir).state == "cancelled"
+    jobs.worker(models_dir)  # nothing left to train
+    assert runs.load_run(run_dir).state == "cancelled"
+    assert "started" not in runs.load_run(run_dir).status
+
+
+def test_sigkilled_job_is_shown_failed_and_the_queue_goes_on(tiny_dataset, models_dir):
+    slow = TrainConfig(data_dir=str(tiny_dataset), **{**FAST, "epochs": 400, "early_stopping_patience": 0})
+    victim = jobs.start(slow, models_dir)
+    assert _wait(lambda: runs.load_run(victim.path).state == "running" and
+                 runs.load_run(victim.path).history)
+    waiting = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **FAST), models_dir)
+    os.kill(runs.load_run(victim.path).status["pid"], signal.SIGKILL)
+    assert _wait(lambda: runs.load_run(victim.path).state == "failed", 30)
+    jobs.kick(models_dir)  # what any page does when it finds queued runs and no live job
+    assert _wait(lambda: runs.load_run(waiting.path).state == "done")
+    assert "killed" in runs.load_run(victim.path).status["error"]
+
+
+def test_cancel_of_a_running_job_stops_it(tiny_dataset, models_dir):
+    run = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **{**FAST, "epochs": 400,
+                                                              "early_stopping_patience": 0}), models_dir)
+    assert _wait(lambda: runs.load_run(run.path).state == "running")
+    jobs.cancel(run.id, models_dir)
+    assert _wait(lambda: runs.load_run(run.path).state == "cancelled", 60)
+
+
+def test_cancelling_a_finished_run_is_refused(models_dir):
+    from catdog.errors import CatdogError
+
+    run_dir = runs.create_run(TrainConfig(), models_dir)
+    runs.update_status(run_dir, state="done")
+    with pytest.raises(CatdogError, match="already finished"):
+        jobs.cancel(run_dir.name, models_dir)

@@ -1,0 +1,75 @@
+"""Prediction (probabilities for every class, a warm model) and evaluation figures."""
+
+import numpy as np
+import pytest
+
+from catdog import evaluate, predict
+from catdog.errors import CatdogError
+
+
+def test_probabilities_cover_every_class_and_sum_to_one(trained_run, session_dataset):
+    photo = next((session_dataset / "validation" / "dogs").iterdir())
+    for source in (photo, str(photo), photo.read_bytes()):
+        [result] = predict.predict(trained_run.path, [source])
+        assert set(result["probabilities"]) == {"cats", "dogs"}
+        assert sum(result["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
+        assert result["top_class"] == max(result["probabilities"], key=result["probabilities"].get)
+
+
+def test_the_model_is_loaded_once_per_run(trained_run):
+    assert predict.predictor_for(trained_run.path) is predict.predictor_for(trained_run.path)
+
+
+def test_an_unreadable_file_is_reported_while_the_others_are_answered(trained_run, session_dataset, tmp_path):
+    bad = tmp_path / "bad.jpg"
+    bad.write_text("text")
+    photo = next((session_dataset / "validation" / "cats").iterdir())
+    good, broken = predict.predict(trained_run.path, [photo, bad])
+    assert good["error"] is None and good["top_class"] in ("cats", "dogs")
+    assert "not a readable image" in broken["error"] and "probabilities" not in broken
+
+
+def test_prediction_matches_a_direct_model_call_on_the_same_pixels(trained_run, session_dataset):
+    from catdog.images import load_for_model
+
+    predictor = predict.predictor_for(trained_run.path)
+    photo = next((session_dataset / "validation" / "cats").iterdir())
+    pixels = load_for_model(photo, trained_run.config.image_size)[None].astype("float32")
+    expected = np.asarray(predictor.model.predict(pixels, verbose=0))[0]
+    [result] = predictor.predict([photo])
+    assert np.allclose(list(result["probabilities"].values()), expected, atol=1e-5)
+
+
+def test_confusion_matrix_counts_match_the_predictions(trained_run, session_dataset):
+    result = evaluate.evaluate(trained_run.path, session_dataset / "validation")
+    names = result["class_names"]
+    matrix = np.array(result["confusion_matrix"])
+    assert matrix.sum() == result["images"] == 16
+    for i, true in enumerate(names):
+        for j, guess in enumerate(names):
+            count = sum(p["true_class"] == true and p["top_class"] == guess for p in result["predictions"])
+            assert matrix[i, j] == count
+    assert result["accuracy"] == pytest.approx(np.trace(matrix) / matrix.sum())
+    assert len(result["misclassified"]) == matrix.sum() - np.trace(matrix)
+    confidences = [w["confidence"] for w in result["misclassified"]]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_per_class_scores_from_a_known_matrix():
+    matrix = np.array([[8, 2], [1, 9]])
+    scores = evaluate.per_class(matrix, ["a", "b"])
+    assert scores["a"]["precision"] == pytest.approx(8 / 9)
+    assert scores["a"]["recall"] == pytest.approx(8 / 10)
+    assert scores["b"]["f1"] == pytest.approx(2 * (9 / 11) * (9 / 10) / (9 / 11 + 9 / 10))
+
+
+def test_evaluating_on_a_dataset_root_uses_its_validation_split(trained_run, session_dataset):
+    assert evaluate.evaluate(trained_run.path, session_dataset)["data"].endswith("validation")
+
+
+def test_evaluating_on_folders_with_unknown_classes_is_refused(trained_run, tmp_path):
+    from conftest import make_image
+
+    make_image(tmp_path / "eval" / "birds" / "1.jpg", 0)
+    with pytest.raises(CatdogError, match="birds"):
+        evaluate.evaluate(trained_run.path, tmp_path / "eval")

@@ -1,0 +1,84 @@
+"""Two-phase training writes a complete run record; cancel stops it at the next batch."""
+
+import json
+
+import pytest
+
+from catdog import augment, jobs, runs
+from catdog.config import TrainConfig
+
+FAST = dict(weights="none", image_size=32, batch_size=4, learning_rate=1e-2)
+
+
+def _train(dataset, models, **settings):
+    return jobs.run_in_foreground(TrainConfig(data_dir=str(dataset), **{**FAST, **settings}), models)
+
+
+def test_feature_cached_run_leaves_a_complete_record(tiny_dataset, models_dir):
+    run = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=3, fine_tune_epochs=2,
+                 early_stopping_patience=0)
+    assert run.state == "done", run.status
+    names = {p.name for p in run.path.iterdir()}
+    assert {"config.json", "status.json", "history.csv", "metrics.json", "model.keras", "class_names", "logs"} <= names
+    assert not [n for n in names if n.endswith(".tmp") or "partial" in n]
+    assert TrainConfig(**json.loads((run.path / "config.json").read_text())) == run.config
+    assert run.metrics["feature_cache"] is True
+    assert [row["phase"] for row in run.history] == [1, 1, 1, 2, 2]
+    assert [row["epoch"] for row in run.history] == list(range(1, len(run.history) + 1))
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(run.history[0])
+    assert run.class_names == ["cats", "dogs"]
+    assert 0.0 <= run.metrics["val_accuracy"] <= 1.0
+    assert any((run.path / "logs").rglob("events.out.tfevents*"))
+
+
+def test_tiny_dataset_is_learned_from_scratch(tiny_dataset, models_dir):
+    """The classes differ by colour, so even the from-scratch CNN must separate them."""
+    run = _train(tiny_dataset, models_dir, backbone="simple_cnn", epochs=8, learning_rate=3e-3)
+    assert run.state == "done"
+    assert run.metrics["feature_cache"] is False
+    assert run.metrics["val_accuracy"] >= 0.9
+
+
+@pytest.mark.parametrize("name", [n for n in augment.PRESETS if n != "none"])
+def test_training_with_each_augmentation_preset_runs(tiny_dataset, models_dir, name):
+    run = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1,
+                 augmentation=augment.preset(name))
+    assert run.state == "done", run.status
+    assert run.metrics["feature_cache"] is False  # augmented images differ every epoch
+
+
+def test_bad_photo_is_skipped_and_reported_not_fatal(tiny_dataset, models_dir):
+    (tiny_dataset / "train" / "cats" / "truncated.jpg").write_bytes(b"\xff\xd8\xff\xe0 nothing")
+    run = _train(tiny_dataset, models_dir, backbone="simple_cnn", epochs=1)
+    assert run.state == "done"
+    assert [s["path"].endswith("truncated.jpg") for s in run.metrics["skipped_files"]] == [True]
+
+
+def test_cancel_request_stops_at_the_next_batch(tiny_dataset, models_dir, monkeypatch):
+    from catdog import progress
+
+    original = progress.ProgressCallback.on_train_batch_end
+
+    def cancel_after_first_batch(self, batch, logs=None):
+        (self.reporter.run_dir / "cancel").write_text("test")
+        original(self, batch, logs)
+
+    monkeypatch.setattr(progress.ProgressCallback, "on_train_batch_end", cancel_after_first_batch)
+    run = _train(tiny_dataset, models_dir, backbone="simple_cnn", epochs=50)
+    assert run.state == "cancelled"
+    assert len(run.history) <= 1  # stopped inside the first epoch, not after fifty
+    assert not run.has_model
+
+
+def test_a_crash_records_its_traceback_in_the_run(tiny_dataset, models_dir, monkeypatch):
+    import catdog.train
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(catdog.train, "extract_features", explode)
+    with pytest.raises(RuntimeError):
+        _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1)
+    run = runs.list_runs(models_dir)[0]
+    assert run.state == "failed" and "boom" in run.status["error"]
+    assert "RuntimeError: boom" in (run.path / "traceback.txt").read_text()

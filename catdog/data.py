@@ -151,21 +151,37 @@ def inspect(path, progress=None) -> dict:
     return {"root": str(path), "counts": counts, "images": records, "bad_files": bad}
 
 
-def download_sample(root=None, timeout: float = 15.0) -> Path:
-    """Fetch the TensorFlow tutorial's cats_and_dogs_filtered (68 MB) into the data root."""
+def _fetch(url: str, target: Path, progress) -> None:
+    """Download to `target` reporting progress(bytes_done, bytes_total); atomic via a .part file."""
+    import urllib.request
+
+    partial = target.with_suffix(target.suffix + ".part")
+    hook = lambda blocks, block_size, total: progress(min(blocks * block_size, total or 1), total or 0)
+    urllib.request.urlretrieve(url, partial, reporthook=hook)
+    partial.replace(target)
+
+
+def download_sample(root=None, progress=None, timeout: float = 15.0) -> Path:
+    """Fetch the TensorFlow tutorial's cats_and_dogs_filtered (68 MB) into the data root.
+
+    `keras.utils.get_file` downloads and extracts it; given `progress`, the zip is fetched
+    first with a progress callback (for the app's progress bar) and get_file finds it cached.
+    """
     import keras
 
     root = Path(root or data_root()).resolve()
     target = root / SAMPLE_NAME
     if (target / "train").is_dir():
         return target
-    root.mkdir(parents=True, exist_ok=True)
+    (root / "downloads").mkdir(parents=True, exist_ok=True)
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(timeout)  # offline, fail in seconds rather than hang
     try:
+        if progress and not (root / "downloads" / f"{SAMPLE_NAME}.zip").exists():
+            _fetch(SAMPLE_URL, root / "downloads" / f"{SAMPLE_NAME}.zip", progress)
         extracted = Path(keras.utils.get_file(
             f"{SAMPLE_NAME}.zip", SAMPLE_URL, extract=True, cache_dir=str(root), cache_subdir="downloads"))
-    except Exception as error:  # Keras wraps every network failure in a bare Exception
+    except Exception as error:  # Keras wraps every network failure in a bare Exception; urllib raises OSError
         raise CatdogError(
             f"Could not download the sample dataset from {SAMPLE_URL} ({error}).",
             expected="an internet connection",
@@ -177,8 +193,8 @@ def download_sample(root=None, timeout: float = 15.0) -> Path:
     if source is None:
         raise CatdogError(f"The downloaded archive in {extracted} has no train/ folder.",
                           fix=f"delete {root / 'downloads'} and download again.")
+    load_dataset(source)  # the checksum of a dataset is its layout: fail now, not at training
     source.rename(target)
-    load_dataset(target)  # the checksum of a dataset is its layout: fail now, not at training
     return target
 
 

@@ -1,0 +1,106 @@
+"""Every page renders, with and without data and runs, and does its one job (AppTest)."""
+
+import json
+import shutil
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from catdog import runs
+from conftest import ROOT, make_dataset
+
+PAGES = ["pages/home.py", "pages/dataset.py", "pages/augment.py", "pages/train.py",
+         "pages/curves.py", "pages/predict.py"]
+
+
+def open_page(page: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    app.run()
+    if page != "pages/home.py":
+        app.switch_page(page).run()
+    return app
+
+
+@pytest.fixture
+def empty_roots(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATDOG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CATDOG_MODELS_DIR", str(tmp_path / "models"))
+    return tmp_path
+
+
+@pytest.fixture
+def full_roots(tmp_path, monkeypatch, trained_run):
+    data = tmp_path / "data"
+    make_dataset(data / "pets", per_class=5)
+    models = tmp_path / "models"
+    shutil.copytree(trained_run.path, models / trained_run.id)
+    monkeypatch.setenv("CATDOG_DATA_DIR", str(data))
+    monkeypatch.setenv("CATDOG_MODELS_DIR", str(models))
+    return tmp_path
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_data_or_runs(empty_roots, page):
+    app = open_page(page)
+    assert not app.exception
+    assert app.title, "every page has a title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_a_dataset_and_a_finished_run(full_roots, page):
+    app = open_page(page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+def test_home_offers_ways_to_get_data_when_there_is_none(empty_roots):
+    app = open_page("pages/home.py")
+    assert any("No dataset yet" in info.value for info in app.info)
+    assert any("Download the sample" in button.label for button in app.button)
+
+
+def test_dataset_page_counts_the_classes(full_roots):
+    app = open_page("pages/dataset.py")
+    assert any("20 readable photos in 2 classes" in c.value for c in app.caption)
+
+
+def test_predict_shows_probabilities_that_sum_to_one(full_roots):
+    from conftest import make_image
+
+    photo = make_image(full_roots / "upload.png", 1)
+    app = open_page("pages/predict.py")
+    app.file_uploader[0].set_value(("upload.png", photo.read_bytes(), "image/png")).run()
+    assert not app.exception
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    probabilities = spec["data"][0]["x"]
+    if isinstance(probabilities, dict):  # plotly may encode arrays as typed binary
+        import base64
+
+        import numpy as np
+        probabilities = np.frombuffer(base64.b64decode(probabilities["bdata"]), probabilities["dtype"])
+    assert sum(probabilities) == pytest.approx(1.0, abs=1e-5)
+    assert any(heading.value.startswith("### ") for heading in app.markdown)
+
+
+def test_predict_refuses_a_file_that_is_not_an_image_and_stays_up(full_roots):
+    app = open_page("pages/predict.py")
+    app.file_uploader[0].set_value(("fake.jpg", b"this is text", "image/jpeg")).run()
+    assert not app.exception
+    assert any("not a readable image" in e.value for e in app.error)
+
+
+def test_train_form_launches_a_background_job(full_roots):
+    app = open_page("pages/train.py")
+    app.selectbox(key="backbone").set_value("simple_cnn").run()
+    app.slider(key="epochs").set_value(1)
+    app.number_input(key="image_size").set_value(32)
+    app.button(key="start").click().run()
+    assert not app.exception
+    models = full_roots / "models"
+    launched = [r for r in runs.list_runs(models) if r.config.backbone == "simple_cnn"]
+    assert len(launched) == 1
+    deadline = time.time() + 180
+    while runs.load_run(launched[0].path).state not in runs.FINISHED and time.time() < deadline:
+        time.sleep(0.5)
+    assert runs.load_run(launched[0].path).state == "done"

@@ -1,0 +1,202 @@
+"""Shared UI helpers for the pages: the sidebar, error display, cached loading.
+
+Pages import this instead of repeating boilerplate. Nothing here imports TensorFlow
+unless a page asks for a predictor, so pages that only show files stay light.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from catdog import jobs, runs
+from catdog.config import data_root, models_root
+from catdog.errors import CatdogError
+
+
+def show_error(error: Exception) -> None:
+    """A CatdogError as what happened / expected / how to fix it; anything else with its type."""
+    if isinstance(error, CatdogError):
+        text = error.what
+        if error.expected:
+            text += f"\n\n**Expected:** {error.expected}"
+        if error.fix:
+            text += f"\n\n**How to fix:** {error.fix}"
+        st.error(text, icon=":material/error:")
+    else:
+        st.error(f"{type(error).__name__}: {error}", icon=":material/error:")
+
+
+def list_datasets() -> list[Path]:
+    """Folders under the data root that look like datasets (train/ inside, or class folders)."""
+    root = data_root()
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        if folder.name == "downloads":
+            continue
+        if (folder / "train").is_dir() or any(child.is_dir() for child in folder.iterdir()):
+            found.append(folder)
+    return found
+
+
+def active_dataset() -> Path | None:
+    chosen = st.session_state.get("dataset")
+    if chosen and Path(chosen).is_dir():
+        return Path(chosen)
+    datasets = list_datasets()
+    return datasets[0] if datasets else None
+
+
+def sidebar() -> None:
+    """Always visible: the active dataset, the selected run, and the training job."""
+    with st.sidebar:
+        datasets = list_datasets()
+        if datasets:
+            current = active_dataset()
+            names = [d.name for d in datasets]
+            picked = st.selectbox("Dataset", names, index=names.index(current.name) if current in datasets else 0,
+                                  help=f"Folders under the data root {data_root()}")
+            st.session_state["dataset"] = str(data_root() / picked)
+        else:
+            st.caption("No dataset yet: see Home.")
+        finished = [r for r in runs.list_runs() if r.state == "done"]
+        if finished:
+            ids = [r.id for r in finished]
+            selected = st.session_state.get("run")
+            st.session_state["run"] = st.selectbox(
+                "Run", ids, index=ids.index(selected) if selected in ids else 0, help="Used by Predict")
+        job = jobs.active()
+        waiting = jobs.queued()
+        if waiting and job is None:
+            jobs.kick()  # e.g. after a server restart: keep the queue moving
+        if job:
+            fraction = job.status.get("progress", {}).get("fraction") or 0.0
+            st.progress(min(fraction, 1.0), text=f"Training {job.id}")
+        else:
+            st.caption("No training job running.")
+        if waiting:
+            st.caption(f"{len(waiting)} run(s) queued.")
+
+
+def selected_run() -> runs.Run | None:
+    """The run picked in the sidebar, else the newest finished one."""
+    finished = [r for r in runs.list_runs() if r.state == "done" and r.has_model]
+    chosen = st.session_state.get("run")
+    return next((r for r in finished if r.id == chosen), finished[0] if finished else None)
+
+
+@st.cache_resource(max_entries=3, show_spinner="Loading the model...")
+def predictor(run_path: str, model_mtime: float):
+    """One warm model per run per server process, shared by every session."""
+    from catdog.predict import Predictor
+
+    return Predictor(runs.load_run(run_path))
+
+
+def predictor_for(run: runs.Run):
+    return predictor(str(run.path), run.model_path.stat().st_mtime)
+
+
+@st.cache_data(max_entries=20, show_spinner=False)
+def inspect_dataset(path: str, stamp: float) -> dict:
+    from catdog import data
+
+    return data.inspect(path)
+
+
+def folder_stamp(path: Path) -> float:
+    """Changes when files are added or removed in the dataset's folders (cache key)."""
+    return sum(p.stat().st_mtime for p in Path(path).rglob("*") if p.is_dir()) + Path(path).stat().st_mtime
+
+
+@st.cache_data(max_entries=5000, show_spinner=False)
+def thumbnail_png(path: str, size: int = 192) -> bytes:
+    """A small PNG of the photo: decoded once, not on every rerun."""
+    import io
+
+    from catdog import images
+
+    buffer = io.BytesIO()
+    images.thumbnail(path, size).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def models_dir() -> Path:
+    return models_root()
+
+
+def curves_figure(selected: list[runs.Run]):
+    """Loss and accuracy per epoch, train solid and validation dashed, one colour per run;
+    a dotted line marks where fine-tuning (phase 2) began."""
+    import plotly.graph_objects as go
+    from plotly.colors import qualitative
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("Loss", "Accuracy"))
+    for index, run in enumerate(selected):
+        colour = qualitative.Plotly[index % len(qualitative.Plotly)]
+        epochs = [row["epoch"] for row in run.history]
+        for col, metric in ((1, "loss"), (2, "accuracy")):
+            for prefix, dash in (("", "solid"), ("val_", "dash")):
+                values = [row.get(prefix + metric) for row in run.history]
+                figure.add_trace(go.Scatter(
+                    x=epochs, y=values, mode="lines+markers", line=dict(color=colour, dash=dash),
+                    name=f"{run.id} {'validation' if prefix else 'train'}", legendgroup=run.id,
+                    showlegend=col == 1), row=1, col=col)
+        tuned = [row["epoch"] for row in run.history if row.get("phase") == 2]
+        if tuned:
+            for col in (1, 2):
+                figure.add_vline(x=tuned[0] - 0.5, line_dash="dot", line_color=colour, row=1, col=col)
+    figure.update_xaxes(title_text="epoch")
+    figure.update_layout(height=380, margin=dict(t=40, b=10), legend=dict(orientation="h", y=-0.25))
+    return figure
+
+
+def _duration(seconds) -> str:
+    if seconds is None:
+        return "-"
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+def job_status(run: runs.Run) -> None:
+    """A run's state: progress while running, metrics when done, the reason when not."""
+    status, progress = run.status, run.status.get("progress", {})
+    st.markdown(f"**{run.id}**: {run.state} ({run.config.backbone}, {run.config.total_epochs} epochs)")
+    if run.state == "running":
+        fraction = min(progress.get("fraction") or 0.0, 1.0)
+        if progress.get("phase") == "extracting features":
+            text = (f"Computing the frozen backbone's features once per photo ({progress.get('split')}: "
+                    f"{progress.get('images_done')}/{progress.get('images_total')})")
+        else:
+            text = (f"{progress.get('phase', '')}: epoch {progress.get('epoch', '-')}/"
+                    f"{progress.get('total_epochs', '-')}, batch {progress.get('batch', '-')}/"
+                    f"{progress.get('batches', '-')}")
+        st.progress(fraction, text=text)
+        a, b, c, d = st.columns(4)
+        a.metric("Elapsed", _duration(progress.get("elapsed")))
+        b.metric("Time left (estimate)", _duration(progress.get("eta_seconds")))
+        c.metric("Loss", f"{progress['loss']:.3f}" if progress.get("loss") is not None else "-")
+        d.metric("Accuracy", f"{progress['accuracy']:.3f}" if progress.get("accuracy") is not None else "-")
+    elif run.state == "queued":
+        st.info("Waiting for the running job to finish (one job at a time on this server).")
+    elif run.state == "done":
+        m = run.metrics
+        a, b, c = st.columns(3)
+        a.metric("Validation accuracy", f"{m.get('val_accuracy', 0):.3f}")
+        b.metric("Validation loss", f"{m.get('val_loss', 0):.3f}")
+        c.metric("Training time", _duration(m.get("seconds")))
+        if m.get("skipped_files"):
+            st.warning(f"{len(m['skipped_files'])} unreadable photo(s) were skipped.")
+        st.page_link("pages/curves.py", label="See its training curves", icon=":material/show_chart:")
+        st.page_link("pages/predict.py", label="Predict with it", icon=":material/image_search:")
+    else:
+        (st.warning if run.state == "cancelled" else st.error)(status.get("error") or run.state)
+        if status.get("traceback"):
+            with st.expander("Traceback (for a bug report)"):
+                st.code(status["traceback"], language="text")
+    if run.history:
+        st.plotly_chart(curves_figure([run]), key=f"live-{run.id}-{len(run.history)}")

@@ -120,7 +120,7 @@ def thumbnail_png(path: str, size: int = 192) -> bytes:
     from catdog import images
 
     buffer = io.BytesIO()
-    images.thumbnail(path, size).save(buffer, "PNG")
+    images.thumbnail(path, size, square=True).save(buffer, "PNG")
     return buffer.getvalue()
 
 

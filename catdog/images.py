@@ -111,7 +111,10 @@ def load_for_model(source, image_size: int) -> np.ndarray:
     return np.asarray(image, dtype=np.uint8)
 
 
-def thumbnail(source, size: int = 192) -> Image.Image:
+def thumbnail(source, size: int = 192, square: bool = False) -> Image.Image:
+    """A small upright RGB copy; `square` crops the centre, for even grids."""
     image = open_image(source, draft_size=size)
+    if square:
+        return ImageOps.fit(image, (size, size), Image.BILINEAR)
     image.thumbnail((size, size))
     return image

@@ -41,12 +41,14 @@ for photo, result in zip(photos, results):
         continue
     left, right = st.columns([1, 2])
     photo.seek(0)
-    left.image(images.thumbnail(photo, 512), caption=result["source"])
+    left.image(images.thumbnail(photo, 512), caption=result["source"], width=320)
     right.markdown(f"### {result['top_class']} ({result['confidence']:.1%})")
     probabilities = pd.DataFrame({"class": list(result["probabilities"]),
                                   "probability": list(result["probabilities"].values())})
-    chart = px.bar(probabilities, x="probability", y="class", orientation="h", range_x=[0, 1],
-                   text_auto=".1%", height=80 + 40 * len(probabilities))
+    chart = px.bar(probabilities, x="probability", y="class", color="class", orientation="h",
+                   range_x=[0, 1], text_auto=".1%", height=90 + 50 * len(probabilities))
+    chart.update_layout(showlegend=False, margin=dict(t=10, b=10), xaxis_tickformat=".0%")
+    chart.update_yaxes(type="category", title=None)
     right.plotly_chart(chart, key=f"probabilities-{result['source']}-{id(photo)}")
 if len(results) > 1:
     st.subheader("All results")

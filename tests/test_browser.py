@@ -1,0 +1,141 @@
+"""The app in a real browser: Debian's Chromium driven by Playwright against `streamlit run`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from catdog import runs
+from conftest import ROOT, make_dataset, make_image
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                                       reason="Debian's chromium is not installed")]
+PAGES = {"": "catdog: teach", "dataset": "Look at the data", "augment": "Data augmentation",
+         "train": "Train a model", "curves": "Training curves", "predict": "Cat or dog?"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, trained_run):
+    """`streamlit run` on a free localhost port, with temp data and models roots."""
+    root = tmp_path_factory.mktemp("served")
+    make_dataset(root / "data" / "pets", per_class=6)
+    shutil.copytree(trained_run.path, root / "models" / trained_run.id)
+    port = _free_port()
+    env = {**os.environ, "CATDOG_DATA_DIR": str(root / "data"), "CATDOG_MODELS_DIR": str(root / "models")}
+    started = time.time()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.25)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start: " + process.stdout.read().decode()[-2000:])
+    yield {"url": url, "root": root, "ready_seconds": time.time() - started}
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def _open(page, server, path: str):
+    from playwright.sync_api import expect
+
+    page.goto(f"{server['url']}/{path}")
+    expect(page.get_by_role("heading", name=re.compile(PAGES[path].split(":")[0]))).to_be_visible(timeout=60_000)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_renders_without_an_exception(page, server, path):
+    _open(page, server, path)
+    page.wait_for_timeout(1500)  # let late elements (charts, images) arrive
+    assert page.get_by_test_id("stException").count() == 0
+
+
+def test_upload_a_photo_and_read_its_probabilities(page, server, tmp_path):
+    from playwright.sync_api import expect
+
+    _open(page, server, "predict")
+    photo = make_image(tmp_path / "my_pet.png", 0)
+    page.locator("input[type=file]").first.set_input_files(str(photo))
+    heading = page.get_by_role("heading", name=re.compile(r"^(cats|dogs) \(\d+\.\d%\)$"))
+    expect(heading).to_be_visible(timeout=60_000)
+    assert re.search(r"\d+\.\d%", heading.inner_text())
+
+
+def _launch(page, server, epochs_patience_off: bool):
+    from playwright.sync_api import expect
+
+    _open(page, server, "train")
+    page.get_by_test_id("stSelectbox").filter(has_text="Backbone").click()
+    page.get_by_role("option", name="Small CNN from scratch").click()
+    if epochs_patience_off:
+        patience = page.get_by_label("Early stopping patience (0: off)")
+        patience.fill("0")
+        patience.press("Tab")
+    page.get_by_role("button", name=re.compile("Start training")).click()
+    expect(page.get_by_text(re.compile(r"simple_cnn"), exact=False).first).to_be_visible(timeout=30_000)
+
+
+def test_a_job_survives_navigation_and_reload_and_finishes(page, server):
+    from playwright.sync_api import expect
+
+    before = {r.id for r in runs.list_runs(server["root"] / "models")}
+    _launch(page, server, epochs_patience_off=False)
+    _open(page, server, "predict")  # away...
+    _open(page, server, "train")  # ...and back
+    page.reload()
+    new = [r for r in runs.list_runs(server["root"] / "models") if r.id not in before]
+    assert len(new) == 1
+    expect(page.get_by_text(f"{new[0].id}: done")).to_be_visible(timeout=180_000)
+
+
+def test_cancel_a_running_job(page, server):
+    from playwright.sync_api import expect
+
+    before = {r.id for r in runs.list_runs(server["root"] / "models")}
+    _launch(page, server, epochs_patience_off=True)
+    cancel = page.get_by_role("button", name=re.compile("Cancel this run"))
+    expect(cancel).to_be_visible(timeout=60_000)
+    cancel.click()
+    new = [r for r in runs.list_runs(server["root"] / "models") if r.id not in before]
+    expect(page.get_by_text(f"{new[0].id}: cancelled")).to_be_visible(timeout=60_000)

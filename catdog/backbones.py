@@ -56,13 +56,18 @@ def _vgg16(x, weights):
 
 
 def _simple_cnn(x, weights):
-    """Three conv/pool blocks, as in the from-scratch chapter: the baseline transfer learning beats."""
+    """Four conv/pool blocks, as in the from-scratch chapter: the baseline transfer learning beats.
+
+    BatchNorm after each convolution lets it learn in a few epochs instead of dozens."""
     from keras import layers
 
-    for filters in (32, 64, 128):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"cnn_conv{filters}")(x)
-        x = layers.MaxPooling2D(name=f"cnn_pool{filters}")(x)
-    return layers.Conv2D(128, 3, padding="same", activation="relu", name="cnn_last_conv")(x)
+    for block, filters in enumerate((32, 64, 128, 128), 1):
+        x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"cnn_conv{block}")(x)
+        x = layers.BatchNormalization(name=f"cnn_bn{block}")(x)
+        x = layers.Activation("relu", name=f"cnn_relu{block}")(x)
+        if block < 4:
+            x = layers.MaxPooling2D(name=f"cnn_pool{block}")(x)
+    return x  # the last convolution's activations: Grad-CAM's feature map
 
 
 def _keras_size(size: int, allowed: tuple[int, ...]) -> int:

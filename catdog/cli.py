@@ -66,7 +66,8 @@ def cmd_train(args) -> int:
     config = TrainConfig(
         data_dir=args.data, backbone=args.backbone, epochs=args.epochs, batch_size=args.batch_size,
         image_size=args.image_size or 0, learning_rate=args.learning_rate, weights=args.weights,
-        fine_tune_epochs=args.fine_tune_epochs, augmentation=augment.preset(args.augment), seed=args.seed)
+        fine_tune_epochs=args.fine_tune_epochs, augmentation=augment.preset(args.augment), seed=args.seed,
+        early_stopping_patience=args.patience)
     from catdog import data
     data.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
     bar = ProgressBar(enabled=not args.quiet)
@@ -157,6 +158,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--learning-rate", type=float, default=1e-3)
     t.add_argument("--fine-tune-epochs", type=int, default=0)
     t.add_argument("--augment", default="none", help=f"preset: {', '.join(augment.PRESETS)}")
+    t.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
     t.add_argument("--weights", default="imagenet", choices=["imagenet", "none"])
     t.add_argument("--seed", type=int, default=1337)
     t.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -81,7 +81,7 @@ columns = right.columns(4)
 for i, picture in enumerate(grid.astype(np.uint8)):
     columns[i % 4].image(picture, caption=f"draw {i + 1}")
 
-if st.button("Use these settings for training", type="primary", icon=":material/check:"):
+if st.button("Use these settings for training", type="primary", icon=":material/check:", key="use_for_training"):
     st.session_state["augmentation"] = config
     st.success("Saved: the Train page now offers 'from the Augmentation page'.")
     st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")

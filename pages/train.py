@@ -34,7 +34,8 @@ with st.form("train"):
     a, b, c = st.columns(3)
     dropout = a.slider("Dropout", 0.0, 0.8, defaults.dropout, 0.05)
     choices = list(augment.PRESETS) + (["from the Augmentation page"] if playground else [])
-    preset = b.selectbox("Augmentation", choices, index=len(choices) - 1 if playground else 0)
+    preset = b.selectbox("Augmentation", choices, index=len(choices) - 1 if playground else 0,
+                         key="augmentation_preset")
     patience = c.number_input("Early stopping patience (0: off)", 0, 20, defaults.early_stopping_patience)
     st.markdown("**Fine-tuning** (phase 2: unfreeze the top of the backbone, at a lower learning rate)")
     a, b, c = st.columns(3)

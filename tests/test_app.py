@@ -104,3 +104,16 @@ def test_train_form_launches_a_background_job(full_roots):
     while runs.load_run(launched[0].path).state not in runs.FINISHED and time.time() < deadline:
         time.sleep(0.5)
     assert runs.load_run(launched[0].path).state == "done"
+
+
+def test_augmentation_settings_flow_to_the_train_form(full_roots):
+    app = open_page("pages/augment.py")
+    app.selectbox(key="preset").set_value("strong").run()
+    assert app.slider(key="aug_rotation").value == 25
+    app.slider(key="aug_rotation").set_value(40).run()
+    app.button(key="use_for_training").click().run()
+    assert not app.exception
+    assert app.session_state["augmentation"].rotation == 40
+    app.switch_page("pages/train.py").run()
+    assert "from the Augmentation page" in app.selectbox(key="augmentation_preset").options
+

@@ -139,3 +139,17 @@ def test_cancel_a_running_job(page, server):
     cancel.click()
     new = [r for r in runs.list_runs(server["root"] / "models") if r.id not in before]
     expect(page.get_by_text(f"{new[0].id}: cancelled")).to_be_visible(timeout=60_000)
+
+
+def test_moving_an_augmentation_slider_redraws_the_grid(page, server):
+    from playwright.sync_api import expect
+
+    _open(page, server, "augment")
+    first_draw = page.get_by_test_id("stImage").filter(has_text=re.compile(r"^draw 1$")).locator("img")
+    expect(first_draw).to_be_visible(timeout=60_000)
+    before = first_draw.get_attribute("src")
+    slider = page.get_by_role("slider").first  # rotation, the first control in the sidebar
+    slider.focus()
+    for _ in range(10):
+        slider.press("ArrowRight")
+    expect(first_draw).not_to_have_attribute("src", before, timeout=30_000)

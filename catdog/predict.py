@@ -22,7 +22,7 @@ _CACHE_LOCK = threading.Lock()
 
 class Predictor:
     def __init__(self, run: runs.Run):
-        from catdog.model import load_model
+        from catdog.model import graph_function, load_model
 
         if not run.has_model:
             raise CatdogError(f"Run {run.id} has no model file (its state is {run.state}).",
@@ -31,11 +31,12 @@ class Predictor:
         self.class_names = run.class_names
         self.image_size = run.config.image_size
         self.model = load_model(run.model_path)
+        self._forward = graph_function(self.model)
         self.forward(np.zeros((1, self.image_size, self.image_size, 3), np.uint8))  # warm-up
 
     def forward(self, batch: np.ndarray) -> np.ndarray:
         """Class probabilities for a (N, size, size, 3) uint8 batch: a direct model call."""
-        return np.asarray(self.model(batch.astype(np.float32), training=False))
+        return self._forward(batch.astype(np.float32)).numpy()
 
     def predict(self, sources, batch_size: int = 32) -> list[dict]:
         """One result per source, in order; unreadable ones carry `error` instead of probabilities."""

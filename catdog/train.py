@@ -39,19 +39,28 @@ def _callbacks(config, reporter, run_dir: Path, phase: int) -> list:
 
 
 def extract_features(extractor, dataset, reporter: Reporter, label: str, total: int):
-    """Run the frozen backbone once over `dataset`: (features, labels) as numpy arrays."""
-    features, labels, seen = [], [], 0
+    """Run the frozen backbone once over `dataset`: (features, labels) as numpy arrays.
+
+    The output array is allocated once and filled in place: collecting batches and
+    concatenating them would hold two copies of every feature at the peak."""
+    from catdog.model import graph_function
+
+    forward = graph_function(extractor)
+    features = np.empty((total, *extractor.outputs[0].shape[1:]), np.float32)
+    labels = np.empty((total,), np.int32)
+    seen = 0
     for images, batch_labels in dataset:
-        features.append(extractor(images, training=False).numpy())
-        labels.append(batch_labels.numpy())
-        seen += len(batch_labels)
+        count = len(batch_labels)
+        features[seen:seen + count] = forward(images).numpy()
+        labels[seen:seen + count] = batch_labels.numpy()
+        seen += count
         reporter.extraction(label, seen, total)
         if reporter.stop_requested():
             break
-    if not features:
+    if not seen:
         raise CatdogError(f"No readable images in the {label} split.",
                           fix="check the files with: python -m catdog data inspect DIR")
-    return np.concatenate(features), np.concatenate(labels)
+    return features[:seen], labels[:seen]  # fewer than `total` when files were skipped
 
 
 def _phase1_on_features(config, model, train_ds, val_ds, dataset, reporter, run_dir):

@@ -65,6 +65,16 @@ def test_dataset_page_counts_the_classes(full_roots):
     assert any("20 readable photos in 2 classes" in c.value for c in app.caption)
 
 
+def _values(array):
+    """Plotly may encode an array as typed binary."""
+    if isinstance(array, dict):
+        import base64
+
+        import numpy as np
+        return list(np.frombuffer(base64.b64decode(array["bdata"]), array["dtype"]))
+    return list(array)
+
+
 def test_predict_shows_probabilities_that_sum_to_one(full_roots):
     from conftest import make_image
 
@@ -73,12 +83,8 @@ def test_predict_shows_probabilities_that_sum_to_one(full_roots):
     app.file_uploader[0].set_value(("upload.png", photo.read_bytes(), "image/png")).run()
     assert not app.exception
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
-    probabilities = spec["data"][0]["x"]
-    if isinstance(probabilities, dict):  # plotly may encode arrays as typed binary
-        import base64
-
-        import numpy as np
-        probabilities = np.frombuffer(base64.b64decode(probabilities["bdata"]), probabilities["dtype"])
+    probabilities = [value for trace in spec["data"] for value in _values(trace["x"])]  # a trace per class
+    assert len(probabilities) == 2
     assert sum(probabilities) == pytest.approx(1.0, abs=1e-5)
     assert any(heading.value.startswith("### ") for heading in app.markdown)
 

@@ -100,6 +100,14 @@ def predictor_for(run: runs.Run):
     return predictor(str(run.path), run.model_path.stat().st_mtime)
 
 
+@st.cache_data(max_entries=10, show_spinner=False)
+def evaluation(run_path: str, model_mtime: float, folder: str) -> dict:
+    """Evaluation figures of a run on a folder, computed once per model version."""
+    from catdog.evaluate import evaluate
+
+    return evaluate(run_path, folder)
+
+
 @st.cache_data(max_entries=20, show_spinner=False)
 def inspect_dataset(path: str, stamp: float) -> dict:
     from catdog import data
@@ -191,8 +199,8 @@ def job_status(run: runs.Run) -> None:
         c.metric("Training time", _duration(m.get("seconds")))
         if m.get("skipped_files"):
             st.warning(f"{len(m['skipped_files'])} unreadable photo(s) were skipped.")
-        st.page_link("pages/curves.py", label="See its training curves", icon=":material/show_chart:")
-        st.page_link("pages/predict.py", label="Predict with it", icon=":material/image_search:")
+        st.page_link("app_pages/curves.py", label="See its training curves", icon=":material/show_chart:")
+        st.page_link("app_pages/predict.py", label="Predict with it", icon=":material/image_search:")
     else:
         (st.warning if run.state == "cancelled" else st.error)(status.get("error") or run.state)
         if status.get("traceback"):

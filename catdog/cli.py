@@ -114,6 +114,19 @@ def cmd_predict(args) -> int:
     return 1 if any(r["error"] for r in results) else 0
 
 
+def cmd_explain(args) -> int:
+    from catdog import explain
+    from catdog.predict import predictor_for
+
+    result = explain.explain(predictor_for(args.run, args.models_dir), args.image, args.class_name)
+    explain.overlay(result["photo"], result["heatmap"], args.opacity).save(args.out)
+    summary = {"image": args.image, "out": args.out, "class_name": result["class_name"],
+               "top_class": result["top_class"], "probabilities": result["probabilities"]}
+    _print(args, summary, f"Grad-CAM for {result['class_name']} (predicted {result['top_class']} "
+                          f"{result['confidence']:.3f}) written to {args.out}")
+    return 0
+
+
 def cmd_runs(args) -> int:
     from catdog import runs
 
@@ -171,6 +184,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("run")
     p.add_argument("images", nargs="+")
     p.set_defaults(func=cmd_predict)
+    x = sub.add_parser("explain", parents=[common], help="Grad-CAM heatmap over a photo")
+    x.add_argument("run")
+    x.add_argument("image")
+    x.add_argument("--out", default="heatmap.png", help="PNG to write")
+    x.add_argument("--class", dest="class_name", default=None, help="default: the predicted class")
+    x.add_argument("--opacity", type=float, default=0.45)
+    x.set_defaults(func=cmd_explain)
     sub.add_parser("runs", parents=[common], help="list runs").set_defaults(func=cmd_runs)
     d = sub.add_parser("data", help="datasets")
     dsub = d.add_subparsers(dest="data_command", required=True)

@@ -47,6 +47,18 @@ def per_class(matrix: np.ndarray, class_names: list[str]) -> dict:
     return out
 
 
+def roc_curve(is_positive: np.ndarray, scores: np.ndarray) -> dict:
+    """False/true positive rates over every threshold, and the area under the curve."""
+    order = np.argsort(-scores, kind="stable")
+    hits = is_positive[order].astype(bool)
+    positives, negatives = hits.sum(), (~hits).sum()
+    if not positives or not negatives:
+        return {"fpr": [], "tpr": [], "auc": None}
+    tpr = np.concatenate([[0.0], np.cumsum(hits) / positives])
+    fpr = np.concatenate([[0.0], np.cumsum(~hits) / negatives])
+    return {"fpr": fpr.tolist(), "tpr": tpr.tolist(), "auc": float(np.trapezoid(tpr, fpr))}
+
+
 def evaluate(ref, data_dir, models_dir=None, progress=None, batch_size: int = 64) -> dict:
     """Accuracy, per-class precision/recall/F1, confusion matrix and misclassified files."""
     predictor = predictor_for(ref, models_dir)
@@ -67,11 +79,14 @@ def evaluate(ref, data_dir, models_dir=None, progress=None, batch_size: int = 64
               "confidence": r["confidence"], "probabilities": r["probabilities"]}
              for r, label in readable if r["top_class"] != names[label]]
     wrong.sort(key=lambda item: -item["confidence"])  # the most confidently wrong first
+    roc = None
+    if len(names) == 2:  # the second class is "positive": P(dogs) ranks the photos
+        roc = roc_curve(true == 1, np.array([r["probabilities"][names[1]] for r, _ in readable]))
     return {
         "run": predictor.run.id, "data": folder, "images": len(readable),
         "accuracy": float((true == predicted).mean()), "class_names": names,
         "per_class": per_class(matrix, names), "confusion_matrix": matrix.tolist(),
-        "misclassified": wrong,
+        "misclassified": wrong, "roc": roc,
         "unreadable": [{"path": r["source"], "reason": r["error"]} for r in results if r["error"]],
         "predictions": [{"path": r["source"], "true_class": names[label], **{
             k: r[k] for k in ("top_class", "confidence", "probabilities")}} for r, label in readable],

@@ -10,14 +10,14 @@ from streamlit.testing.v1 import AppTest
 from catdog import runs
 from conftest import ROOT, make_dataset
 
-PAGES = ["pages/home.py", "pages/dataset.py", "pages/augment.py", "pages/train.py",
-         "pages/curves.py", "pages/predict.py"]
+PAGES = ["app_pages/home.py", "app_pages/dataset.py", "app_pages/augment.py", "app_pages/train.py",
+         "app_pages/curves.py", "app_pages/predict.py", "app_pages/evaluate.py"]
 
 
 def open_page(page: str) -> AppTest:
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     app.run()
-    if page != "pages/home.py":
+    if page != "app_pages/home.py":
         app.switch_page(page).run()
     return app
 
@@ -55,13 +55,13 @@ def test_page_renders_with_a_dataset_and_a_finished_run(full_roots, page):
 
 
 def test_home_offers_ways_to_get_data_when_there_is_none(empty_roots):
-    app = open_page("pages/home.py")
+    app = open_page("app_pages/home.py")
     assert any("No dataset yet" in info.value for info in app.info)
     assert any("Download the sample" in button.label for button in app.button)
 
 
 def test_dataset_page_counts_the_classes(full_roots):
-    app = open_page("pages/dataset.py")
+    app = open_page("app_pages/dataset.py")
     assert any("20 readable photos in 2 classes" in c.value for c in app.caption)
 
 
@@ -79,7 +79,7 @@ def test_predict_shows_probabilities_that_sum_to_one(full_roots):
     from conftest import make_image
 
     photo = make_image(full_roots / "upload.png", 1)
-    app = open_page("pages/predict.py")
+    app = open_page("app_pages/predict.py")
     app.file_uploader[0].set_value(("upload.png", photo.read_bytes(), "image/png")).run()
     assert not app.exception
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
@@ -90,14 +90,14 @@ def test_predict_shows_probabilities_that_sum_to_one(full_roots):
 
 
 def test_predict_refuses_a_file_that_is_not_an_image_and_stays_up(full_roots):
-    app = open_page("pages/predict.py")
+    app = open_page("app_pages/predict.py")
     app.file_uploader[0].set_value(("fake.jpg", b"this is text", "image/jpeg")).run()
     assert not app.exception
     assert any("not a readable image" in e.value for e in app.error)
 
 
 def test_train_form_launches_a_background_job(full_roots):
-    app = open_page("pages/train.py")
+    app = open_page("app_pages/train.py")
     app.selectbox(key="backbone").set_value("simple_cnn").run()
     app.slider(key="epochs").set_value(1)
     app.number_input(key="image_size").set_value(32)
@@ -113,13 +113,42 @@ def test_train_form_launches_a_background_job(full_roots):
 
 
 def test_augmentation_settings_flow_to_the_train_form(full_roots):
-    app = open_page("pages/augment.py")
+    app = open_page("app_pages/augment.py")
     app.selectbox(key="preset").set_value("strong").run()
     assert app.slider(key="aug_rotation").value == 25
     app.slider(key="aug_rotation").set_value(40).run()
     app.button(key="use_for_training").click().run()
     assert not app.exception
     assert app.session_state["augmentation"].rotation == 40
-    app.switch_page("pages/train.py").run()
+    app.switch_page("app_pages/train.py").run()
     assert "from the Augmentation page" in app.selectbox(key="augmentation_preset").options
 
+
+
+def test_predict_explains_with_grad_cam_for_any_class(full_roots):
+    from conftest import make_image
+
+    photo = make_image(full_roots / "upload.png", 0)
+    app = open_page("app_pages/predict.py")
+    app.file_uploader[0].set_value(("upload.png", photo.read_bytes(), "image/png")).run()
+    app.toggle(key="gradcam").set_value(True).run()
+    assert not app.exception
+    radio = app.radio[0]
+    other = [name for name in radio.options if name != radio.value][0]
+    radio.set_value(other).run()
+    assert not app.exception
+    assert any(f"where it saw '{other}'" in i.proto.imgs[0].caption for i in app.get("image"))
+
+
+def test_evaluate_page_shows_figures_and_the_photos_of_a_chosen_cell(full_roots):
+    app = open_page("app_pages/evaluate.py")
+    assert not app.exception
+    assert app.metric[0].label == "Accuracy"
+    cell = app.button_group(key="cell")
+    diagonal = next(option for option in cell.options if option.startswith("cats → cats"))
+    count = int(diagonal.split("(")[1].rstrip(")"))
+    cell.set_value([diagonal] if isinstance(cell.value, list) else diagonal).run()
+    assert not app.exception
+    assert any(f"{count} photo(s) of cats predicted as cats" in c.value for c in app.caption)
+    photos = [i for i in app.get("image") if i.proto.imgs and "." in i.proto.imgs[0].caption]
+    assert len(photos) >= min(count, 24)

@@ -21,7 +21,8 @@ CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                                        reason="Debian's chromium is not installed")]
 PAGES = {"": "catdog: teach", "dataset": "Look at the data", "augment": "Data augmentation",
-         "train": "Train a model", "curves": "Training curves", "predict": "Cat or dog?"}
+         "train": "Train a model", "curves": "Training curves", "predict": "Cat or dog?",
+         "evaluate": "Evaluate a model"}
 
 
 def _free_port() -> int:
@@ -33,6 +34,16 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, trained_run):
     """`streamlit run` on a free localhost port, with temp data and models roots."""
+    yield from _serve(tmp_path_factory, trained_run)
+
+
+@pytest.fixture
+def fresh_server(tmp_path_factory, trained_run):
+    """A server that no browser has visited yet."""
+    yield from _serve(tmp_path_factory, trained_run)
+
+
+def _serve(tmp_path_factory, trained_run):
     root = tmp_path_factory.mktemp("served")
     make_dataset(root / "data" / "pets", per_class=6)
     shutil.copytree(trained_run.path, root / "models" / trained_run.id)
@@ -82,6 +93,16 @@ def _open(page, server, path: str):
 
     page.goto(f"{server['url']}/{path}")
     expect(page.get_by_role("heading", name=re.compile(PAGES[path].split(":")[0]))).to_be_visible(timeout=60_000)
+
+
+def test_a_bookmarked_page_opened_first_still_gets_the_apps_navigation(page, fresh_server):
+    """Regression: with a folder named pages/, Streamlit ran a page opened first by URL on
+    its own (no sidebar, old-style navigation) until someone had opened the home page."""
+    from playwright.sync_api import expect
+
+    _open(page, fresh_server, "train")
+    expect(page.get_by_test_id("stSidebarNav").get_by_text("Training curves")).to_be_visible()
+    expect(page.get_by_text("Dataset", exact=True).first).to_be_visible()
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -153,3 +174,15 @@ def test_moving_an_augmentation_slider_redraws_the_grid(page, server):
     for _ in range(10):
         slider.press("ArrowRight")
     expect(first_draw).not_to_have_attribute("src", before, timeout=30_000)
+
+
+def test_pick_a_confusion_matrix_cell_and_see_its_photos(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(f"{server['url']}/evaluate")
+    expect(page.get_by_role("heading", name="Confusion matrix")).to_be_visible(timeout=90_000)
+    cell = page.get_by_text(re.compile(r"^cats → cats \(\d+\)$")).first
+    count = int(re.search(r"\((\d+)\)", cell.inner_text()).group(1))
+    cell.click()
+    expect(page.get_by_text(f"{count} photo(s) of cats predicted as cats")).to_be_visible(timeout=30_000)
+    assert page.get_by_test_id("stException").count() == 0

@@ -73,3 +73,17 @@ def test_evaluating_on_folders_with_unknown_classes_is_refused(trained_run, tmp_
     make_image(tmp_path / "eval" / "birds" / "1.jpg", 0)
     with pytest.raises(CatdogError, match="birds"):
         evaluate.evaluate(trained_run.path, tmp_path / "eval")
+
+
+def test_roc_of_a_perfect_and_of_a_reversed_ranking():
+    labels = np.array([0, 0, 1, 1])
+    assert evaluate.roc_curve(labels, np.array([0.1, 0.2, 0.8, 0.9]))["auc"] == pytest.approx(1.0)
+    assert evaluate.roc_curve(labels, np.array([0.9, 0.8, 0.2, 0.1]))["auc"] == pytest.approx(0.0)
+    # AUC = P(a positive outranks a negative): 1 of the 4 pairs here.
+    quarter = evaluate.roc_curve(np.array([0, 1, 0, 1]), np.array([0.9, 0.8, 0.2, 0.1]))["auc"]
+    assert quarter == pytest.approx(0.25)
+
+
+def test_two_class_evaluation_reports_a_roc_curve(trained_run, session_dataset):
+    roc = evaluate.evaluate(trained_run.path, session_dataset / "validation")["roc"]
+    assert roc["fpr"][0] == 0 and roc["tpr"][-1] == 1 and 0 <= roc["auc"] <= 1

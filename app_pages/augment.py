@@ -84,7 +84,7 @@ for i, picture in enumerate(grid.astype(np.uint8)):
 if st.button("Use these settings for training", type="primary", icon=":material/check:", key="use_for_training"):
     st.session_state["augmentation"] = config
     st.success("Saved: the Train page now offers 'from the Augmentation page'.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
 
 if dataset is not None and st.toggle("Show one whole training batch as the model sees it"):
     split = data.load_dataset(dataset).train

@@ -13,11 +13,11 @@ st.markdown(
     "teaches it a new question, *cat or dog?*, from a few thousand examples. Work through the "
     "steps in the sidebar, in order:")
 steps = [
-    ("pages/dataset.py", "1. Get data and look at it", "sizes, colours, and photos that cannot be read"),
-    ("pages/augment.py", "2. Augment", "see how rotating, zooming and flipping makes more training photos"),
-    ("pages/train.py", "3. Train", "launch a job in the background and watch it learn"),
-    ("pages/curves.py", "4. Inspect the curves", "training vs validation accuracy, and overfitting"),
-    ("pages/predict.py", "5. Predict", "upload your own photo and see the probabilities"),
+    ("app_pages/dataset.py", "1. Get data and look at it", "sizes, colours, and photos that cannot be read"),
+    ("app_pages/augment.py", "2. Augment", "see how rotating, zooming and flipping makes more training photos"),
+    ("app_pages/train.py", "3. Train", "launch a job in the background and watch it learn"),
+    ("app_pages/curves.py", "4. Inspect the curves", "training vs validation accuracy, and overfitting"),
+    ("app_pages/predict.py", "5. Predict", "upload your own photo and see the probabilities"),
 ]
 for page, label, detail in steps:
     st.page_link(page, label=f"**{label}**: {detail}")

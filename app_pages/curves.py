@@ -14,7 +14,7 @@ st.title("Training curves")
 all_runs = runs.list_runs()
 if not all_runs:
     st.info("No runs yet: train one on the Train page (or `python -m catdog train --data DIR`).")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 
@@ -60,7 +60,7 @@ if st.button(f"Same settings, augmentation {experiment}", icon=":material/scienc
         "none" if run.config.augmentation.enabled else "seed recipe"))
     st.session_state["watch"] = jobs.start(twin).id
     st.success("Launched: follow it on the Train page.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
 with st.expander("Full config"):
     st.json(run.config.to_dict())
 st.markdown("TensorBoard (histograms, graph):")

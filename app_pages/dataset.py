@@ -12,7 +12,7 @@ st.title("Look at the data")
 dataset = ui.active_dataset()
 if dataset is None:
     st.info("No dataset yet: get one on the Home page.")
-    st.page_link("pages/home.py", label="Go to Home", icon=":material/home:")
+    st.page_link("app_pages/home.py", label="Go to Home", icon=":material/home:")
     st.stop()
 
 with st.spinner(f"Reading {dataset.name} (once; cached afterwards)..."):

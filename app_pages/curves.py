@@ -1,12 +1,14 @@
 """Training curves: compare runs, spot overfitting, and manage run folders."""
 
 import dataclasses
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 import ui
-from catdog import augment, jobs, runs
+from catdog import augment, export, jobs, runs
 from catdog.config import models_root
 from catdog.errors import CatdogError
 
@@ -66,8 +68,23 @@ with st.expander("Full config"):
 st.markdown("TensorBoard (histograms, graph):")
 st.code(f"tensorboard --logdir {(models_root() / run.id / 'logs').resolve()}", language="bash")
 if run.has_model:
-    st.download_button("Download model.keras", data=run.model_path.read_bytes(),
-                       file_name=f"{run.id}.keras", icon=":material/download:")
+    st.subheader("Export")
+    a, b, c = st.columns(3)
+    a.download_button("Download model.keras", data=run.model_path.read_bytes(),
+                      file_name=f"{run.id}.keras", icon=":material/download:")
+    b.download_button("Download the model card", data=export.model_card(run.path), file_name=f"{run.id}.md",
+                      icon=":material/description:", help="Data, settings, metrics and limits, in markdown.")
+    quantize = c.toggle("Quantized TFLite (smaller, a little less exact)")
+    if c.button("Make a TensorFlow Lite file", icon=":material/phone_android:"):
+        out = Path(tempfile.mkdtemp()) / f"{run.id}.tflite"
+        try:
+            with st.spinner("Converting and checking against Keras..."):
+                result = export.export_tflite(run.path, out, quantize=quantize)
+            st.success(f"{result['bytes'] / 1e6:.1f} MB; on {result['photos']} photos its probabilities differ "
+                       f"from Keras by at most {result['max_abs_difference']:.2g} (tolerance {result['tolerance']}).")
+            st.download_button("Download .tflite", data=out.read_bytes(), file_name=out.name)
+        except CatdogError as error:
+            ui.show_error(error)
 with st.popover("Delete this run", icon=":material/delete:"):
     st.warning(f"This deletes {run.path} and its model for good.")
     if st.button("Yes, delete it", type="primary"):

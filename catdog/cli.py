@@ -127,6 +127,23 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from catdog import export, runs
+
+    if args.format == "card":
+        text = export.model_card(args.run, args.models_dir)
+        out = args.out or f"{runs.load_run(args.run, args.models_dir).id}.md"
+        runs.write_atomic(out, text)
+        _print(args, {"out": out}, f"model card written to {out}")
+        return 0
+    quantize = args.format == "tflite-quantized"
+    out = args.out or f"{runs.load_run(args.run, args.models_dir).id}{'-int8' if quantize else ''}.tflite"
+    result = export.export_tflite(args.run, out, quantize, models_dir=args.models_dir)
+    _print(args, result, f"{out}: {result['bytes'] / 1e6:.1f} MB; on {result['photos']} photos TFLite differs "
+                         f"from Keras by at most {result['max_abs_difference']:.2g} (tolerance {result['tolerance']})")
+    return 0
+
+
 def cmd_runs(args) -> int:
     from catdog import runs
 
@@ -191,6 +208,11 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--class", dest="class_name", default=None, help="default: the predicted class")
     x.add_argument("--opacity", type=float, default=0.45)
     x.set_defaults(func=cmd_explain)
+    o = sub.add_parser("export", parents=[common], help="TensorFlow Lite model or model card")
+    o.add_argument("run")
+    o.add_argument("--format", choices=["tflite", "tflite-quantized", "card"], default="tflite")
+    o.add_argument("--out", default=None)
+    o.set_defaults(func=cmd_export)
     sub.add_parser("runs", parents=[common], help="list runs").set_defaults(func=cmd_runs)
     d = sub.add_parser("data", help="datasets")
     dsub = d.add_subparsers(dest="data_command", required=True)

@@ -1,0 +1,42 @@
+"""One-photo prediction latency (decode + preprocess + forward) vs the bare forward pass.
+
+Target: p50 within 1.3x of the bare forward pass on an already-preprocessed tensor.
+
+    python bench/predict_bench.py
+"""
+
+import statistics
+import tempfile
+import time
+
+import numpy as np
+
+from common import PHOTOS, report, timed, use_shared_weights
+
+use_shared_weights()
+
+from catdog import runs  # noqa: E402
+from catdog.config import TrainConfig  # noqa: E402
+from catdog.model import build_model  # noqa: E402
+from catdog.predict import Predictor  # noqa: E402
+
+for backbone in ("mobilenet_v1_025", "mobilenet_v2"):
+    config = TrainConfig(backbone=backbone, weights="imagenet" if backbone == "mobilenet_v1_025" else "none")
+    run_dir = runs.create_run(config, tempfile.mkdtemp(prefix="catdog-bench-"))
+    runs.save_model(build_model(config, 2), run_dir)  # untrained weights: same cost as trained ones
+    runs.write_atomic(run_dir / "class_names", "cats\ndogs\n")
+    runs.update_status(run_dir, state="done")
+
+    predictor, load_seconds = timed(Predictor, runs.load_run(run_dir))
+    photos = sorted((PHOTOS / "validation" / "dogs").iterdir())[:60]
+    end_to_end = [timed(predictor.predict, [photo])[1] for photo in photos]
+    tensor = np.random.default_rng(0).uniform(0, 255, (1, config.image_size, config.image_size, 3))
+    bare = []
+    for _ in range(60):
+        started = time.perf_counter()
+        predictor._forward(tensor.astype(np.float32)).numpy()
+        bare.append(time.perf_counter() - started)
+    p50, bare_p50 = statistics.median(end_to_end), statistics.median(bare)
+    report("predict", backbone=backbone, model_load_seconds=load_seconds,
+           p50_ms=p50 * 1000, p95_ms=sorted(end_to_end)[56] * 1000,
+           bare_forward_p50_ms=bare_p50 * 1000, ratio=p50 / bare_p50, target_ratio=1.3)

@@ -41,8 +41,11 @@ class Predictor:
     def predict(self, sources, batch_size: int = 32) -> list[dict]:
         """One result per source, in order; unreadable ones carry `error` instead of probabilities."""
         sources = list(sources)
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            decoded = list(pool.map(self._decode, sources))
+        if len(sources) == 1:  # the common case on the Predict page: no thread pool to start
+            decoded = [self._decode(sources[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                decoded = list(pool.map(self._decode, sources))
         good = [i for i, item in enumerate(decoded) if isinstance(item, np.ndarray)]
         probabilities = np.zeros((len(sources), len(self.class_names)), np.float32)
         for start in range(0, len(good), batch_size):

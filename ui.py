@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from catdog import jobs, runs
-from catdog.config import data_root, models_root
+from catdog.config import data_root, limits, models_root
 from catdog.errors import CatdogError
 
 
@@ -79,6 +79,9 @@ def sidebar() -> None:
             st.caption("No training job running.")
         if waiting:
             st.caption(f"{len(waiting)} run(s) queued.")
+        if limits().hosted:
+            st.caption(f"Shared server: up to {limits().max_epochs} epochs, uploads up to "
+                       f"{limits().max_upload_mb} MB, small backbones only.")
 
 
 def selected_run() -> runs.Run | None:
@@ -93,7 +96,21 @@ def predictor(run_path: str, model_mtime: float):
     """One warm model per run per server process, shared by every session."""
     from catdog.predict import Predictor
 
-    return Predictor(runs.load_run(run_path))
+    loaded = Predictor(runs.load_run(run_path))
+    _return_freed_memory()
+    return loaded
+
+
+def _return_freed_memory() -> None:
+    """Give the heap that TensorFlow's start-up freed back to the system (glibc keeps it
+    otherwise): a hosted instance has 2.7 GB for everyone, and this is ~100 MB of it."""
+    import ctypes
+    import ctypes.util
+
+    libc_name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(libc_name) if libc_name else None
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 def predictor_for(run: runs.Run):
@@ -170,10 +187,25 @@ def _duration(seconds) -> str:
     return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
+def training_path(config) -> str:
+    """Which way a run trains, and why, in one sentence for the Train page."""
+    from catdog import backbones
+
+    if not backbones.get(config.backbone).pretrained:
+        return "Trained from scratch: every photo goes through the whole network in every epoch."
+    if config.augmentation.enabled:
+        return ("Augmentation is on, so each epoch sees different versions of each photo: they stream "
+                "through the frozen backbone every epoch (slower than without augmentation).")
+    return ("Fast path: the frozen backbone computes each photo's features once (kept on disk, so a "
+            "relaunch with other head settings skips this step), then the head trains on them in seconds.")
+
+
 def job_status(run: runs.Run) -> None:
     """A run's state: progress while running, metrics when done, the reason when not."""
     status, progress = run.status, run.status.get("progress", {})
     st.markdown(f"**{run.id}**: {run.state} ({run.config.backbone}, {run.config.total_epochs} epochs)")
+    st.caption(training_path(run.config) + (f" {run.metrics['features_reused_from_disk']} photos' features "
+                                            "came from the disk cache." if run.metrics.get("features_reused_from_disk") else ""))
     if run.state == "running":
         fraction = min(progress.get("fraction") or 0.0, 1.0)
         if progress.get("phase") == "extracting features":

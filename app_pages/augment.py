@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from catdog import augment, data, images
+from catdog.config import limits
 from catdog.errors import CatdogError
 
 SIZE = 224
@@ -56,7 +57,8 @@ config = augment.AugmentConfig(**values)
 source = st.radio("Photo", ["from the dataset", "upload one"], horizontal=True)
 photo = None
 if source == "upload one":
-    photo = st.file_uploader("Photo", type=["jpg", "jpeg", "png", "webp", "bmp", "gif"])
+    photo = st.file_uploader("Photo", type=["jpg", "jpeg", "png", "webp", "bmp", "gif"],
+                             max_upload_size=limits().max_upload_mb)
 elif dataset is not None:
     paths = data.load_dataset(dataset).train.paths
     index = st.number_input(f"Photo number (of {len(paths)})", 0, len(paths) - 1, 0)

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from catdog import archive, data
-from catdog.config import data_root
+from catdog.config import data_root, limits
 from catdog.errors import CatdogError
 
 st.title("catdog: teach a computer to tell cats from dogs")
@@ -47,7 +47,7 @@ with st.expander("Get a dataset", expanded=not datasets):
         st.subheader("Your own photos")
         st.caption("A zip holding train/ and validation/ with one folder per class, "
                    "or just one folder per class.")
-        upload = st.file_uploader("Dataset zip", type=["zip"])
+        upload = st.file_uploader("Dataset zip", type=["zip"], max_upload_size=limits().max_upload_mb)
         name = st.text_input("Name for the dataset", value="my_photos")
         if upload and st.button("Import the zip", icon=":material/upload:"):
             try:

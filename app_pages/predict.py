@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from catdog import explain, images
+from catdog.config import limits
 from catdog.errors import CatdogError
 
 st.title("Cat or dog? Ask the model")
@@ -19,7 +20,8 @@ st.caption(f"Model: run **{run.id}** ({run.config.backbone}, validation accuracy
            f"{run.metrics.get('val_accuracy', 0):.3f}). Change it in the sidebar.")
 
 uploads = st.file_uploader("Photos", type=["jpg", "jpeg", "png", "webp", "bmp", "gif"],
-                           accept_multiple_files=True)
+                           accept_multiple_files=True,
+                           max_upload_size=limits().max_upload_mb)
 photos = list(uploads or [])
 if st.toggle("Use the camera"):
     shot = st.camera_input("Take a photo")

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from catdog import augment, backbones, jobs, runs
-from catdog.config import TrainConfig
+from catdog.config import TrainConfig, limits
 from catdog.errors import CatdogError
 
 st.title("Train a model")
@@ -13,18 +13,22 @@ if dataset is None:
     st.info("No dataset yet: get one on the Home page first.")
     st.stop()
 
-names = list(backbones.REGISTRY)
+allowed = limits()
+names = [name for name in backbones.REGISTRY if name in allowed.backbones]
 backbone = st.selectbox("Backbone (the pretrained network)", names, key="backbone",
                         format_func=lambda n: backbones.REGISTRY[n].label)
 entry = backbones.REGISTRY[backbone]
 st.caption(entry.note)
+if not entry.pretrained:
+    st.caption("Trained from scratch: every photo goes through the whole network in every epoch (slow).")
 defaults = TrainConfig(backbone=backbone)
 playground = st.session_state.get("augmentation")
 
 with st.form("train"):
     a, b, c = st.columns(3)
-    epochs = a.slider("Epochs", 1, 50, defaults.epochs, key="epochs", help="Passes over the training photos.")
-    batch_size = b.select_slider("Batch size", [4, 8, 16, 32, 64, 128], defaults.batch_size)
+    epochs = a.slider("Epochs", 1, min(50, allowed.max_epochs), defaults.epochs, key="epochs", help="Passes over the training photos.")
+    batch_size = b.select_slider("Batch size", [n for n in (4, 8, 16, 32, 64, 128) if n <= allowed.max_batch_size],
+                                 defaults.batch_size)
     learning_rate = c.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], defaults.learning_rate)
     a, b, c = st.columns(3)
     image_size = a.number_input("Image size (pixels)", 32, 512, defaults.image_size, step=8, key="image_size")
@@ -39,7 +43,8 @@ with st.form("train"):
     patience = c.number_input("Early stopping patience (0: off)", 0, 20, defaults.early_stopping_patience)
     st.markdown("**Fine-tuning** (phase 2: unfreeze the top of the backbone, at a lower learning rate)")
     a, b, c = st.columns(3)
-    fine_tune_epochs = a.slider("Fine-tune epochs", 0, 20, 0, disabled=not entry.pretrained)
+    fine_tune_epochs = a.slider("Fine-tune epochs", 0, min(20, allowed.max_fine_tune_epochs), 0,
+                                disabled=not entry.pretrained)
     fine_tune_at = b.number_input("Layers to unfreeze", 1, 200, defaults.fine_tune_at)
     fine_tune_learning_rate = c.select_slider("Fine-tune learning rate", [1e-6, 1e-5, 1e-4], 1e-5)
     launched = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:", key="start")

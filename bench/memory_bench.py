@@ -5,7 +5,7 @@ first page rendered within 3 s of the server being ready. The job runs as the CL
 (`python -m catdog train`, MobileNetV2 at 160 px, batch 32; weights=none has the same
 compute and memory as ImageNet weights), the server as `streamlit run`.
 
-    python bench/memory_bench.py
+    python bench/memory_bench.py [--app-only]
 """
 
 import os
@@ -32,11 +32,21 @@ def train_job(epochs: int = 3) -> subprocess.Popen:
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-job = train_job()
-with PeakRss(job.pid) as memory:
-    job.wait()
-report("memory_training_job", backbone="mobilenet_v2", image_size=160, batch_size=32,
-       peak_rss_mb=memory.peak, target_mb=1500)
+if "--app-only" not in sys.argv:
+    job = train_job()
+    with PeakRss(job.pid) as memory:
+        job.wait()
+    report("memory_training_job", backbone="mobilenet_v2", image_size=160, batch_size=32,
+           peak_rss_mb=memory.peak, target_mb=1500)
+
+if "--app-only" in sys.argv:  # a finished run to load, made without training (same model size)
+    subprocess.run([sys.executable, "-c", (
+        "import sys; sys.path.insert(0, '.');"
+        "from catdog import runs; from catdog.config import TrainConfig; from catdog.model import build_model;"
+        f"c = TrainConfig(data_dir='{PHOTOS}', backbone='mobilenet_v2', weights='none');"
+        f"d = runs.create_run(c, '{work / 'models'}'); runs.save_model(build_model(c, 2), d);"
+        "runs.write_atomic(d / 'class_names', 'cats\\ndogs\\n'); runs.update_status(d, state='done')")],
+        cwd=ROOT, env=env, check=True, capture_output=True)
 
 with socket.socket() as s:
     s.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from catdog import data, images
-from catdog.config import data_root
+from catdog.config import data_root, limits
 from catdog.errors import CatdogError
 
 MAX_TOTAL_BYTES = 800_000_000  # uncompressed; the 3000 sample photos are 135 MB
@@ -45,8 +45,10 @@ def _safe_name(info: zipfile.ZipInfo) -> PurePosixPath | None:
 def _check_entries(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
     entries = [(info, _safe_name(info)) for info in archive.infolist()]
     entries = [(info, path) for info, path in entries if path is not None and not info.is_dir()]
-    if len(entries) > MAX_FILES:
-        raise CatdogError(f"Refused: the zip holds {len(entries):,} files.", expected=f"at most {MAX_FILES:,}")
+    most = min(MAX_FILES, limits().max_images_per_dataset)
+    if len(entries) > most:
+        raise CatdogError(f"Refused: the zip holds {len(entries):,} files.", expected=f"at most {most:,}",
+                          fix="use fewer photos per dataset on this server.")
     claimed = sum(info.file_size for info, _ in entries)
     if claimed > MAX_TOTAL_BYTES:
         raise CatdogError(f"Refused: the zip would expand to {claimed / 1e9:.1f} GB.",

@@ -31,6 +31,44 @@ def models_root() -> Path:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What a user of this server may ask for. Hosted mode (`CATDOG_HOSTED=1`) is for a
+    class sharing one small instance (~2 CPUs, 2.7 GB): no big backbones, no marathon jobs."""
+
+    hosted: bool
+    max_upload_mb: int
+    max_images_per_dataset: int
+    max_epochs: int
+    max_fine_tune_epochs: int
+    max_batch_size: int
+    backbones: tuple[str, ...]
+
+
+def limits() -> Limits:
+    if os.environ.get("CATDOG_HOSTED", "").strip().lower() in ("1", "true", "yes", "on"):
+        return Limits(True, max_upload_mb=50, max_images_per_dataset=5000, max_epochs=30,
+                      max_fine_tune_epochs=10, max_batch_size=64,
+                      backbones=("mobilenet_v2", "mobilenet_v1_025", "simple_cnn"))
+    return Limits(False, max_upload_mb=500, max_images_per_dataset=200_000, max_epochs=500,
+                  max_fine_tune_epochs=500, max_batch_size=1024, backbones=tuple(backbones.REGISTRY))
+
+
+def check_limits(config: "TrainConfig") -> None:
+    """Refuse a config this server's limits do not allow (only hosted mode is strict)."""
+    allowed = limits()
+    where = "this shared server" if allowed.hosted else "catdog"
+    if config.backbone not in allowed.backbones:
+        raise CatdogError(f"The {config.backbone} backbone is not available on {where}.",
+                          expected=f"one of {', '.join(allowed.backbones)}",
+                          fix="pick a smaller backbone; the large ones need more memory than this server has.")
+    for name, value, top in (("epochs", config.epochs, allowed.max_epochs),
+                             ("fine_tune_epochs", config.fine_tune_epochs, allowed.max_fine_tune_epochs),
+                             ("batch_size", config.batch_size, allowed.max_batch_size)):
+        if value > top:
+            raise CatdogError(f"{name} = {value} is more than {where} allows.", expected=f"at most {top}")
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     data_dir: str = ""
     backbone: str = backbones.DEFAULT_BACKBONE

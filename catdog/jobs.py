@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from catdog import runs
-from catdog.config import TrainConfig, models_root
+from catdog.config import TrainConfig, check_limits, models_root
 from catdog.errors import CatdogError
 
 LOCK_NAME = ".train.lock"
@@ -117,6 +117,7 @@ def worker(models_dir) -> None:
 
 def start(config: TrainConfig, models_dir=None) -> runs.Run:
     """Queue a run for `config` and make sure a worker will train it; returns at once."""
+    check_limits(config)
     root = Path(models_dir or models_root())
     run_dir = runs.create_run(config, root)
     spawn_worker(root)

@@ -63,20 +63,50 @@ def extract_features(extractor, dataset, reporter: Reporter, label: str, total: 
     return features[:seen], labels[:seen]  # fewer than `total` when files were skipped
 
 
-def _phase1_on_features(config, model, train_ds, val_ds, dataset, reporter, run_dir):
+def cached_features(config, extractor, split, reporter, label: str, skipped: list):
+    """Features of every readable photo in `split`, computing only those not cached on disk.
+
+    Returns (features, labels, how many came from the cache)."""
+    from catdog.features import FeatureCache, file_hash
+
+    cache = FeatureCache(config)
+    hashes = [file_hash(path) for path in split.paths]
+    found = cache.get(hashes)
+    missing = [i for i, h in enumerate(hashes) if h not in found]
+    if missing:
+        todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
+        pipeline = data.make_dataset(todo, config.image_size, config.batch_size, skipped=skipped, cache=False)
+        vectors, _ = extract_features(extractor, pipeline, reporter, label, len(missing))
+        if reporter.stop_requested():
+            return None
+        failed = {path for path, _ in skipped}
+        decoded = [i for i in missing if split.paths[i] not in failed]  # the pipeline keeps order
+        cache.add([hashes[i] for i in decoded], vectors)
+        found.update(zip((hashes[i] for i in decoded), vectors))
+    keep = [i for i, h in enumerate(hashes) if h in found]
+    if not keep:
+        raise CatdogError(f"No readable images in the {label} split.",
+                          fix="check the files with: python -m catdog data inspect DIR")
+    features = np.stack([found[hashes[i]] for i in keep])
+    return features, np.array([split.labels[i] for i in keep], np.int32), len(hashes) - len(missing)
+
+
+def _phase1_on_features(config, model, dataset, reporter, run_dir, skipped):
     from catdog.model import split_at_features
 
     extractor, head = split_at_features(model)
     reporter.set_phase("extracting features")
-    x_train, y_train = extract_features(extractor, train_ds, reporter, "train", len(dataset.train.paths))
-    x_val, y_val = extract_features(extractor, val_ds, reporter, "validation", len(dataset.validation.paths))
-    if reporter.stop_requested():
-        return None
+    train_part = cached_features(config, extractor, dataset.train, reporter, "train", skipped)
+    val_part = train_part and cached_features(config, extractor, dataset.validation, reporter, "validation", skipped)
+    if not val_part:  # cancelled during extraction
+        return None, 0
+    (x_train, y_train, hits_train), (x_val, y_val, hits_val) = train_part, val_part
+    reporter.set_phase("training head")
     _compile(head, config.learning_rate)
     head.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs, shuffle=True,
              validation_data=(x_val, y_val), verbose=0,
              callbacks=_callbacks(config, reporter, run_dir, 1))
-    return head.evaluate(x_val, y_val, verbose=0, return_dict=True)
+    return head.evaluate(x_val, y_val, verbose=0, return_dict=True), hits_train + hits_val
 
 
 # `shuffle=False` below: the tf.data pipelines shuffle themselves, with the run's seed.
@@ -100,8 +130,9 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
     reporter.plan(config, len(dataset.train.paths))
     model = build_model(config, len(dataset.class_names))
     reporter.set_phase("training head" if backbones.get(config.backbone).pretrained else "training")
+    cached_count = 0
     if uses_cache:
-        final = _phase1_on_features(config, model, train_ds, val_ds, dataset, reporter, run_dir)
+        final, cached_count = _phase1_on_features(config, model, dataset, reporter, run_dir, skipped)
     else:
         augmented = train_ds
         if config.augmentation.enabled:
@@ -135,6 +166,7 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
         "val_accuracy": float(final["accuracy"]), "val_loss": float(final["loss"]),
         "best_val_accuracy": max((row.get("val_accuracy", 0.0) for row in reporter.history), default=0.0),
         "epochs_run": len(reporter.history), "feature_cache": uses_cache,
+        "features_reused_from_disk": cached_count,
         "train_images": len(dataset.train.paths), "validation_images": len(dataset.validation.paths),
         "class_names": dataset.class_names, "phase1_seconds": round(phase1_seconds, 2),
         "seconds": round(time.time() - started, 2),

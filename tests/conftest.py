@@ -82,3 +82,23 @@ def trained_run(session_dataset, tmp_path_factory):
     run = jobs.run_in_foreground(config, models)
     assert run.state == "done", run.status
     return run
+
+
+@pytest.fixture
+def empty_roots(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATDOG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CATDOG_MODELS_DIR", str(tmp_path / "models"))
+    return tmp_path
+
+
+@pytest.fixture
+def full_roots(tmp_path, monkeypatch, trained_run):
+    data = tmp_path / "data"
+    make_dataset(data / "pets", per_class=5)
+    models = tmp_path / "models"
+    shutil.copytree(trained_run.path, models / trained_run.id)
+    monkeypatch.setenv("CATDOG_DATA_DIR", str(data))
+    monkeypatch.setenv("CATDOG_MODELS_DIR", str(models))
+    return tmp_path
+
+

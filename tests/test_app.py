@@ -1,14 +1,13 @@
 """Every page renders, with and without data and runs, and does its one job (AppTest)."""
 
 import json
-import shutil
 import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from catdog import runs
-from conftest import ROOT, make_dataset
+from conftest import ROOT
 
 PAGES = ["app_pages/home.py", "app_pages/dataset.py", "app_pages/augment.py", "app_pages/train.py",
          "app_pages/curves.py", "app_pages/predict.py", "app_pages/evaluate.py"]
@@ -20,24 +19,6 @@ def open_page(page: str) -> AppTest:
     if page != "app_pages/home.py":
         app.switch_page(page).run()
     return app
-
-
-@pytest.fixture
-def empty_roots(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATDOG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CATDOG_MODELS_DIR", str(tmp_path / "models"))
-    return tmp_path
-
-
-@pytest.fixture
-def full_roots(tmp_path, monkeypatch, trained_run):
-    data = tmp_path / "data"
-    make_dataset(data / "pets", per_class=5)
-    models = tmp_path / "models"
-    shutil.copytree(trained_run.path, models / trained_run.id)
-    monkeypatch.setenv("CATDOG_DATA_DIR", str(data))
-    monkeypatch.setenv("CATDOG_MODELS_DIR", str(models))
-    return tmp_path
 
 
 @pytest.mark.parametrize("page", PAGES)

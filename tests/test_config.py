@@ -44,3 +44,29 @@ def test_unknown_backbone_lists_the_valid_names():
 def test_unknown_key_in_a_stored_config_is_a_clear_error():
     with pytest.raises(CatdogError, match="colour"):
         TrainConfig.from_dict({"colour": "blue"})
+
+
+def test_hosted_mode_limits_backbones_epochs_and_batch_size(monkeypatch):
+    from catdog.config import check_limits, limits
+
+    monkeypatch.delenv("CATDOG_HOSTED", raising=False)
+    assert not limits().hosted
+    check_limits(TrainConfig(backbone="resnet50", epochs=100))  # fine on your own machine
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    assert limits().hosted
+    with pytest.raises(CatdogError, match="not available on this shared server"):
+        check_limits(TrainConfig(backbone="resnet50"))
+    with pytest.raises(CatdogError, match="epochs = 100 is more than this shared server allows"):
+        check_limits(TrainConfig(epochs=100))
+    with pytest.raises(CatdogError, match="batch_size"):
+        check_limits(TrainConfig(batch_size=512))
+    check_limits(TrainConfig())  # the defaults fit
+
+
+def test_hosted_mode_refuses_oversized_launches_from_the_app(monkeypatch, models_dir):
+    from catdog import jobs, runs
+
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    with pytest.raises(CatdogError):
+        jobs.start(TrainConfig(data_dir="x", backbone="vgg16"), models_dir)
+    assert runs.list_runs(models_dir) == []

@@ -80,3 +80,15 @@ def test_missing_weights_offline_name_the_file_and_where_to_put_it(monkeypatch):
         build_model(TrainConfig(backbone="mobilenet_v2"), 2)
     assert "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160_no_top.h5" in str(error.value)
     assert str(KERAS_HOME / "models") in str(error.value)
+
+
+def test_a_model_file_with_a_lambda_layer_is_refused(tmp_path):
+    import keras
+
+    from catdog.model import load_model
+
+    inputs = keras.Input((4,))
+    evil = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
+    evil.save(tmp_path / "evil.keras")
+    with pytest.raises(CatdogError, match="Lambda layer"):
+        load_model(tmp_path / "evil.keras")

@@ -82,3 +82,23 @@ def test_a_crash_records_its_traceback_in_the_run(tiny_dataset, models_dir, monk
     run = runs.list_runs(models_dir)[0]
     assert run.state == "failed" and "boom" in run.status["error"]
     assert "RuntimeError: boom" in (run.path / "traceback.txt").read_text()
+
+
+def test_relaunch_reuses_cached_features_until_the_network_changes(tiny_dataset, models_dir):
+    first = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=2)
+    assert first.metrics["features_reused_from_disk"] == 0
+    other_head = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=3, dropout=0.5)
+    assert other_head.metrics["features_reused_from_disk"] == 24  # every photo, both splits
+    same = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=2)
+    assert same.metrics["val_accuracy"] == first.metrics["val_accuracy"]  # cached == computed
+    bigger = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1, image_size=48)
+    assert bigger.metrics["features_reused_from_disk"] == 0
+
+
+def test_changed_photo_is_extracted_again(tiny_dataset, models_dir):
+    _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1)
+    from conftest import make_image
+
+    make_image(tiny_dataset / "train" / "cats" / "cats.0.jpg", 0, seed=999)  # new content, same name
+    again = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1)
+    assert again.metrics["features_reused_from_disk"] == 23

@@ -1,0 +1,420 @@
+"""Every text the app shows, in English and Brazilian Portuguese: one catalogue, no text in pages.
+
+`t("key", name=value)` returns the text in the language chosen in the sidebar (default:
+the browser's language). A test checks that every key has both languages and the same
+placeholders in each.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"en": "English", "pt": "Português (Brasil)"}
+
+S: dict[str, dict[str, str]] = {
+    # app and sidebar
+    "nav.home": {"en": "Home", "pt": "Início"},
+    "nav.dataset": {"en": "Dataset", "pt": "Dados"},
+    "nav.augment": {"en": "Augmentation", "pt": "Aumento de dados"},
+    "nav.train": {"en": "Train", "pt": "Treinar"},
+    "nav.curves": {"en": "Training curves", "pt": "Curvas de treino"},
+    "nav.predict": {"en": "Predict", "pt": "Prever"},
+    "nav.evaluate": {"en": "Evaluate", "pt": "Avaliar"},
+    "side.language": {"en": "Language", "pt": "Idioma"},
+    "side.dataset": {"en": "Dataset", "pt": "Conjunto de dados"},
+    "side.dataset_help": {"en": "Folders under the data root {root}", "pt": "Pastas dentro da raiz de dados {root}"},
+    "side.no_dataset": {"en": "No dataset yet: see Home.", "pt": "Ainda sem dados: veja o Início."},
+    "side.run": {"en": "Run", "pt": "Treino"},
+    "side.run_help": {"en": "The model Predict and Evaluate use", "pt": "O modelo usado em Prever e Avaliar"},
+    "side.training": {"en": "Training {run}", "pt": "Treinando {run}"},
+    "side.idle": {"en": "No training job running.", "pt": "Nenhum treino em andamento."},
+    "side.queued": {"en": "{count} run(s) queued.", "pt": "{count} treino(s) na fila."},
+    "side.hosted": {"en": "Shared server: up to {epochs} epochs, uploads up to {mb} MB, small backbones only.",
+                    "pt": "Servidor compartilhado: até {epochs} épocas, envios até {mb} MB, só redes pequenas."},
+    "explain.title": {"en": "What is happening here?", "pt": "O que está acontecendo aqui?"},
+    "error.expected": {"en": "Expected", "pt": "Esperado"},
+    "error.fix": {"en": "How to fix", "pt": "Como resolver"},
+    "common.go_home": {"en": "Go to Home", "pt": "Ir para o Início"},
+    "common.go_train": {"en": "Go to Train", "pt": "Ir para Treinar"},
+    "common.no_dataset": {"en": "No dataset yet: get one on the Home page.",
+                          "pt": "Ainda não há dados: obtenha um conjunto na página Início."},
+    "common.no_model": {"en": "No trained model yet. Train one on the Train page, or from a terminal: "
+                              "`python -m catdog train --data DIR`.",
+                        "pt": "Ainda não há modelo treinado. Treine um na página Treinar, ou no terminal: "
+                              "`python -m catdog train --data PASTA`."},
+    # home
+    "home.title": {"en": "catdog: teach a computer to tell cats from dogs",
+                   "pt": "catdog: ensine um computador a distinguir gatos de cachorros"},
+    "home.intro": {"en": "catdog takes a network already trained on millions of photos (**transfer learning**) and "
+                         "teaches it a new question, *cat or dog?*, from a few thousand examples. Work through the "
+                         "steps in the sidebar, in order:",
+                   "pt": "O catdog pega uma rede já treinada com milhões de fotos (**transferência de aprendizado**) "
+                         "e lhe ensina uma pergunta nova, *gato ou cachorro?*, com alguns milhares de exemplos. "
+                         "Siga os passos da barra lateral, em ordem:"},
+    "home.step1": {"en": "**1. Get data and look at it**: sizes, colours, and photos that cannot be read",
+                   "pt": "**1. Obtenha dados e olhe para eles**: tamanhos, cores e fotos que não abrem"},
+    "home.step2": {"en": "**2. Augment**: see how rotating, zooming and flipping makes more training photos",
+                   "pt": "**2. Aumente**: veja como girar, ampliar e espelhar gera mais fotos de treino"},
+    "home.step3": {"en": "**3. Train**: launch a job in the background and watch it learn",
+                   "pt": "**3. Treine**: inicie um treino em segundo plano e veja-o aprender"},
+    "home.step4": {"en": "**4. Inspect the curves**: training vs validation accuracy, and overfitting",
+                   "pt": "**4. Examine as curvas**: acurácia de treino vs validação, e sobreajuste"},
+    "home.step5": {"en": "**5. Predict**: upload your own photo and see the probabilities",
+                   "pt": "**5. Preveja**: envie sua própria foto e veja as probabilidades"},
+    "home.step6": {"en": "**6. Evaluate**: the mistakes, and where the model looked",
+                   "pt": "**6. Avalie**: os erros, e para onde o modelo olhou"},
+    "home.ready": {"en": "{count} dataset(s) ready in {root}: {names}.",
+                   "pt": "{count} conjunto(s) de dados pronto(s) em {root}: {names}."},
+    "home.none": {"en": "No dataset yet. Get one of these ways (datasets live under `{root}`).",
+                  "pt": "Ainda não há dados. Obtenha de uma destas formas (os dados ficam em `{root}`)."},
+    "home.get": {"en": "Get a dataset", "pt": "Obter um conjunto de dados"},
+    "home.sample": {"en": "The sample photos", "pt": "As fotos de exemplo"},
+    "home.sample_note": {"en": "3000 photos of cats and dogs from the TensorFlow tutorial (68 MB download).",
+                         "pt": "3000 fotos de gatos e cachorros do tutorial do TensorFlow (download de 68 MB)."},
+    "home.download": {"en": "Download the sample dataset", "pt": "Baixar o conjunto de exemplo"},
+    "home.downloading": {"en": "Downloading {done} of {total} MB", "pt": "Baixando {done} de {total} MB"},
+    "home.done": {"en": "Ready: {path}", "pt": "Pronto: {path}"},
+    "home.own": {"en": "Your own photos", "pt": "Suas próprias fotos"},
+    "home.own_note": {"en": "A zip holding train/ and validation/ with one folder per class, or just one folder "
+                            "per class.",
+                      "pt": "Um zip com train/ e validation/, com uma pasta por classe, ou só uma pasta por classe."},
+    "home.zip": {"en": "Dataset zip", "pt": "Zip com as fotos"},
+    "home.name": {"en": "Name for the dataset", "pt": "Nome do conjunto de dados"},
+    "home.import": {"en": "Import the zip", "pt": "Importar o zip"},
+    "home.extracting": {"en": "Checking and extracting...", "pt": "Verificando e extraindo..."},
+    "home.imported": {"en": "Imported {count} photos of {classes}.", "pt": "Importadas {count} fotos de {classes}."},
+    "home.skipped": {"en": "Skipped {count} file(s) that are not images: {names}",
+                     "pt": "Ignorado(s) {count} arquivo(s) que não são imagens: {names}"},
+    "home.copy": {"en": "Or copy a folder into `{root}` and reload the page.",
+                  "pt": "Ou copie uma pasta para `{root}` e recarregue a página."},
+    "home.explain": {"en": "A network trained on ImageNet already knows edges, fur, eyes and ears. We keep that "
+                           "knowledge (the *backbone*) and train only a small new *head* that turns it into "
+                           "'cat' or 'dog'. That is why a few thousand photos and a few minutes on a laptop are "
+                           "enough, where learning from nothing needs far more.",
+                     "pt": "Uma rede treinada no ImageNet já reconhece bordas, pelos, olhos e orelhas. Mantemos esse "
+                           "conhecimento (a *base*) e treinamos só uma pequena *cabeça* nova que o transforma em "
+                           "'gato' ou 'cachorro'. Por isso bastam alguns milhares de fotos e poucos minutos num "
+                           "notebook, enquanto aprender do zero exigiria muito mais."},
+    # dataset
+    "data.title": {"en": "Look at the data", "pt": "Olhe para os dados"},
+    "data.reading": {"en": "Reading {name} (once; cached afterwards)...", "pt": "Lendo {name} (uma vez; depois fica em cache)..."},
+    "data.empty": {"en": "{path} holds no image files in class folders.",
+                   "pt": "{path} não tem imagens em pastas de classes."},
+    "data.summary": {"en": "{path}: {count} readable photos in {classes} classes.",
+                     "pt": "{path}: {count} fotos legíveis em {classes} classes."},
+    "data.per_class": {"en": "Photos per class and split", "pt": "Fotos por classe e divisão"},
+    "data.browse": {"en": "Browse", "pt": "Navegar"},
+    "data.split": {"en": "Split", "pt": "Divisão"},
+    "data.class": {"en": "Class", "pt": "Classe"},
+    "data.page": {"en": "Page (of {pages})", "pt": "Página (de {pages})"},
+    "data.large": {"en": "{path} - {width} x {height}, mode {mode}, {kb} kB",
+                   "pt": "{path} - {width} x {height}, modo {mode}, {kb} kB"},
+    "data.sizes": {"en": "Sizes and shapes", "pt": "Tamanhos e formatos"},
+    "data.sizes_note": {"en": "Every photo is resized to the network's square input: very wide or tiny photos get "
+                              "distorted.",
+                        "pt": "Toda foto é redimensionada para a entrada quadrada da rede: fotos muito largas ou "
+                              "minúsculas ficam distorcidas."},
+    "data.scatter": {"en": "Width x height (pixels)", "pt": "Largura x altura (pixels)"},
+    "data.aspect": {"en": "Aspect ratio (width / height)", "pt": "Proporção (largura / altura)"},
+    "data.modes": {"en": "Colour modes: {modes}", "pt": "Modos de cor: {modes}"},
+    "data.bad": {"en": "Files that cannot be read", "pt": "Arquivos que não abrem"},
+    "data.bad_count": {"en": "{count} file(s) will be skipped in training:",
+                       "pt": "{count} arquivo(s) serão ignorados no treino:"},
+    "data.all_good": {"en": "Every file decodes.", "pt": "Todos os arquivos abrem."},
+    "data.explain": {"en": "Before training, look: photo sizes, colours, blurry or tiny pictures, text on top, "
+                           "several animals in one photo. The model will learn whatever separates the classes, "
+                           "including details unrelated to the animal.",
+                     "pt": "Antes de treinar, observe: tamanhos, cores, fotos borradas ou minúsculas, textos por "
+                           "cima, vários animais numa foto. O modelo aprende tudo o que separa as classes, "
+                           "inclusive detalhes que nada têm a ver com o animal."},
+    # augmentation
+    "aug.title": {"en": "Data augmentation", "pt": "Aumento de dados"},
+    "aug.intro": {"en": "Each epoch, every training photo is changed at random, so the model sees *new* photos and "
+                        "learns the animal rather than memorising the pixels. The same function makes these "
+                        "previews and the training batches: what you see is what the model gets.",
+                  "pt": "A cada época, cada foto de treino é alterada ao acaso: o modelo vê fotos *novas* e aprende "
+                        "o animal em vez de decorar os pixels. A mesma função gera estas prévias e os lotes de "
+                        "treino: o que você vê é o que o modelo recebe."},
+    "aug.preset": {"en": "Start from a preset", "pt": "Começar de um modelo pronto"},
+    "aug.rotation": {"en": "Rotation (degrees)", "pt": "Rotação (graus)"},
+    "aug.rotation_why": {"en": "Pets are photographed at slight angles; large angles make unnatural photos.",
+                         "pt": "Animais são fotografados levemente inclinados; ângulos grandes criam fotos irreais."},
+    "aug.width_shift": {"en": "Horizontal shift", "pt": "Deslocamento horizontal"},
+    "aug.width_shift_why": {"en": "The animal is not always centred.", "pt": "O animal nem sempre está centralizado."},
+    "aug.height_shift": {"en": "Vertical shift", "pt": "Deslocamento vertical"},
+    "aug.height_shift_why": {"en": "Same, up and down.", "pt": "O mesmo, para cima e para baixo."},
+    "aug.shear": {"en": "Shear", "pt": "Cisalhamento"},
+    "aug.shear_why": {"en": "Slants the photo, like a different camera angle.",
+                      "pt": "Inclina a foto, como outro ângulo de câmera."},
+    "aug.zoom": {"en": "Zoom", "pt": "Zoom"},
+    "aug.zoom_why": {"en": "Near and far animals; too much crops the animal out.",
+                     "pt": "Animais perto e longe; demais corta o animal da foto."},
+    "aug.brightness": {"en": "Brightness", "pt": "Brilho"},
+    "aug.brightness_why": {"en": "Indoor, outdoor, flash and shade.", "pt": "Dentro, fora, flash e sombra."},
+    "aug.contrast": {"en": "Contrast", "pt": "Contraste"},
+    "aug.contrast_why": {"en": "Washed-out or punchy photos.", "pt": "Fotos desbotadas ou muito vivas."},
+    "aug.saturation": {"en": "Saturation", "pt": "Saturação"},
+    "aug.saturation_why": {"en": "Colour strength varies between cameras.",
+                           "pt": "A intensidade das cores varia entre câmeras."},
+    "aug.hue": {"en": "Hue", "pt": "Matiz"},
+    "aug.hue_why": {"en": "Shifts all colours; too much makes green cats.",
+                    "pt": "Desloca todas as cores; demais cria gatos verdes."},
+    "aug.erasing": {"en": "Random erasing (probability)", "pt": "Apagamento aleatório (probabilidade)"},
+    "aug.erasing_why": {"en": "Hides a patch, so the model cannot rely on one detail.",
+                        "pt": "Esconde um pedaço, para o modelo não depender de um só detalhe."},
+    "aug.grayscale": {"en": "Grayscale (probability)", "pt": "Tons de cinza (probabilidade)"},
+    "aug.grayscale_why": {"en": "Makes the model use shape, not only colour.",
+                          "pt": "Faz o modelo usar a forma, não só a cor."},
+    "aug.hflip": {"en": "Horizontal flip", "pt": "Espelhar na horizontal"},
+    "aug.hflip_why": {"en": "A cat facing left is still a cat.", "pt": "Um gato virado para a esquerda ainda é um gato."},
+    "aug.vflip": {"en": "Vertical flip", "pt": "Espelhar na vertical"},
+    "aug.vflip_why": {"en": "Usually wrong for pets: upside-down cats are rare in photos.",
+                      "pt": "Em geral errado para animais: gatos de cabeça para baixo são raros nas fotos."},
+    "aug.fill": {"en": "Fill mode", "pt": "Preenchimento"},
+    "aug.fill_why": {"en": "How the corners uncovered by rotating or shifting are filled.",
+                     "pt": "Como preencher os cantos descobertos ao girar ou deslocar."},
+    "aug.source": {"en": "Photo", "pt": "Foto"},
+    "aug.from_dataset": {"en": "from the dataset", "pt": "do conjunto de dados"},
+    "aug.upload": {"en": "upload one", "pt": "enviar uma"},
+    "aug.number": {"en": "Photo number (of {count})", "pt": "Número da foto (de {count})"},
+    "aug.choose": {"en": "Choose a dataset on the Home page, or upload a photo.",
+                   "pt": "Escolha um conjunto de dados no Início, ou envie uma foto."},
+    "aug.seed": {"en": "Seed (same seed, same draw)", "pt": "Semente (mesma semente, mesmo sorteio)"},
+    "aug.new_draw": {"en": "New random draw", "pt": "Novo sorteio"},
+    "aug.original": {"en": "original", "pt": "original"},
+    "aug.draw": {"en": "draw {n}", "pt": "sorteio {n}"},
+    "aug.use": {"en": "Use these settings for training", "pt": "Usar estes ajustes no treino"},
+    "aug.saved": {"en": "Saved: the Train page now offers 'from the Augmentation page'.",
+                  "pt": "Salvo: a página Treinar agora oferece 'da página Aumento de dados'."},
+    "aug.batch": {"en": "Show one whole training batch as the model sees it",
+                  "pt": "Mostrar um lote de treino inteiro como o modelo o vê"},
+    "aug.explain": {"en": "With few photos, a model can memorise them: perfect on training photos, worse on new "
+                          "ones (overfitting). Random changes that keep the animal recognisable give it more "
+                          "variety for free. Compare two runs with augmentation off and on in Training curves.",
+                    "pt": "Com poucas fotos, o modelo pode decorá-las: perfeito nas fotos de treino, pior nas "
+                          "novas (sobreajuste). Mudanças aleatórias que mantêm o animal reconhecível dão mais "
+                          "variedade de graça. Compare dois treinos, sem e com aumento, em Curvas de treino."},
+    # train
+    "train.title": {"en": "Train a model", "pt": "Treinar um modelo"},
+    "train.backbone": {"en": "Backbone (the pretrained network)", "pt": "Base (a rede pré-treinada)"},
+    "train.epochs": {"en": "Epochs", "pt": "Épocas"},
+    "train.epochs_help": {"en": "Passes over the training photos.", "pt": "Passagens pelas fotos de treino."},
+    "train.batch": {"en": "Batch size", "pt": "Tamanho do lote"},
+    "train.lr": {"en": "Learning rate", "pt": "Taxa de aprendizado"},
+    "train.size": {"en": "Image size (pixels)", "pt": "Tamanho da imagem (pixels)"},
+    "train.pooling": {"en": "Pooling", "pt": "Agregação (pooling)"},
+    "train.pooling_help": {"en": "avg: GlobalAveragePooling2D (fewer weights); flatten: as in the seed recipe.",
+                           "pt": "avg: GlobalAveragePooling2D (menos pesos); flatten: como na receita original."},
+    "train.dense": {"en": "Hidden Dense units", "pt": "Neurônios da camada Dense oculta"},
+    "train.dropout": {"en": "Dropout", "pt": "Dropout"},
+    "train.augmentation": {"en": "Augmentation", "pt": "Aumento de dados"},
+    "train.from_playground": {"en": "from the Augmentation page", "pt": "da página Aumento de dados"},
+    "train.patience": {"en": "Early stopping patience (0: off)", "pt": "Paciência da parada antecipada (0: desligada)"},
+    "train.fine_tuning": {"en": "**Fine-tuning** (phase 2: unfreeze the top of the backbone, at a lower learning "
+                                "rate)",
+                          "pt": "**Ajuste fino** (fase 2: descongelar o topo da base, com taxa de aprendizado "
+                                "menor)"},
+    "train.ft_epochs": {"en": "Fine-tune epochs", "pt": "Épocas de ajuste fino"},
+    "train.ft_at": {"en": "Layers to unfreeze", "pt": "Camadas a descongelar"},
+    "train.ft_lr": {"en": "Fine-tune learning rate", "pt": "Taxa de aprendizado do ajuste fino"},
+    "train.start": {"en": "Start training", "pt": "Começar o treino"},
+    "train.queued_behind": {"en": "Queued behind {run}", "pt": "Na fila, depois de {run}"},
+    "train.started": {"en": "Started {run}", "pt": "Iniciado {run}"},
+    "train.no_runs": {"en": "No training runs yet.", "pt": "Ainda não há treinos."},
+    "train.queue": {"en": "Queued (one job at a time per server): {runs}",
+                    "pt": "Na fila (um treino por vez neste servidor): {runs}"},
+    "train.cancel": {"en": "Cancel this run", "pt": "Cancelar este treino"},
+    "train.cancelling": {"en": "Cancelling {run}...", "pt": "Cancelando {run}..."},
+    "train.job": {"en": "Training job", "pt": "Treino em andamento"},
+    "train.scratch": {"en": "Trained from scratch: every photo goes through the whole network in every epoch (slow).",
+                      "pt": "Treinada do zero: toda foto passa pela rede inteira em toda época (lento)."},
+    "train.explain": {"en": "Phase 1 freezes the backbone and trains only the head. Phase 2 (fine-tuning) "
+                            "unfreezes the backbone's top layers and nudges them with a much smaller learning "
+                            "rate: big steps would destroy what it learned on ImageNet.",
+                      "pt": "A fase 1 congela a base e treina só a cabeça. A fase 2 (ajuste fino) descongela as "
+                            "camadas do topo da base e as ajusta com uma taxa de aprendizado bem menor: passos "
+                            "grandes destruiriam o que ela aprendeu no ImageNet."},
+    "path.scratch": {"en": "Trained from scratch: every photo goes through the whole network in every epoch.",
+                     "pt": "Treinada do zero: toda foto passa pela rede inteira em toda época."},
+    "path.augmented": {"en": "Augmentation is on, so each epoch sees different versions of each photo: they "
+                             "stream through the frozen backbone every epoch (slower than without augmentation).",
+                       "pt": "O aumento de dados está ligado: cada época vê versões diferentes de cada foto, que "
+                             "passam pela base congelada em toda época (mais lento que sem aumento)."},
+    "path.cached": {"en": "Fast path: the frozen backbone computes each photo's features once (kept on disk, so a "
+                          "relaunch with other head settings skips this step), then the head trains on them in "
+                          "seconds.",
+                    "pt": "Caminho rápido: a base congelada calcula as características de cada foto uma vez "
+                          "(guardadas em disco: um novo treino com outra cabeça pula esta etapa), e a cabeça "
+                          "treina sobre elas em segundos."},
+    "path.reused": {"en": "{count} photos' features came from the disk cache.",
+                    "pt": "As características de {count} fotos vieram do cache em disco."},
+    "job.state": {"en": "**{run}**: {state} ({backbone}, {epochs} epochs)",
+                  "pt": "**{run}**: {state} ({backbone}, {epochs} épocas)"},
+    "job.extracting": {"en": "Computing the frozen backbone's features once per photo ({split}: {done}/{total})",
+                       "pt": "Calculando as características da base congelada, uma vez por foto ({split}: {done}/{total})"},
+    "job.progress": {"en": "{phase}: epoch {epoch}/{epochs}, batch {batch}/{batches}",
+                     "pt": "{phase}: época {epoch}/{epochs}, lote {batch}/{batches}"},
+    "job.elapsed": {"en": "Elapsed", "pt": "Decorrido"},
+    "job.eta": {"en": "Time left (estimate)", "pt": "Tempo restante (estimativa)"},
+    "job.loss": {"en": "Loss", "pt": "Perda"},
+    "job.accuracy": {"en": "Accuracy", "pt": "Acurácia"},
+    "job.waiting": {"en": "Waiting for the running job to finish (one job at a time on this server).",
+                    "pt": "Esperando o treino atual terminar (um treino por vez neste servidor)."},
+    "job.val_accuracy": {"en": "Validation accuracy", "pt": "Acurácia na validação"},
+    "job.val_loss": {"en": "Validation loss", "pt": "Perda na validação"},
+    "job.time": {"en": "Training time", "pt": "Tempo de treino"},
+    "job.skipped": {"en": "{count} unreadable photo(s) were skipped.", "pt": "{count} foto(s) ilegível(is) ignorada(s)."},
+    "job.see_curves": {"en": "See its training curves", "pt": "Ver as curvas de treino"},
+    "job.predict_with": {"en": "Predict with it", "pt": "Prever com ele"},
+    "job.traceback": {"en": "Traceback (for a bug report)", "pt": "Traceback (para relatar o erro)"},
+    # curves
+    "curves.title": {"en": "Training curves", "pt": "Curvas de treino"},
+    "curves.none": {"en": "No runs yet: train one on the Train page (or `python -m catdog train --data DIR`).",
+                    "pt": "Ainda não há treinos: treine na página Treinar (ou `python -m catdog train --data PASTA`)."},
+    "curves.compare": {"en": "Runs to compare", "pt": "Treinos a comparar"},
+    "curves.legend": {"en": "Solid: training photos; dashed: validation photos (never trained on). A widening gap "
+                            "between them is overfitting. A dotted line marks the start of fine-tuning.",
+                      "pt": "Linha cheia: fotos de treino; tracejada: fotos de validação (nunca usadas no treino). "
+                            "Uma distância crescente entre elas é sobreajuste. A linha pontilhada marca o início "
+                            "do ajuste fino."},
+    "curves.differ": {"en": "Settings that differ", "pt": "Ajustes que diferem"},
+    "curves.run": {"en": "Run {run}", "pt": "Treino {run}"},
+    "curves.twin": {"en": "Same settings, augmentation {state}", "pt": "Mesmos ajustes, aumento de dados {state}"},
+    "curves.twin_help": {"en": "The classroom experiment: does augmentation reduce overfitting?",
+                         "pt": "O experimento da aula: o aumento de dados reduz o sobreajuste?"},
+    "curves.launched": {"en": "Launched: follow it on the Train page.", "pt": "Iniciado: acompanhe na página Treinar."},
+    "curves.config": {"en": "Full config", "pt": "Configuração completa"},
+    "curves.tensorboard": {"en": "TensorBoard (histograms, graph):", "pt": "TensorBoard (histogramas, grafo):"},
+    "curves.export": {"en": "Export", "pt": "Exportar"},
+    "curves.download": {"en": "Download model.keras", "pt": "Baixar model.keras"},
+    "curves.card": {"en": "Download the model card", "pt": "Baixar a ficha do modelo"},
+    "curves.card_help": {"en": "Data, settings, metrics and limits, in markdown.",
+                         "pt": "Dados, ajustes, métricas e limites, em markdown."},
+    "curves.quantize": {"en": "Quantized TFLite (smaller, a little less exact)",
+                        "pt": "TFLite quantizado (menor, um pouco menos exato)"},
+    "curves.tflite": {"en": "Make a TensorFlow Lite file", "pt": "Gerar um arquivo TensorFlow Lite"},
+    "curves.converting": {"en": "Converting and checking against Keras...", "pt": "Convertendo e comparando com o Keras..."},
+    "curves.tflite_done": {"en": "{mb} MB; on {photos} photos its probabilities differ from Keras by at most "
+                                 "{difference} (tolerance {tolerance}).",
+                           "pt": "{mb} MB; em {photos} fotos, as probabilidades diferem das do Keras em no máximo "
+                                 "{difference} (tolerância {tolerance})."},
+    "curves.tflite_download": {"en": "Download .tflite", "pt": "Baixar .tflite"},
+    "curves.delete": {"en": "Delete this run", "pt": "Apagar este treino"},
+    "curves.delete_warning": {"en": "This deletes {path} and its model for good.",
+                              "pt": "Isto apaga {path} e seu modelo para sempre."},
+    "curves.delete_yes": {"en": "Yes, delete it", "pt": "Sim, apagar"},
+    "curves.explain": {"en": "Loss should fall and accuracy rise on both lines. If training accuracy keeps rising "
+                             "while validation stalls or falls, the model is memorising its training photos "
+                             "(overfitting): try augmentation, more dropout, or fewer epochs.",
+                       "pt": "A perda deve cair e a acurácia subir nas duas linhas. Se a acurácia de treino continua "
+                             "subindo enquanto a de validação para ou cai, o modelo está decorando as fotos de "
+                             "treino (sobreajuste): tente aumento de dados, mais dropout ou menos épocas."},
+    "col.run": {"en": "run", "pt": "treino"},
+    "col.status": {"en": "status", "pt": "estado"},
+    "col.backbone": {"en": "backbone", "pt": "base"},
+    "col.epochs": {"en": "epochs", "pt": "épocas"},
+    "col.ft_epochs": {"en": "fine-tune epochs", "pt": "épocas de ajuste fino"},
+    "col.batch": {"en": "batch", "pt": "lote"},
+    "col.lr": {"en": "learning rate", "pt": "taxa de aprendizado"},
+    "col.augmentation": {"en": "augmentation", "pt": "aumento"},
+    "col.best": {"en": "best val accuracy", "pt": "melhor acurácia val."},
+    "col.duration": {"en": "duration (s)", "pt": "duração (s)"},
+    "col.train_acc": {"en": "train accuracy", "pt": "acurácia treino"},
+    "col.val_acc": {"en": "validation accuracy", "pt": "acurácia validação"},
+    "col.gap": {"en": "gap (train - validation)", "pt": "diferença (treino - validação)"},
+    "col.photo": {"en": "photo", "pt": "foto"},
+    "col.prediction": {"en": "prediction", "pt": "previsão"},
+    "col.confidence": {"en": "confidence", "pt": "confiança"},
+    "col.error": {"en": "error", "pt": "erro"},
+    "fig.epoch": {"en": "epoch", "pt": "época"},
+    "fig.train": {"en": "train", "pt": "treino"},
+    "fig.validation": {"en": "validation", "pt": "validação"},
+    "on": {"en": "on", "pt": "ligado"},
+    "off": {"en": "off", "pt": "desligado"},
+    # predict
+    "predict.title": {"en": "Cat or dog? Ask the model", "pt": "Gato ou cachorro? Pergunte ao modelo"},
+    "predict.model": {"en": "Model: run **{run}** ({backbone}, validation accuracy {accuracy}). Change it in the "
+                            "sidebar.",
+                      "pt": "Modelo: treino **{run}** ({backbone}, acurácia na validação {accuracy}). Troque na "
+                            "barra lateral."},
+    "predict.photos": {"en": "Photos", "pt": "Fotos"},
+    "predict.camera": {"en": "Use the camera", "pt": "Usar a câmera"},
+    "predict.take": {"en": "Take a photo", "pt": "Tirar uma foto"},
+    "predict.gradcam": {"en": "Show where the model looked (Grad-CAM)", "pt": "Mostrar para onde o modelo olhou (Grad-CAM)"},
+    "predict.gradcam_help": {"en": "Red: the regions that pushed the model towards the chosen class.",
+                             "pt": "Vermelho: as regiões que levaram o modelo à classe escolhida."},
+    "predict.opacity": {"en": "Heatmap opacity", "pt": "Opacidade do mapa de calor"},
+    "predict.explain_class": {"en": "Explain the class", "pt": "Explicar a classe"},
+    "predict.looked": {"en": "{name}: where it saw '{label}'", "pt": "{name}: onde viu '{label}'"},
+    "predict.all": {"en": "All results", "pt": "Todos os resultados"},
+    "predict.probability": {"en": "probability", "pt": "probabilidade"},
+    "predict.explain": {"en": "The model outputs one probability per class; they add up to 100%. It always answers "
+                              "with one of the classes it knows, even for a photo of something else. Grad-CAM "
+                              "colours the parts of the photo that most pushed it towards a class.",
+                        "pt": "O modelo dá uma probabilidade por classe; elas somam 100%. Ele sempre responde com "
+                              "uma das classes que conhece, mesmo para a foto de outra coisa. O Grad-CAM colore as "
+                              "partes da foto que mais o levaram a uma classe."},
+    # evaluate
+    "eval.title": {"en": "Evaluate a model", "pt": "Avaliar um modelo"},
+    "eval.no_folder": {"en": "There is no folder to evaluate on: add a dataset on the Home page.",
+                       "pt": "Não há pasta para avaliar: adicione dados na página Início."},
+    "eval.split_of": {"en": "{split} split of {path}", "pt": "divisão {split} de {path}"},
+    "eval.dataset": {"en": "dataset {name}", "pt": "conjunto {name}"},
+    "eval.on": {"en": "Evaluate on", "pt": "Avaliar em"},
+    "eval.on_help": {"en": "A folder of class folders the model never trained on.",
+                     "pt": "Uma pasta de pastas de classes que o modelo nunca viu no treino."},
+    "eval.model": {"en": "Model: run **{run}** (change it in the sidebar).",
+                   "pt": "Modelo: treino **{run}** (troque na barra lateral)."},
+    "eval.predicting": {"en": "Predicting every photo...", "pt": "Prevendo todas as fotos..."},
+    "eval.accuracy": {"en": "Accuracy", "pt": "Acurácia"},
+    "eval.photos": {"en": "Photos", "pt": "Fotos"},
+    "eval.wrong": {"en": "Wrong", "pt": "Erradas"},
+    "eval.matrix": {"en": "Confusion matrix", "pt": "Matriz de confusão"},
+    "eval.matrix_note": {"en": "Rows: the true class; columns: what the model said. Pick a cell to see its photos.",
+                         "pt": "Linhas: a classe verdadeira; colunas: o que o modelo disse. Escolha uma célula "
+                               "para ver as fotos."},
+    "eval.predicted": {"en": "predicted", "pt": "previsto"},
+    "eval.true": {"en": "true", "pt": "verdadeiro"},
+    "eval.cell": {"en": "Cell", "pt": "Célula"},
+    "eval.cell_photos": {"en": "{count} photo(s) of {true} predicted as {predicted}",
+                         "pt": "{count} foto(s) de {true} previstas como {predicted}"},
+    "eval.first": {"en": " (first 24)", "pt": " (as 24 primeiras)"},
+    "eval.roc": {"en": "ROC curve", "pt": "Curva ROC"},
+    "eval.roc_title": {"en": "AUC = {auc} ('{positive}' as the positive class)",
+                       "pt": "AUC = {auc} ('{positive}' como classe positiva)"},
+    "eval.fpr": {"en": "false positive rate", "pt": "taxa de falsos positivos"},
+    "eval.tpr": {"en": "true positive rate", "pt": "taxa de verdadeiros positivos"},
+    "eval.worst": {"en": "Most confidently wrong", "pt": "Os erros mais confiantes"},
+    "eval.no_mistakes": {"en": "No mistakes on these photos.", "pt": "Nenhum erro nestas fotos."},
+    "eval.worst_note": {"en": "Sorted by confidence: the worst mistakes first. The heatmap shows where the model "
+                              "looked when it chose the wrong class.",
+                        "pt": "Ordenados por confiança: os piores erros primeiro. O mapa de calor mostra para onde "
+                              "o modelo olhou ao escolher a classe errada."},
+    "eval.seen_as": {"en": "{true} seen as {predicted} ({confidence})", "pt": "{true} visto como {predicted} ({confidence})"},
+    "eval.explain": {"en": "Accuracy is the share of photos it gets right. Precision: of the photos it called "
+                           "'dog', how many were dogs. Recall: of the dogs, how many it found. The confusion "
+                           "matrix shows which mistakes it makes; the worst ones often reveal a pattern.",
+                     "pt": "Acurácia é a fração de fotos certas. Precisão: das fotos que ele chamou de "
+                           "'cachorro', quantas eram cachorros. Revocação: dos cachorros, quantos ele achou. A "
+                           "matriz de confusão mostra quais erros ele comete; os piores costumam revelar um padrão."},
+}
+
+
+def language() -> str:
+    """The sidebar's choice, else the browser's language, else English."""
+    chosen = st.session_state.get("language")
+    if chosen in LANGUAGES:
+        return chosen
+    locale = (st.context.locale or "") if hasattr(st, "context") else ""
+    return "pt" if locale.lower().startswith("pt") else "en"
+
+
+def t(key: str, **values) -> str:
+    text = S[key][language()]
+    return text.format(**values) if values else text
+
+
+def explainer(key: str) -> None:
+    """The page's short 'What is happening here?' for students."""
+    with st.expander(t("explain.title"), icon=":material/school:"):
+        st.markdown(t(key))

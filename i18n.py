@@ -329,6 +329,23 @@ S: dict[str, dict[str, str]] = {
     "fig.epoch": {"en": "epoch", "pt": "época"},
     "fig.train": {"en": "train", "pt": "treino"},
     "fig.validation": {"en": "validation", "pt": "validação"},
+    "note.mobilenet_v2": {"en": "Default. 9 MB download, 2.3 M parameters; fast on a laptop CPU.",
+                          "pt": "Padrão. Download de 9 MB, 2,3 M de parâmetros; rápida na CPU de um notebook."},
+    "note.mobilenet_v1_025": {"en": "Tiny: 2 MB download, 0.2 M parameters; the fastest, a little less accurate.",
+                              "pt": "Minúscula: download de 2 MB, 0,2 M de parâmetros; a mais rápida, um pouco "
+                                    "menos precisa."},
+    "note.resnet50": {"en": "95 MB download, 23.6 M parameters; accurate but about 8x slower than MobileNetV2.",
+                      "pt": "Download de 95 MB, 23,6 M de parâmetros; precisa, mas cerca de 8x mais lenta que a "
+                            "MobileNetV2."},
+    "note.vgg16": {"en": "58 MB download, 14.7 M parameters; the classic of the seed course, slow on a CPU.",
+                   "pt": "Download de 58 MB, 14,7 M de parâmetros; a clássica do curso original, lenta na CPU."},
+    "note.simple_cnn": {"en": "No download, no pretraining: shows what learning from nothing gives.",
+                        "pt": "Sem download, sem pré-treino: mostra o que se consegue aprendendo do zero."},
+    "state.queued": {"en": "queued", "pt": "na fila"},
+    "state.running": {"en": "running", "pt": "treinando"},
+    "state.done": {"en": "done", "pt": "concluído"},
+    "state.failed": {"en": "failed", "pt": "falhou"},
+    "state.cancelled": {"en": "cancelled", "pt": "cancelado"},
     "on": {"en": "on", "pt": "ligado"},
     "off": {"en": "off", "pt": "desligado"},
     # predict

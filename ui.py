@@ -13,6 +13,7 @@ import streamlit as st
 from catdog import jobs, runs
 from catdog.config import data_root, limits, models_root
 from catdog.errors import CatdogError
+from i18n import LANGUAGES, language, t
 
 
 def show_error(error: Exception) -> None:
@@ -20,9 +21,9 @@ def show_error(error: Exception) -> None:
     if isinstance(error, CatdogError):
         text = error.what
         if error.expected:
-            text += f"\n\n**Expected:** {error.expected}"
+            text += f"\n\n**{t('error.expected')}:** {error.expected}"
         if error.fix:
-            text += f"\n\n**How to fix:** {error.fix}"
+            text += f"\n\n**{t('error.fix')}:** {error.fix}"
         st.error(text, icon=":material/error:")
     else:
         st.error(f"{type(error).__name__}: {error}", icon=":material/error:")
@@ -50,6 +51,13 @@ def active_dataset() -> Path | None:
     return datasets[0] if datasets else None
 
 
+def language_picker() -> None:
+    """Before anything else is drawn, so every text below is in the chosen language."""
+    if "language" not in st.session_state:
+        st.session_state["language"] = language()  # the browser's language on the first visit
+    st.sidebar.selectbox(t("side.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language")
+
+
 def sidebar() -> None:
     """Always visible: the active dataset, the selected run, and the training job."""
     with st.sidebar:
@@ -57,31 +65,30 @@ def sidebar() -> None:
         if datasets:
             current = active_dataset()
             names = [d.name for d in datasets]
-            picked = st.selectbox("Dataset", names, index=names.index(current.name) if current in datasets else 0,
-                                  help=f"Folders under the data root {data_root()}")
+            picked = st.selectbox(t("side.dataset"), names, index=names.index(current.name) if current in datasets else 0,
+                                  help=t("side.dataset_help", root=data_root()))
             st.session_state["dataset"] = str(data_root() / picked)
         else:
-            st.caption("No dataset yet: see Home.")
+            st.caption(t("side.no_dataset"))
         finished = [r for r in runs.list_runs() if r.state == "done"]
         if finished:
             ids = [r.id for r in finished]
             selected = st.session_state.get("run")
             st.session_state["run"] = st.selectbox(
-                "Run", ids, index=ids.index(selected) if selected in ids else 0, help="Used by Predict")
+                t("side.run"), ids, index=ids.index(selected) if selected in ids else 0, help=t("side.run_help"))
         job = jobs.active()
         waiting = jobs.queued()
         if waiting and job is None:
             jobs.kick()  # e.g. after a server restart: keep the queue moving
         if job:
             fraction = job.status.get("progress", {}).get("fraction") or 0.0
-            st.progress(min(fraction, 1.0), text=f"Training {job.id}")
+            st.progress(min(fraction, 1.0), text=t("side.training", run=job.id))
         else:
-            st.caption("No training job running.")
+            st.caption(t("side.idle"))
         if waiting:
-            st.caption(f"{len(waiting)} run(s) queued.")
+            st.caption(t("side.queued", count=len(waiting)))
         if limits().hosted:
-            st.caption(f"Shared server: up to {limits().max_epochs} epochs, uploads up to "
-                       f"{limits().max_upload_mb} MB, small backbones only.")
+            st.caption(t("side.hosted", epochs=limits().max_epochs, mb=limits().max_upload_mb))
 
 
 def selected_run() -> runs.Run | None:
@@ -160,7 +167,7 @@ def curves_figure(selected: list[runs.Run]):
     from plotly.colors import qualitative
     from plotly.subplots import make_subplots
 
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("Loss", "Accuracy"))
+    figure = make_subplots(rows=1, cols=2, subplot_titles=(t("job.loss"), t("job.accuracy")))
     for index, run in enumerate(selected):
         colour = qualitative.Plotly[index % len(qualitative.Plotly)]
         epochs = [row["epoch"] for row in run.history]
@@ -169,13 +176,13 @@ def curves_figure(selected: list[runs.Run]):
                 values = [row.get(prefix + metric) for row in run.history]
                 figure.add_trace(go.Scatter(
                     x=epochs, y=values, mode="lines+markers", line=dict(color=colour, dash=dash),
-                    name=f"{run.id} {'validation' if prefix else 'train'}", legendgroup=run.id,
+                    name=f"{run.id} {t('fig.validation') if prefix else t('fig.train')}", legendgroup=run.id,
                     showlegend=col == 1), row=1, col=col)
         tuned = [row["epoch"] for row in run.history if row.get("phase") == 2]
         if tuned:
             for col in (1, 2):
                 figure.add_vline(x=tuned[0] - 0.5, line_dash="dot", line_color=colour, row=1, col=col)
-    figure.update_xaxes(title_text="epoch")
+    figure.update_xaxes(title_text=t("fig.epoch"))
     figure.update_layout(height=380, margin=dict(t=40, b=10), legend=dict(orientation="h", y=-0.25))
     return figure
 
@@ -192,51 +199,50 @@ def training_path(config) -> str:
     from catdog import backbones
 
     if not backbones.get(config.backbone).pretrained:
-        return "Trained from scratch: every photo goes through the whole network in every epoch."
+        return t("path.scratch")
     if config.augmentation.enabled:
-        return ("Augmentation is on, so each epoch sees different versions of each photo: they stream "
-                "through the frozen backbone every epoch (slower than without augmentation).")
-    return ("Fast path: the frozen backbone computes each photo's features once (kept on disk, so a "
-            "relaunch with other head settings skips this step), then the head trains on them in seconds.")
+        return t("path.augmented")
+    return t("path.cached")
 
 
 def job_status(run: runs.Run) -> None:
     """A run's state: progress while running, metrics when done, the reason when not."""
     status, progress = run.status, run.status.get("progress", {})
-    st.markdown(f"**{run.id}**: {run.state} ({run.config.backbone}, {run.config.total_epochs} epochs)")
-    st.caption(training_path(run.config) + (f" {run.metrics['features_reused_from_disk']} photos' features "
-                                            "came from the disk cache." if run.metrics.get("features_reused_from_disk") else ""))
+    st.markdown(t("job.state", run=run.id, state=t(f"state.{run.state}"), backbone=run.config.backbone,
+                  epochs=run.config.total_epochs))
+    reused = run.metrics.get("features_reused_from_disk")
+    st.caption(training_path(run.config) + (" " + t("path.reused", count=reused) if reused else ""))
     if run.state == "running":
         fraction = min(progress.get("fraction") or 0.0, 1.0)
         if progress.get("phase") == "extracting features":
-            text = (f"Computing the frozen backbone's features once per photo ({progress.get('split')}: "
-                    f"{progress.get('images_done')}/{progress.get('images_total')})")
+            text = t("job.extracting", split=progress.get("split"), done=progress.get("images_done"),
+                     total=progress.get("images_total"))
         else:
-            text = (f"{progress.get('phase', '')}: epoch {progress.get('epoch', '-')}/"
-                    f"{progress.get('total_epochs', '-')}, batch {progress.get('batch', '-')}/"
-                    f"{progress.get('batches', '-')}")
+            text = t("job.progress", phase=progress.get("phase", ""), epoch=progress.get("epoch", "-"),
+                     epochs=progress.get("total_epochs", "-"), batch=progress.get("batch", "-"),
+                     batches=progress.get("batches", "-"))
         st.progress(fraction, text=text)
         a, b, c, d = st.columns(4)
-        a.metric("Elapsed", _duration(progress.get("elapsed")))
-        b.metric("Time left (estimate)", _duration(progress.get("eta_seconds")))
-        c.metric("Loss", f"{progress['loss']:.3f}" if progress.get("loss") is not None else "-")
-        d.metric("Accuracy", f"{progress['accuracy']:.3f}" if progress.get("accuracy") is not None else "-")
+        a.metric(t("job.elapsed"), _duration(progress.get("elapsed")))
+        b.metric(t("job.eta"), _duration(progress.get("eta_seconds")))
+        c.metric(t("job.loss"), f"{progress['loss']:.3f}" if progress.get("loss") is not None else "-")
+        d.metric(t("job.accuracy"), f"{progress['accuracy']:.3f}" if progress.get("accuracy") is not None else "-")
     elif run.state == "queued":
-        st.info("Waiting for the running job to finish (one job at a time on this server).")
+        st.info(t("job.waiting"))
     elif run.state == "done":
         m = run.metrics
         a, b, c = st.columns(3)
-        a.metric("Validation accuracy", f"{m.get('val_accuracy', 0):.3f}")
-        b.metric("Validation loss", f"{m.get('val_loss', 0):.3f}")
-        c.metric("Training time", _duration(m.get("seconds")))
+        a.metric(t("job.val_accuracy"), f"{m.get('val_accuracy', 0):.3f}")
+        b.metric(t("job.val_loss"), f"{m.get('val_loss', 0):.3f}")
+        c.metric(t("job.time"), _duration(m.get("seconds")))
         if m.get("skipped_files"):
-            st.warning(f"{len(m['skipped_files'])} unreadable photo(s) were skipped.")
-        st.page_link("app_pages/curves.py", label="See its training curves", icon=":material/show_chart:")
-        st.page_link("app_pages/predict.py", label="Predict with it", icon=":material/image_search:")
+            st.warning(t("job.skipped", count=len(m["skipped_files"])))
+        st.page_link("app_pages/curves.py", label=t("job.see_curves"), icon=":material/show_chart:")
+        st.page_link("app_pages/predict.py", label=t("job.predict_with"), icon=":material/image_search:")
     else:
         (st.warning if run.state == "cancelled" else st.error)(status.get("error") or run.state)
         if status.get("traceback"):
-            with st.expander("Traceback (for a bug report)"):
+            with st.expander(t("job.traceback")):
                 st.code(status["traceback"], language="text")
     if run.history:
         st.plotly_chart(curves_figure([run]), key=f"live-{run.id}-{len(run.history)}")

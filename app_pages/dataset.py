@@ -5,58 +5,60 @@ import plotly.express as px
 import streamlit as st
 
 import ui
+from i18n import explainer, t
 
 PAGE_SIZE = 24
 
-st.title("Look at the data")
+st.title(t("data.title"))
+explainer("data.explain")
 dataset = ui.active_dataset()
 if dataset is None:
-    st.info("No dataset yet: get one on the Home page.")
-    st.page_link("app_pages/home.py", label="Go to Home", icon=":material/home:")
+    st.info(t("common.no_dataset"))
+    st.page_link("app_pages/home.py", label=t("common.go_home"), icon=":material/home:")
     st.stop()
 
-with st.spinner(f"Reading {dataset.name} (once; cached afterwards)..."):
+with st.spinner(t("data.reading", name=dataset.name)):
     report = ui.inspect_dataset(str(dataset), ui.folder_stamp(dataset))
 table = pd.DataFrame(report["images"])
 if table.empty:
-    st.warning(f"{dataset} holds no image files in class folders.")
+    st.warning(t("data.empty", path=dataset))
     st.stop()
 good = table[table["error"].isna()].copy()
-st.caption(f"{dataset}: {len(good)} readable photos in {good['label'].nunique()} classes.")
+st.caption(t("data.summary", path=dataset, count=len(good), classes=good["label"].nunique()))
 
 counts = good.groupby(["split", "label"]).size().reset_index(name="photos")
 st.plotly_chart(px.bar(counts, x="split", y="photos", color="label", barmode="group", text="photos",
-                       title="Photos per class and split"), key="counts")
+                       title=t("data.per_class")), key="counts")
 
-st.subheader("Browse")
+st.subheader(t("data.browse"))
 left, middle, right = st.columns(3)
-split = left.selectbox("Split", sorted(good["split"].unique()))
-label = middle.selectbox("Class", sorted(good["label"].unique()))
+split = left.selectbox(t("data.split"), sorted(good["split"].unique()))
+label = middle.selectbox(t("data.class"), sorted(good["label"].unique()))
 chosen = good[(good["split"] == split) & (good["label"] == label)].reset_index(drop=True)
 pages = max(1, -(-len(chosen) // PAGE_SIZE))
-page = right.number_input(f"Page (of {pages})", 1, pages, 1)
+page = right.number_input(t("data.page", pages=pages), 1, pages, 1)
 grid = st.columns(6)
 for i, row in chosen.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].iterrows():
     with grid[i % 6]:
         st.image(ui.thumbnail_png(row["path"]), width="stretch")
         with st.popover(f"{row['width']}x{row['height']}", width="stretch"):
-            st.image(row["path"], caption=f"{row['path']} - {row['width']} x {row['height']}, mode "
-                                          f"{row['mode']}, {row['bytes'] / 1000:.0f} kB")
+            st.image(row["path"], caption=t("data.large", path=row["path"], width=row["width"], height=row["height"],
+                                            mode=row["mode"], kb=round(row["bytes"] / 1000)))
 
-st.subheader("Sizes and shapes")
-st.caption("Every photo is resized to the network's square input: very wide or tiny photos get distorted.")
-good["aspect ratio"] = good["width"] / good["height"]
+st.subheader(t("data.sizes"))
+st.caption(t("data.sizes_note"))
+good["aspect"] = good["width"] / good["height"]
 a, b = st.columns(2)
 a.plotly_chart(px.scatter(good, x="width", y="height", color="label", opacity=0.5, hover_data=["path"],
-                          title="Width x height (pixels)"), key="sizes")
-b.plotly_chart(px.histogram(good, x="aspect ratio", color="label", nbins=40, barmode="overlay",
-                            title="Aspect ratio (width / height)"), key="aspect")
+                          title=t("data.scatter")), key="sizes")
+b.plotly_chart(px.histogram(good, x="aspect", color="label", nbins=40, barmode="overlay",
+                            title=t("data.aspect")), key="aspect")
 modes = good.groupby("mode").size().reset_index(name="photos")
-st.caption("Colour modes: " + ", ".join(f"{m} ({n})" for m, n in zip(modes["mode"], modes["photos"])))
+st.caption(t("data.modes", modes=", ".join(f"{m} ({n})" for m, n in zip(modes["mode"], modes["photos"]))))
 
-st.subheader("Files that cannot be read")
+st.subheader(t("data.bad"))
 if report["bad_files"]:
-    st.warning(f"{len(report['bad_files'])} file(s) will be skipped in training:")
+    st.warning(t("data.bad_count", count=len(report["bad_files"])))
     st.dataframe(pd.DataFrame(report["bad_files"]), hide_index=True)
 else:
-    st.success("Every file decodes.")
+    st.success(t("data.all_good"))

@@ -8,12 +8,14 @@ import streamlit as st
 import ui
 from catdog import data, explain
 from catdog.errors import CatdogError
+from i18n import explainer, t
 
-st.title("Evaluate a model")
+st.title(t("eval.title"))
+explainer("eval.explain")
 run = ui.selected_run()
 if run is None:
-    st.info("No trained model yet: train one on the Train page first.")
-    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.info(t("common.no_model"))
+    st.page_link("app_pages/train.py", label=t("common.go_train"), icon=":material/model_training:")
     st.stop()
 
 splits = {}
@@ -21,15 +23,16 @@ try:
     splits = data.find_splits(run.config.data_dir)
 except CatdogError:
     pass
-choices = {f"{name} split of {run.config.data_dir}": str(path) for name, path in splits.items() if name != "train"}
-choices.update({f"dataset {d.name}": str(d) for d in ui.list_datasets()})
+choices = {t("eval.split_of", split=name, path=run.config.data_dir): str(path)
+           for name, path in splits.items() if name != "train"}
+choices.update({t("eval.dataset", name=d.name): str(d) for d in ui.list_datasets()})
 if not choices:
-    st.info("There is no folder to evaluate on: add a dataset on the Home page.")
+    st.info(t("eval.no_folder"))
     st.stop()
-label = st.selectbox("Evaluate on", list(choices), help="A folder of class folders the model never trained on.")
-st.caption(f"Model: run **{run.id}** (change it in the sidebar).")
+label = st.selectbox(t("eval.on"), list(choices), help=t("eval.on_help"))
+st.caption(t("eval.model", run=run.id))
 try:
-    with st.spinner("Predicting every photo..."):
+    with st.spinner(t("eval.predicting")):
         result = ui.evaluation(str(run.path), run.model_path.stat().st_mtime, choices[label])
 except CatdogError as error:
     ui.show_error(error)
@@ -37,57 +40,56 @@ except CatdogError as error:
 
 names = result["class_names"]
 a, b, c = st.columns(3)
-a.metric("Accuracy", f"{result['accuracy']:.3f}")
-b.metric("Photos", result["images"])
-c.metric("Wrong", len(result["misclassified"]))
+a.metric(t("eval.accuracy"), f"{result['accuracy']:.3f}")
+b.metric(t("eval.photos"), result["images"])
+c.metric(t("eval.wrong"), len(result["misclassified"]))
 st.dataframe(pd.DataFrame(result["per_class"]).T, column_config={
     k: st.column_config.NumberColumn(format="%.3f") for k in ("precision", "recall", "f1")})
 
-st.subheader("Confusion matrix")
-st.caption("Rows: the true class; columns: what the model said. Pick a cell to see its photos.")
+st.subheader(t("eval.matrix"))
+st.caption(t("eval.matrix_note"))
 matrix = result["confusion_matrix"]
-cells = [(t, p) for t in range(len(names)) for p in range(len(names))]
+cells = [(true, guess) for true in range(len(names)) for guess in range(len(names))]
 figure = go.Figure(go.Scatter(
-    x=[names[p] for _, p in cells], y=[names[t] for t, _ in cells], mode="markers+text",
-    text=[str(matrix[t][p]) for t, p in cells], textfont=dict(size=20),
-    marker=dict(symbol="square", size=90, color=[matrix[t][p] for t, p in cells], colorscale="Blues",
+    x=[names[g] for _, g in cells], y=[names[r] for r, _ in cells], mode="markers+text",
+    text=[str(matrix[r][g]) for r, g in cells], textfont=dict(size=20),
+    marker=dict(symbol="square", size=90, color=[matrix[r][g] for r, g in cells], colorscale="Blues",
                 showscale=True, line=dict(width=1, color="white"))))
-figure.update_layout(height=160 + 110 * len(names), xaxis_title="predicted", yaxis_title="true",
+figure.update_layout(height=160 + 110 * len(names), xaxis_title=t("eval.predicted"), yaxis_title=t("eval.true"),
                      yaxis_autorange="reversed", margin=dict(t=10))
 event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key="confusion")
 points = event.selection.points if event and event.selection else []
-options = [f"{names[t]} → {names[p]} ({matrix[t][p]})" for t, p in cells]
-picked = st.pills("Cell", options, key="cell")
+options = [f"{names[r]} → {names[g]} ({matrix[r][g]})" for r, g in cells]
+picked = st.pills(t("eval.cell"), options, key="cell")
 if points:
     picked = next(o for o in options if o.startswith(f"{points[0]['y']} → {points[0]['x']} ("))
 if picked:
     true_name, predicted_name = picked.split(" (")[0].split(" → ")
     shown = [p for p in result["predictions"] if p["true_class"] == true_name and p["top_class"] == predicted_name]
-    st.caption(f"{len(shown)} photo(s) of {true_name} predicted as {predicted_name}" +
-               (" (first 24)" if len(shown) > 24 else ""))
+    st.caption(t("eval.cell_photos", count=len(shown), true=true_name, predicted=predicted_name)
+               + (t("eval.first") if len(shown) > 24 else ""))
     grid = st.columns(8)
     for i, item in enumerate(shown[:24]):
         grid[i % 8].image(ui.thumbnail_png(item["path"]), caption=f"{item['confidence']:.2f}")
 
 if result["roc"] and result["roc"]["auc"] is not None:
-    st.subheader("ROC curve")
+    st.subheader(t("eval.roc"))
     roc = result["roc"]
-    curve = px.area(x=roc["fpr"], y=roc["tpr"], labels={"x": "false positive rate", "y": "true positive rate"},
-                    title=f"AUC = {roc['auc']:.3f} ('{names[1]}' as the positive class)")
+    curve = px.area(x=roc["fpr"], y=roc["tpr"], labels={"x": t("eval.fpr"), "y": t("eval.tpr")},
+                    title=t("eval.roc_title", auc=f"{roc['auc']:.3f}", positive=names[1]))
     curve.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line=dict(dash="dot"))
     st.plotly_chart(curve, key="roc")
 
-st.subheader("Most confidently wrong")
+st.subheader(t("eval.worst"))
 wrong = result["misclassified"][:12]
 if not wrong:
-    st.success("No mistakes on these photos.")
+    st.success(t("eval.no_mistakes"))
 else:
-    st.caption("Sorted by confidence: the worst mistakes first. The heatmap shows where the model "
-               "looked when it chose the wrong class.")
+    st.caption(t("eval.worst_note"))
     predictor = ui.predictor_for(run)
     grid = st.columns(4)
     for i, item in enumerate(wrong):
         heat = explain.explain(predictor, item["path"], item["predicted_class"])
         grid[i % 4].image(explain.overlay(heat["photo"], heat["heatmap"], 0.5),
-                          caption=f"{item['true_class']} seen as {item['predicted_class']} "
-                                  f"({item['confidence']:.0%})")
+                          caption=t("eval.seen_as", true=item["true_class"], predicted=item["predicted_class"],
+                                    confidence=f"{item['confidence']:.0%}"))

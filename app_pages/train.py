@@ -6,48 +6,50 @@ import ui
 from catdog import augment, backbones, jobs, runs
 from catdog.config import TrainConfig, limits
 from catdog.errors import CatdogError
+from i18n import explainer, t
 
-st.title("Train a model")
+st.title(t("train.title"))
+explainer("train.explain")
 dataset = ui.active_dataset()
 if dataset is None:
-    st.info("No dataset yet: get one on the Home page first.")
+    st.info(t("common.no_dataset"))
     st.stop()
 
 allowed = limits()
 names = [name for name in backbones.REGISTRY if name in allowed.backbones]
-backbone = st.selectbox("Backbone (the pretrained network)", names, key="backbone",
-                        format_func=lambda n: backbones.REGISTRY[n].label)
+backbone = st.selectbox(t("train.backbone"), names, key="backbone", format_func=lambda n: backbones.REGISTRY[n].label)
 entry = backbones.REGISTRY[backbone]
-st.caption(entry.note)
+st.caption(t(f"note.{backbone}"))
 if not entry.pretrained:
-    st.caption("Trained from scratch: every photo goes through the whole network in every epoch (slow).")
+    st.caption(t("train.scratch"))
 defaults = TrainConfig(backbone=backbone)
 playground = st.session_state.get("augmentation")
 
 with st.form("train"):
     a, b, c = st.columns(3)
-    epochs = a.slider("Epochs", 1, min(50, allowed.max_epochs), defaults.epochs, key="epochs", help="Passes over the training photos.")
-    batch_size = b.select_slider("Batch size", [n for n in (4, 8, 16, 32, 64, 128) if n <= allowed.max_batch_size],
+    epochs = a.slider(t("train.epochs"), 1, min(50, allowed.max_epochs), defaults.epochs, key="epochs",
+                      help=t("train.epochs_help"))
+    batch_size = b.select_slider(t("train.batch"), [n for n in (4, 8, 16, 32, 64, 128) if n <= allowed.max_batch_size],
                                  defaults.batch_size)
-    learning_rate = c.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], defaults.learning_rate)
+    learning_rate = c.select_slider(t("train.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], defaults.learning_rate)
     a, b, c = st.columns(3)
-    image_size = a.number_input("Image size (pixels)", 32, 512, defaults.image_size, step=8, key="image_size")
-    pooling = b.radio("Pooling", ["avg", "flatten"], horizontal=True,
-                      help="avg: GlobalAveragePooling2D (fewer weights); flatten: as in the seed recipe.")
-    dense_units = c.select_slider("Hidden Dense units", [0, 64, 128, 256, 512], defaults.dense_units)
+    image_size = a.number_input(t("train.size"), 32, 512, defaults.image_size, step=8, key="image_size")
+    pooling = b.radio(t("train.pooling"), ["avg", "flatten"], horizontal=True, help=t("train.pooling_help"))
+    dense_units = c.select_slider(t("train.dense"), [0, 64, 128, 256, 512], defaults.dense_units)
     a, b, c = st.columns(3)
-    dropout = a.slider("Dropout", 0.0, 0.8, defaults.dropout, 0.05)
-    choices = list(augment.PRESETS) + (["from the Augmentation page"] if playground else [])
-    preset = b.selectbox("Augmentation", choices, index=len(choices) - 1 if playground else 0,
+    dropout = a.slider(t("train.dropout"), 0.0, 0.8, defaults.dropout, 0.05)
+    choices = list(augment.PRESETS) + (["playground"] if playground else [])
+    preset = b.selectbox(t("train.augmentation"), choices, index=len(choices) - 1 if playground else 0,
+                         format_func=lambda c: t("train.from_playground") if c == "playground" else c,
                          key="augmentation_preset")
-    patience = c.number_input("Early stopping patience (0: off)", 0, 20, defaults.early_stopping_patience)
-    st.markdown("**Fine-tuning** (phase 2: unfreeze the top of the backbone, at a lower learning rate)")
+    patience = c.number_input(t("train.patience"), 0, 20, defaults.early_stopping_patience)
+    st.markdown(t("train.fine_tuning"))
     a, b, c = st.columns(3)
-    fine_tune_epochs = a.slider("Fine-tune epochs", 0, min(20, allowed.max_fine_tune_epochs), 0,
+    fine_tune_epochs = a.slider(t("train.ft_epochs"), 0, min(20, allowed.max_fine_tune_epochs), 0,
                                 disabled=not entry.pretrained)
-    fine_tune_at = b.number_input("Layers to unfreeze", 1, 200, defaults.fine_tune_at)
-    fine_tune_learning_rate = c.select_slider("Fine-tune learning rate", [1e-6, 1e-5, 1e-4], 1e-5)
-    launched = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:", key="start")
+    fine_tune_at = b.number_input(t("train.ft_at"), 1, 200, defaults.fine_tune_at)
+    fine_tune_learning_rate = c.select_slider(t("train.ft_lr"), [1e-6, 1e-5, 1e-4], 1e-5)
+    launched = st.form_submit_button(t("train.start"), type="primary", icon=":material/play_arrow:", key="start")
 
 if launched:
     try:
@@ -56,11 +58,11 @@ if launched:
             batch_size=batch_size, learning_rate=learning_rate, pooling=pooling, dense_units=dense_units,
             dropout=dropout, early_stopping_patience=int(patience), fine_tune_epochs=fine_tune_epochs,
             fine_tune_at=int(fine_tune_at), fine_tune_learning_rate=fine_tune_learning_rate,
-            augmentation=playground if preset == "from the Augmentation page" else augment.preset(preset))
+            augmentation=playground if preset == "playground" else augment.preset(preset))
         run = jobs.start(config)
         st.session_state["watch"] = run.id
         busy = jobs.active()
-        st.toast(f"Queued behind {busy.id}" if busy and busy.id != run.id else f"Started {run.id}")
+        st.toast(t("train.queued_behind", run=busy.id) if busy and busy.id != run.id else t("train.started", run=run.id))
     except CatdogError as error:
         ui.show_error(error)
 
@@ -72,18 +74,18 @@ def job_panel():
     watched = next((r for r in all_runs if r.id == st.session_state.get("watch")), None)
     run = jobs.active() or watched or (all_runs[0] if all_runs else None)
     if run is None:
-        st.caption("No training runs yet.")
+        st.caption(t("train.no_runs"))
         return
     waiting = jobs.queued()
     if waiting:
-        st.caption("Queued (one job at a time per server): " + ", ".join(r.id for r in waiting))
+        st.caption(t("train.queue", runs=", ".join(r.id for r in waiting)))
     ui.job_status(run)
-    if run.state in ("running", "queued") and st.button("Cancel this run", icon=":material/stop:",
+    if run.state in ("running", "queued") and st.button(t("train.cancel"), icon=":material/stop:",
                                                          key=f"cancel-{run.id}"):
         jobs.cancel(run.id)
-        st.toast(f"Cancelling {run.id}...")
+        st.toast(t("train.cancelling", run=run.id))
 
 
 st.divider()
-st.subheader("Training job")
+st.subheader(t("train.job"))
 job_panel()

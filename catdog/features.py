@@ -15,13 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog.config import TrainConfig, models_root
+from catdog.config import TrainConfig
 
 FORMAT_VERSION = 1  # bump when decoding or preprocessing changes what a photo becomes
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("CATDOG_CACHE_DIR", models_root() / ".feature_cache"))
 
 
 def network_key(config: TrainConfig) -> str:
@@ -47,8 +43,8 @@ def file_hash(path: str) -> str:
 class FeatureCache:
     """Feature vectors by file-content hash, for one network; stored as .npz shards."""
 
-    def __init__(self, config: TrainConfig, root: Path | None = None):
-        self.folder = Path(root or cache_root()) / network_key(config)
+    def __init__(self, config: TrainConfig, root: Path):
+        self.folder = Path(root) / network_key(config)
         self._vectors: dict[str, np.ndarray] | None = None
 
     def _load(self) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@ the images themselves, since the features now change as the backbone learns.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -63,13 +64,13 @@ def extract_features(extractor, dataset, reporter: Reporter, label: str, total: 
     return features[:seen], labels[:seen]  # fewer than `total` when files were skipped
 
 
-def cached_features(config, extractor, split, reporter, label: str, skipped: list):
+def cached_features(config, extractor, split, reporter, label: str, skipped: list, cache_root: Path):
     """Features of every readable photo in `split`, computing only those not cached on disk.
 
     Returns (features, labels, how many came from the cache)."""
     from catdog.features import FeatureCache, file_hash
 
-    cache = FeatureCache(config)
+    cache = FeatureCache(config, cache_root)
     hashes = [file_hash(path) for path in split.paths]
     found = cache.get(hashes)
     missing = [i for i, h in enumerate(hashes) if h not in found]
@@ -96,8 +97,11 @@ def _phase1_on_features(config, model, dataset, reporter, run_dir, skipped):
 
     extractor, head = split_at_features(model)
     reporter.set_phase("extracting features")
-    train_part = cached_features(config, extractor, dataset.train, reporter, "train", skipped)
-    val_part = train_part and cached_features(config, extractor, dataset.validation, reporter, "validation", skipped)
+    # The cache lives beside the run folders it serves (unless CATDOG_CACHE_DIR says otherwise).
+    root = Path(os.environ.get("CATDOG_CACHE_DIR", run_dir.parent / ".feature_cache"))
+    train_part = cached_features(config, extractor, dataset.train, reporter, "train", skipped, root)
+    val_part = train_part and cached_features(config, extractor, dataset.validation, reporter, "validation",
+                                              skipped, root)
     if not val_part:  # cancelled during extraction
         return None, 0
     (x_train, y_train, hits_train), (x_val, y_val, hits_val) = train_part, val_part

@@ -186,3 +186,15 @@ def test_pick_a_confusion_matrix_cell_and_see_its_photos(page, server):
     cell.click()
     expect(page.get_by_text(f"{count} photo(s) of cats predicted as cats")).to_be_visible(timeout=30_000)
     assert page.get_by_test_id("stException").count() == 0
+
+
+def test_a_portuguese_browser_gets_the_portuguese_interface(browser, server):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="pt-BR")
+    page = context.new_page()
+    page.goto(server["url"])
+    expect(page.get_by_role("heading", name="catdog: ensine um computador a distinguir gatos de cachorros")
+           ).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stSidebarNav").get_by_text("Curvas de treino")).to_be_visible()
+    context.close()

@@ -32,11 +32,12 @@ def _literal_texts(path):
     """String literals with words in them passed straight to a Streamlit display call."""
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DISPLAY:
-            for argument in node.args[:1] + [k.value for k in node.keywords if k.keyword in ("label", "text", "help")]:
+            for argument in node.args[:1] + [k.value for k in node.keywords if k.arg in ("label", "text", "help")]:
                 parts = [argument] if isinstance(argument, ast.Constant) else (
                     [v for v in argument.values if isinstance(v, ast.Constant)] if isinstance(argument, ast.JoinedStr) else [])
                 for part in parts:
-                    if isinstance(part.value, str) and re.search(r"[A-Za-z]{3,}", part.value):
+                    if isinstance(part.value, str) and re.search(r"[A-Za-z]{3,}", part.value) \
+                            and not part.value.endswith(".py"):  # page_link's target, not a text
                         yield node.lineno, part.value
 
 
@@ -76,3 +77,11 @@ def test_every_page_renders_in_portuguese(full_roots, page):
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == S[TITLES[page]]["pt"]
     assert app.selectbox(key="language").value == "pt"
+
+
+def test_every_backbone_and_run_state_has_its_texts():
+    from catdog import backbones, runs
+    from i18n import S
+
+    assert all(f"note.{name}" in S for name in backbones.REGISTRY)
+    assert all(f"state.{state}" in S for state in runs.STATES)

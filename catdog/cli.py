@@ -67,7 +67,8 @@ def cmd_train(args) -> int:
         data_dir=args.data, backbone=args.backbone, epochs=args.epochs, batch_size=args.batch_size,
         image_size=args.image_size or 0, learning_rate=args.learning_rate, weights=args.weights,
         fine_tune_epochs=args.fine_tune_epochs, augmentation=augment.preset(args.augment), seed=args.seed,
-        early_stopping_patience=args.patience)
+        early_stopping_patience=args.patience, dropout=args.dropout, strategy=args.strategy,
+        mixed_precision=args.mixed_precision)
     from catdog import data
     data.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
     bar = ProgressBar(enabled=not args.quiet)
@@ -191,6 +192,10 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
     t.add_argument("--weights", default="imagenet", choices=["imagenet", "none"])
     t.add_argument("--seed", type=int, default=1337)
+    t.add_argument("--dropout", type=float, default=0.2)
+    t.add_argument("--strategy", default="auto", choices=["auto", "single", "mirrored", "multiworker"],
+                   help="auto: every GPU of this machine (multiworker is refused: keras-team/keras#20585)")
+    t.add_argument("--mixed-precision", action="store_true", help="float16 compute on GPUs")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=cmd_train)
     e = sub.add_parser("evaluate", parents=[common], help="evaluate a run on a folder")

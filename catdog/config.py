@@ -17,6 +17,7 @@ from catdog.augment import AugmentConfig
 from catdog.errors import CatdogError
 
 POOLINGS = ("avg", "flatten")
+STRATEGIES = ("auto", "single", "mirrored", "multiworker")
 WEIGHTS = ("imagenet", "none")
 
 
@@ -87,6 +88,8 @@ class TrainConfig:
     early_stopping_patience: int = 3  # 0: off
     validation_fraction: float = 0.2  # used only when the dataset has no validation/ split
     seed: int = 1337
+    strategy: str = "auto"  # auto: all GPUs of this machine if several, else one device
+    mixed_precision: bool = False  # float16 compute on a GPU; ignored on a CPU, where it is slower
 
     def __post_init__(self):
         # Read back from JSON, the augmentation arrives as a dict: rebuild the dataclass.
@@ -145,6 +148,9 @@ def _validate(config: TrainConfig) -> None:
     _check_range("validation_fraction", config.validation_fraction, 0.05, 0.5, float)
     if config.pooling not in POOLINGS:
         raise CatdogError(f"Unknown pooling {config.pooling!r}.", expected=f"one of {POOLINGS}")
+    if config.strategy not in STRATEGIES:
+        raise CatdogError(f"Unknown strategy {config.strategy!r}.", expected=f"one of {STRATEGIES}",
+                          fix="use multiworker only with TF_CONFIG set on every machine (see the README).")
     if config.weights not in WEIGHTS:
         raise CatdogError(
             f"Unknown weights {config.weights!r}.",

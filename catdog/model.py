@@ -90,7 +90,8 @@ def build_model(config: TrainConfig, num_classes: int) -> keras.Model:
     if config.dense_units:
         y = layers.Dense(config.dense_units, activation="relu", name="head_dense")(y)
     y = layers.Dropout(config.dropout, name="head_dropout")(y)
-    outputs = layers.Dense(num_classes, activation="softmax", name="predictions")(y)
+    # float32 even under mixed precision: a float16 softmax loses small probabilities.
+    outputs = layers.Dense(num_classes, activation="softmax", name="predictions", dtype="float32")(y)
     model = keras.Model(inputs, outputs, name=f"catdog_{entry.name}")
     set_trainable(model, config, phase=1)
     return model

@@ -113,6 +113,33 @@ def _phase1_on_features(config, model, dataset, reporter, run_dir, skipped):
     return head.evaluate(x_val, y_val, verbose=0, return_dict=True), hits_train + hits_val
 
 
+def _has_gpu() -> bool:
+    import tensorflow as tf
+
+    return bool(tf.config.list_logical_devices("GPU"))
+
+
+def distribution(config: TrainConfig):
+    """The tf.distribute strategy for `config` (auto: every GPU of this machine if several)."""
+    import tensorflow as tf
+
+    if config.strategy == "multiworker":
+        # Measured here with TensorFlow 2.21 / Keras 3.15: two workers on loopback fail inside
+        # model.fit with "Attempt to convert a value (PerReplica...)", the open upstream bug
+        # keras-team/keras#20585. Refuse clearly rather than crash mid-run.
+        raise CatdogError(
+            "Training across several machines (MultiWorkerMirroredStrategy) does not work with Keras 3's "
+            "model.fit yet (upstream bug keras-team/keras#20585).",
+            expected="--strategy auto, single or mirrored",
+            fix="train on one machine; with several GPUs, --strategy mirrored (or auto) uses them all.")
+    gpus = tf.config.list_logical_devices("GPU")
+    if config.strategy == "mirrored" or (config.strategy == "auto" and len(gpus) > 1):
+        # Without GPUs, mirror over the CPU's logical devices (tests split the CPU in two).
+        devices = [d.name for d in gpus] or [d.name for d in tf.config.list_logical_devices("CPU")]
+        return tf.distribute.MirroredStrategy(devices=devices)
+    return tf.distribute.get_strategy()
+
+
 # `shuffle=False` below: the tf.data pipelines shuffle themselves, with the run's seed.
 def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dict:
     """Train `config` into `run_dir` (made by `runs.create_run`); returns metrics.json's contents."""
@@ -123,58 +150,64 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
     started = time.time()
     dataset = data.load_dataset(config.data_dir, config.validation_fraction, config.seed)
     runs.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
-    skipped: list = []
-    uses_cache = backbones.get(config.backbone).pretrained and not config.augmentation.enabled
-    # Decoded images are worth keeping in memory only if the images are read more than once.
-    keep_decoded = not uses_cache or config.fine_tune_epochs > 0
-    make = lambda split, shuffle: data.make_dataset(
-        split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=skipped,
-        cache=keep_decoded)
-    train_ds, val_ds = make(dataset.train, True), make(dataset.validation, False)
-    reporter.plan(config, len(dataset.train.paths))
-    model = build_model(config, len(dataset.class_names))
-    reporter.set_phase("training head" if backbones.get(config.backbone).pretrained else "training")
-    cached_count = 0
-    if uses_cache:
-        final, cached_count = _phase1_on_features(config, model, dataset, reporter, run_dir, skipped)
-    else:
-        augmented = train_ds
-        if config.augmentation.enabled:
-            augmented = train_ds.map(augment.make_augmenter(config.augmentation, config.seed))
-        _compile(model, config.learning_rate)
-        model.fit(augmented, validation_data=val_ds, epochs=config.epochs, verbose=0, shuffle=False,
-                  callbacks=_callbacks(config, reporter, run_dir, 1))
-        final = None
-    phase1_seconds = time.time() - started
+    strategy = distribution(config)
+    if config.mixed_precision and _has_gpu():
+        import keras
 
-    epochs_done = len(reporter.history)
-    if config.fine_tune_epochs and not reporter.stop_requested():
-        set_trainable(model, config, phase=2)
-        _compile(model, config.fine_tune_learning_rate)
-        reporter.set_phase("fine-tuning")
-        tuned = train_ds
-        if config.augmentation.enabled:
-            tuned = train_ds.map(augment.make_augmenter(config.augmentation, config.seed + 100))
-        model.fit(tuned, validation_data=val_ds, initial_epoch=epochs_done,
-                  epochs=epochs_done + config.fine_tune_epochs, verbose=0, shuffle=False,
-                  callbacks=_callbacks(config, reporter, run_dir, 2))
-        final = None
-    if reporter.stop_requested():
-        return {}
-    reporter.set_phase("evaluating")
-    if final is None:
-        _compile(model, config.learning_rate)
-        final = model.evaluate(val_ds, verbose=0, return_dict=True)
-    runs.save_model(model, run_dir)
-    metrics = {
-        "val_accuracy": float(final["accuracy"]), "val_loss": float(final["loss"]),
-        "best_val_accuracy": max((row.get("val_accuracy", 0.0) for row in reporter.history), default=0.0),
-        "epochs_run": len(reporter.history), "feature_cache": uses_cache,
-        "features_reused_from_disk": cached_count,
-        "train_images": len(dataset.train.paths), "validation_images": len(dataset.validation.paths),
-        "class_names": dataset.class_names, "phase1_seconds": round(phase1_seconds, 2),
-        "seconds": round(time.time() - started, 2),
-        "skipped_files": [{"path": path, "reason": reason} for path, reason in skipped],
-    }
+        keras.mixed_precision.set_global_policy("mixed_float16")
+    with strategy.scope():  # variables made here are mirrored on every device / worker
+        skipped: list = []
+        uses_cache = backbones.get(config.backbone).pretrained and not config.augmentation.enabled
+        # Decoded images are worth keeping in memory only if the images are read more than once.
+        keep_decoded = not uses_cache or config.fine_tune_epochs > 0
+        make = lambda split, shuffle: data.make_dataset(
+            split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=skipped,
+            cache=keep_decoded)
+        train_ds, val_ds = make(dataset.train, True), make(dataset.validation, False)
+        reporter.plan(config, len(dataset.train.paths))
+        model = build_model(config, len(dataset.class_names))
+        reporter.set_phase("training head" if backbones.get(config.backbone).pretrained else "training")
+        cached_count = 0
+        if uses_cache:
+            final, cached_count = _phase1_on_features(config, model, dataset, reporter, run_dir, skipped)
+        else:
+            augmented = train_ds
+            if config.augmentation.enabled:
+                augmented = train_ds.map(augment.make_augmenter(config.augmentation, config.seed))
+            _compile(model, config.learning_rate)
+            model.fit(augmented, validation_data=val_ds, epochs=config.epochs, verbose=0, shuffle=False,
+                      callbacks=_callbacks(config, reporter, run_dir, 1))
+            final = None
+        phase1_seconds = time.time() - started
+
+        epochs_done = len(reporter.history)
+        if config.fine_tune_epochs and not reporter.stop_requested():
+            set_trainable(model, config, phase=2)
+            _compile(model, config.fine_tune_learning_rate)
+            reporter.set_phase("fine-tuning")
+            tuned = train_ds
+            if config.augmentation.enabled:
+                tuned = train_ds.map(augment.make_augmenter(config.augmentation, config.seed + 100))
+            model.fit(tuned, validation_data=val_ds, initial_epoch=epochs_done,
+                      epochs=epochs_done + config.fine_tune_epochs, verbose=0, shuffle=False,
+                      callbacks=_callbacks(config, reporter, run_dir, 2))
+            final = None
+        if reporter.stop_requested():
+            return {}
+        reporter.set_phase("evaluating")
+        if final is None:
+            _compile(model, config.learning_rate)
+            final = model.evaluate(val_ds, verbose=0, return_dict=True)
+        runs.save_model(model, run_dir)
+        metrics = {
+            "val_accuracy": float(final["accuracy"]), "val_loss": float(final["loss"]),
+            "best_val_accuracy": max((row.get("val_accuracy", 0.0) for row in reporter.history), default=0.0),
+            "epochs_run": len(reporter.history), "feature_cache": uses_cache,
+            "features_reused_from_disk": cached_count,
+            "train_images": len(dataset.train.paths), "validation_images": len(dataset.validation.paths),
+            "class_names": dataset.class_names, "phase1_seconds": round(phase1_seconds, 2),
+            "seconds": round(time.time() - started, 2),
+            "skipped_files": [{"path": path, "reason": reason} for path, reason in skipped],
+        }
     runs.write_json(run_dir / "metrics.json", metrics)
     return metrics

@@ -13,7 +13,7 @@ import streamlit as st
 from catdog import jobs, runs
 from catdog.config import data_root, limits, models_root
 from catdog.errors import CatdogError
-from i18n import LANGUAGES, language, t
+from i18n import LANGUAGES, explainer, language, t
 
 
 def show_error(error: Exception) -> None:
@@ -89,6 +89,32 @@ def sidebar() -> None:
             st.caption(t("side.queued", count=len(waiting)))
         if limits().hosted:
             st.caption(t("side.hosted", epochs=limits().max_epochs, mb=limits().max_upload_mb))
+
+
+def page_start(title_key: str, explain_key: str) -> None:
+    """Every page opens with its title and its 'What is happening here?' for students."""
+    st.title(t(title_key))
+    explainer(explain_key)
+
+
+def need_dataset() -> Path:
+    """The active dataset, or a pointer to Home and the end of this page's run."""
+    dataset = active_dataset()
+    if dataset is None:
+        st.info(t("common.no_dataset"))
+        st.page_link("app_pages/home.py", label=t("common.go_home"), icon=":material/home:")
+        st.stop()
+    return dataset
+
+
+def need_model() -> runs.Run:
+    """The selected finished run, or a pointer to Train and the end of this page's run."""
+    run = selected_run()
+    if run is None:
+        st.info(t("common.no_model"))
+        st.page_link("app_pages/train.py", label=t("common.go_train"), icon=":material/model_training:")
+        st.stop()
+    return run
 
 
 def selected_run() -> runs.Run | None:

@@ -11,10 +11,9 @@ import ui
 from catdog import augment, export, jobs, runs
 from catdog.config import models_root
 from catdog.errors import CatdogError
-from i18n import explainer, t
+from i18n import t
 
-st.title(t("curves.title"))
-explainer("curves.explain")
+ui.page_start("curves.title", "curves.explain")
 all_runs = runs.list_runs()
 if not all_runs:
     st.info(t("curves.none"))

@@ -5,17 +5,12 @@ import plotly.express as px
 import streamlit as st
 
 import ui
-from i18n import explainer, t
+from i18n import t
 
 PAGE_SIZE = 24
 
-st.title(t("data.title"))
-explainer("data.explain")
-dataset = ui.active_dataset()
-if dataset is None:
-    st.info(t("common.no_dataset"))
-    st.page_link("app_pages/home.py", label=t("common.go_home"), icon=":material/home:")
-    st.stop()
+ui.page_start("data.title", "data.explain")
+dataset = ui.need_dataset()
 
 with st.spinner(t("data.reading", name=dataset.name)):
     report = ui.inspect_dataset(str(dataset), ui.folder_stamp(dataset))

@@ -8,15 +8,10 @@ import streamlit as st
 import ui
 from catdog import data, explain
 from catdog.errors import CatdogError
-from i18n import explainer, t
+from i18n import t
 
-st.title(t("eval.title"))
-explainer("eval.explain")
-run = ui.selected_run()
-if run is None:
-    st.info(t("common.no_model"))
-    st.page_link("app_pages/train.py", label=t("common.go_train"), icon=":material/model_training:")
-    st.stop()
+ui.page_start("eval.title", "eval.explain")
+run = ui.need_model()
 
 splits = {}
 try:

@@ -8,15 +8,10 @@ import ui
 from catdog import explain, images
 from catdog.config import limits
 from catdog.errors import CatdogError
-from i18n import explainer, t
+from i18n import t
 
-st.title(t("predict.title"))
-explainer("predict.explain")
-run = ui.selected_run()
-if run is None:
-    st.info(t("common.no_model"))
-    st.page_link("app_pages/train.py", label=t("common.go_train"), icon=":material/model_training:")
-    st.stop()
+ui.page_start("predict.title", "predict.explain")
+run = ui.need_model()
 st.caption(t("predict.model", run=run.id, backbone=run.config.backbone,
              accuracy=f"{run.metrics.get('val_accuracy', 0):.3f}"))
 

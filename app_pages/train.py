@@ -6,14 +6,10 @@ import ui
 from catdog import augment, backbones, jobs, runs
 from catdog.config import TrainConfig, limits
 from catdog.errors import CatdogError
-from i18n import explainer, t
+from i18n import t
 
-st.title(t("train.title"))
-explainer("train.explain")
-dataset = ui.active_dataset()
-if dataset is None:
-    st.info(t("common.no_dataset"))
-    st.stop()
+ui.page_start("train.title", "train.explain")
+dataset = ui.need_dataset()
 
 allowed = limits()
 names = [name for name in backbones.REGISTRY if name in allowed.backbones]

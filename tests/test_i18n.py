@@ -53,6 +53,8 @@ def test_every_key_used_in_the_ui_exists():
     for path in UI_FILES:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_.0-9]+)["']""", path.read_text()))
         used |= set(re.findall(r"""explainer\(\s*["']([a-z_.0-9]+)["']""", path.read_text()))
+        for pair in re.findall(r"""page_start\(\s*["']([a-z_.0-9]+)["'],\s*["']([a-z_.0-9]+)["']""", path.read_text()):
+            used |= set(pair)
     assert used, "the pages use the catalogue"
     assert sorted(used - set(S)) == []
 

@@ -147,7 +147,12 @@ def _return_freed_memory() -> None:
 
 
 def predictor_for(run: runs.Run):
-    return predictor(str(run.path), run.model_path.stat().st_mtime)
+    """The warm model of `run`; a run deleted meanwhile (by another session) is a clear error."""
+    try:
+        return predictor(str(run.path), run.model_path.stat().st_mtime)
+    except FileNotFoundError as error:
+        raise CatdogError(f"Run {run.id} was deleted while you were looking at it.",
+                          fix="pick another run in the sidebar.") from error
 
 
 @st.cache_data(max_entries=10, show_spinner=False)

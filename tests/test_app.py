@@ -133,3 +133,18 @@ def test_evaluate_page_shows_figures_and_the_photos_of_a_chosen_cell(full_roots)
     assert any(f"{count} photo(s) of cats predicted as cats" in c.value for c in app.caption)
     photos = [i for i in app.get("image") if i.proto.imgs and "." in i.proto.imgs[0].caption]
     assert len(photos) >= min(count, 24)
+
+
+def test_a_run_deleted_while_shown_gives_a_message_not_a_crash(full_roots):
+    from conftest import make_image
+
+    app = open_page("app_pages/predict.py")
+    run = runs.list_runs(full_roots / "models")[0]
+    import shutil
+
+    shutil.rmtree(run.path / "logs")
+    (run.path / "model.keras").unlink()  # another session deletes the run under our feet
+    photo = make_image(full_roots / "late.png", 0)
+    app.file_uploader[0].set_value(("late.png", photo.read_bytes(), "image/png")).run()
+    assert not app.exception
+    assert app.error or app.info  # told why there is nothing to predict with

@@ -70,14 +70,15 @@ def sidebar() -> None:
             st.session_state["dataset"] = str(data_root() / picked)
         else:
             st.caption(t("side.no_dataset"))
-        finished = [r for r in runs.list_runs() if r.state == "done"]
+        listed = runs.list_runs()  # read once per rerun; everything below filters this list
+        finished = [r for r in listed if r.state == "done"]
         if finished:
             ids = [r.id for r in finished]
             selected = st.session_state.get("run")
             st.session_state["run"] = st.selectbox(
                 t("side.run"), ids, index=ids.index(selected) if selected in ids else 0, help=t("side.run_help"))
-        job = jobs.active()
-        waiting = jobs.queued()
+        job = jobs.active(listed=listed)
+        waiting = jobs.queued(listed=listed)
         if waiting and job is None:
             jobs.kick()  # e.g. after a server restart: keep the queue moving
         if job:
@@ -153,6 +154,15 @@ def predictor_for(run: runs.Run):
     except FileNotFoundError as error:
         raise CatdogError(f"Run {run.id} was deleted while you were looking at it.",
                           fix="pick another run in the sidebar.") from error
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def explained_overlay(run_path: str, model_mtime: float, photo: str, class_name: str, opacity: float):
+    """Grad-CAM over a photo file, computed once per model version, photo and class."""
+    from catdog import explain
+
+    result = explain.explain(predictor(run_path, model_mtime), photo, class_name)
+    return explain.overlay(result["photo"], result["heatmap"], opacity)
 
 
 @st.cache_data(max_entries=10, show_spinner=False)

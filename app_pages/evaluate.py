@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from catdog import data, explain
+from catdog import data
 from catdog.errors import CatdogError
 from i18n import t
 
@@ -81,10 +81,10 @@ if not wrong:
     st.success(t("eval.no_mistakes"))
 else:
     st.caption(t("eval.worst_note"))
-    predictor = ui.predictor_for(run)
     grid = st.columns(4)
-    for i, item in enumerate(wrong):
-        heat = explain.explain(predictor, item["path"], item["predicted_class"])
-        grid[i % 4].image(explain.overlay(heat["photo"], heat["heatmap"], 0.5),
+    for i, item in enumerate(wrong):  # cached: a rerun of this page does not recompute the heatmaps
+        overlay = ui.explained_overlay(str(run.path), run.model_path.stat().st_mtime, item["path"],
+                                       item["predicted_class"], 0.5)
+        grid[i % 4].image(overlay,
                           caption=t("eval.seen_as", true=item["true_class"], predicted=item["predicted_class"],
                                     confidence=f"{item['confidence']:.0%}"))

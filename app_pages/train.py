@@ -66,13 +66,13 @@ if launched:
 @st.fragment(run_every=1.5)
 def job_panel():
     """Re-drawn every 1.5 s without rerunning the page: the job itself runs in another process."""
-    all_runs = runs.list_runs()
+    all_runs = runs.list_runs()  # one read of the run folders per refresh
     watched = next((r for r in all_runs if r.id == st.session_state.get("watch")), None)
-    run = jobs.active() or watched or (all_runs[0] if all_runs else None)
+    run = jobs.active(listed=all_runs) or watched or (all_runs[0] if all_runs else None)
     if run is None:
         st.caption(t("train.no_runs"))
         return
-    waiting = jobs.queued()
+    waiting = jobs.queued(listed=all_runs)
     if waiting:
         st.caption(t("train.queue", runs=", ".join(r.id for r in waiting)))
     ui.job_status(run)

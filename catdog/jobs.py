@@ -73,14 +73,15 @@ def execute(run_dir, listener=None) -> runs.Run:
     return runs.load_run(run_dir)
 
 
-def queued(models_dir=None) -> list[runs.Run]:
-    """Queued runs, oldest first (the order they will train in)."""
-    waiting = [run for run in runs.list_runs(models_dir) if run.state == "queued"]
+def queued(models_dir=None, listed: list | None = None) -> list[runs.Run]:
+    """Queued runs, oldest first (the order they will train in); `listed` saves a re-read."""
+    waiting = [run for run in (listed if listed is not None else runs.list_runs(models_dir)) if run.state == "queued"]
     return sorted(waiting, key=lambda run: (run.status.get("created", 0), run.id))
 
 
-def active(models_dir=None) -> runs.Run | None:
-    return next((run for run in runs.list_runs(models_dir) if run.state == "running"), None)
+def active(models_dir=None, listed: list | None = None) -> runs.Run | None:
+    return next((run for run in (listed if listed is not None else runs.list_runs(models_dir))
+                 if run.state == "running"), None)
 
 
 def _mark_dead_runs(models_dir) -> None:

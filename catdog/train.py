@@ -140,14 +140,32 @@ def distribution(config: TrainConfig):
     return tf.distribute.get_strategy()
 
 
-# `shuffle=False` below: the tf.data pipelines shuffle themselves, with the run's seed.
+def _stream(config, model, train_ds, val_ds, reporter, run_dir, phase: int, first_epoch: int, epochs: int):
+    """Fit on the images themselves (augmented if asked), each epoch through the whole network."""
+    if config.augmentation.enabled:  # a different seed per phase: phase 2 sees new draws
+        train_ds = train_ds.map(augment.make_augmenter(config.augmentation, config.seed + 100 * (phase - 1)))
+    model.fit(train_ds, validation_data=val_ds, initial_epoch=first_epoch, epochs=first_epoch + epochs,
+              verbose=0, shuffle=False, callbacks=_callbacks(config, reporter, run_dir, phase))
+
+
+def _metrics(final, reporter, dataset, uses_cache, cached_count, skipped, phase1_seconds, started) -> dict:
+    return {
+        "val_accuracy": float(final["accuracy"]), "val_loss": float(final["loss"]),
+        "best_val_accuracy": max((row.get("val_accuracy", 0.0) for row in reporter.history), default=0.0),
+        "epochs_run": len(reporter.history), "feature_cache": uses_cache, "features_reused_from_disk": cached_count,
+        "train_images": len(dataset.train.paths), "validation_images": len(dataset.validation.paths),
+        "class_names": dataset.class_names, "phase1_seconds": round(phase1_seconds, 2),
+        "seconds": round(time.time() - started, 2),
+        "skipped_files": [{"path": path, "reason": reason} for path, reason in skipped],
+    }
+
+
+# `shuffle=False` in fit: the tf.data pipelines shuffle themselves, with the run's seed.
 def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dict:
     """Train `config` into `run_dir` (made by `runs.create_run`); returns metrics.json's contents."""
     from catdog.model import build_model, set_trainable
 
-    run_dir = Path(run_dir)
-    reporter = reporter or Reporter(run_dir)
-    started = time.time()
+    run_dir, reporter, started = Path(run_dir), reporter or Reporter(run_dir), time.time()
     dataset = data.load_dataset(config.data_dir, config.validation_fraction, config.seed)
     runs.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
     strategy = distribution(config)
@@ -155,59 +173,37 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
         import keras
 
         keras.mixed_precision.set_global_policy("mixed_float16")
-    with strategy.scope():  # variables made here are mirrored on every device / worker
-        skipped: list = []
-        uses_cache = backbones.get(config.backbone).pretrained and not config.augmentation.enabled
-        # Decoded images are worth keeping in memory only if the images are read more than once.
-        keep_decoded = not uses_cache or config.fine_tune_epochs > 0
-        make = lambda split, shuffle: data.make_dataset(
-            split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=skipped,
-            cache=keep_decoded)
+    skipped: list = []
+    uses_cache = backbones.get(config.backbone).pretrained and not config.augmentation.enabled
+    # Decoded images are worth keeping in memory only if the images are read more than once.
+    make = lambda split, shuffle: data.make_dataset(
+        split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=skipped,
+        cache=not uses_cache or config.fine_tune_epochs > 0)
+    with strategy.scope():  # variables made here are mirrored on every device
         train_ds, val_ds = make(dataset.train, True), make(dataset.validation, False)
         reporter.plan(config, len(dataset.train.paths))
         model = build_model(config, len(dataset.class_names))
         reporter.set_phase("training head" if backbones.get(config.backbone).pretrained else "training")
-        cached_count = 0
+        final, cached_count = None, 0
         if uses_cache:
             final, cached_count = _phase1_on_features(config, model, dataset, reporter, run_dir, skipped)
         else:
-            augmented = train_ds
-            if config.augmentation.enabled:
-                augmented = train_ds.map(augment.make_augmenter(config.augmentation, config.seed))
             _compile(model, config.learning_rate)
-            model.fit(augmented, validation_data=val_ds, epochs=config.epochs, verbose=0, shuffle=False,
-                      callbacks=_callbacks(config, reporter, run_dir, 1))
-            final = None
+            _stream(config, model, train_ds, val_ds, reporter, run_dir, 1, 0, config.epochs)
         phase1_seconds = time.time() - started
-
-        epochs_done = len(reporter.history)
         if config.fine_tune_epochs and not reporter.stop_requested():
             set_trainable(model, config, phase=2)
             _compile(model, config.fine_tune_learning_rate)
             reporter.set_phase("fine-tuning")
-            tuned = train_ds
-            if config.augmentation.enabled:
-                tuned = train_ds.map(augment.make_augmenter(config.augmentation, config.seed + 100))
-            model.fit(tuned, validation_data=val_ds, initial_epoch=epochs_done,
-                      epochs=epochs_done + config.fine_tune_epochs, verbose=0, shuffle=False,
-                      callbacks=_callbacks(config, reporter, run_dir, 2))
+            _stream(config, model, train_ds, val_ds, reporter, run_dir, 2, len(reporter.history),
+                    config.fine_tune_epochs)
             final = None
         if reporter.stop_requested():
             return {}
         reporter.set_phase("evaluating")
         if final is None:
-            _compile(model, config.learning_rate)
             final = model.evaluate(val_ds, verbose=0, return_dict=True)
         runs.save_model(model, run_dir)
-        metrics = {
-            "val_accuracy": float(final["accuracy"]), "val_loss": float(final["loss"]),
-            "best_val_accuracy": max((row.get("val_accuracy", 0.0) for row in reporter.history), default=0.0),
-            "epochs_run": len(reporter.history), "feature_cache": uses_cache,
-            "features_reused_from_disk": cached_count,
-            "train_images": len(dataset.train.paths), "validation_images": len(dataset.validation.paths),
-            "class_names": dataset.class_names, "phase1_seconds": round(phase1_seconds, 2),
-            "seconds": round(time.time() - started, 2),
-            "skipped_files": [{"path": path, "reason": reason} for path, reason in skipped],
-        }
+    metrics = _metrics(final, reporter, dataset, uses_cache, cached_count, skipped, phase1_seconds, started)
     runs.write_json(run_dir / "metrics.json", metrics)
     return metrics

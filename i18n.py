@@ -209,6 +209,12 @@ S: dict[str, dict[str, str]] = {
     "train.dropout": {"en": "Dropout", "pt": "Dropout"},
     "train.augmentation": {"en": "Augmentation", "pt": "Aumento de dados"},
     "train.from_playground": {"en": "from the Augmentation page", "pt": "da página Aumento de dados"},
+    "train.views": {"en": "Augmented views to cache (0: stream)", "pt": "Versões aumentadas em cache (0: fluxo)"},
+    "train.views_help": {"en": "With augmentation: compute the backbone's features of this many augmented versions "
+                               "of each photo once, and train the head on them (much faster than streaming).",
+                         "pt": "Com aumento de dados: calcula uma vez as características da base para esse número "
+                               "de versões aumentadas de cada foto e treina a cabeça com elas (muito mais rápido "
+                               "que o fluxo)."},
     "train.patience": {"en": "Early stopping patience (0: off)", "pt": "Paciência da parada antecipada (0: desligada)"},
     "train.fine_tuning": {"en": "**Fine-tuning** (phase 2: unfreeze the top of the backbone, at a lower learning "
                                 "rate)",
@@ -246,6 +252,10 @@ S: dict[str, dict[str, str]] = {
                     "pt": "Caminho rápido: a base congelada calcula as características de cada foto uma vez "
                           "(guardadas em disco: um novo treino com outra cabeça pula esta etapa), e a cabeça "
                           "treina sobre elas em segundos."},
+    "path.views": {"en": "Augmentation with {views} cached views: the frozen backbone sees {views} augmented versions "
+                         "of each photo once; each epoch the head trains on one of them.",
+                   "pt": "Aumento de dados com {views} versões em cache: a base congelada vê {views} versões "
+                         "aumentadas de cada foto uma vez; a cada época a cabeça treina com uma delas."},
     "path.reused": {"en": "{count} photos' features came from the disk cache.",
                     "pt": "As características de {count} fotos vieram do cache em disco."},
     "job.state": {"en": "**{run}**: {state} ({backbone}, {epochs} epochs)",

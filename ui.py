@@ -241,6 +241,8 @@ def training_path(config) -> str:
 
     if not backbones.get(config.backbone).pretrained:
         return t("path.scratch")
+    if config.augmentation.enabled and config.augmented_views:
+        return t("path.views", views=config.augmented_views)
     if config.augmentation.enabled:
         return t("path.augmented")
     return t("path.cached")

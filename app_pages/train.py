@@ -39,6 +39,7 @@ with st.form("train"):
                          format_func=lambda c: t("train.from_playground") if c == "playground" else c,
                          key="augmentation_preset")
     patience = c.number_input(t("train.patience"), 0, 20, defaults.early_stopping_patience)
+    views = st.number_input(t("train.views"), 0, 10, defaults.augmented_views, help=t("train.views_help"))
     st.markdown(t("train.fine_tuning"))
     a, b, c = st.columns(3)
     fine_tune_epochs = a.slider(t("train.ft_epochs"), 0, min(20, allowed.max_fine_tune_epochs), 0,
@@ -53,6 +54,7 @@ if launched:
             data_dir=str(dataset), backbone=backbone, image_size=int(image_size), epochs=epochs,
             batch_size=batch_size, learning_rate=learning_rate, pooling=pooling, dense_units=dense_units,
             dropout=dropout, early_stopping_patience=int(patience), fine_tune_epochs=fine_tune_epochs,
+            augmented_views=int(views),
             fine_tune_at=int(fine_tune_at), fine_tune_learning_rate=fine_tune_learning_rate,
             augmentation=playground if preset == "playground" else augment.preset(preset))
         run = jobs.start(config)

@@ -67,7 +67,7 @@ def cmd_train(args) -> int:
         data_dir=args.data, backbone=args.backbone, epochs=args.epochs, batch_size=args.batch_size,
         image_size=args.image_size or 0, learning_rate=args.learning_rate, weights=args.weights,
         fine_tune_epochs=args.fine_tune_epochs, augmentation=augment.preset(args.augment), seed=args.seed,
-        early_stopping_patience=args.patience, dropout=args.dropout, strategy=args.strategy,
+        early_stopping_patience=args.patience, dropout=args.dropout, augmented_views=args.augmented_views, strategy=args.strategy,
         mixed_precision=args.mixed_precision)
     from catdog import data
     data.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
@@ -190,6 +190,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--fine-tune-epochs", type=int, default=0)
     t.add_argument("--augment", default="none", help=f"preset: {', '.join(augment.PRESETS)}")
     t.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
+    t.add_argument("--augmented-views", type=int, default=0,
+                   help="with --augment: cache this many augmented views per photo instead of streaming")
     t.add_argument("--weights", default="imagenet", choices=["imagenet", "none"])
     t.add_argument("--seed", type=int, default=1337)
     t.add_argument("--dropout", type=float, default=0.2)

@@ -82,6 +82,7 @@ class TrainConfig:
     dense_units: int = 0  # 0: no hidden Dense layer (fewer weights to overfit)
     dropout: float = 0.2
     augmentation: AugmentConfig = field(default_factory=AugmentConfig)
+    augmented_views: int = 0  # > 0 with augmentation: cache this many augmented views per photo, else stream
     fine_tune_epochs: int = 0
     fine_tune_at: int = 20  # how many of the backbone's top layers phase 2 unfreezes
     fine_tune_learning_rate: float = 1e-5  # ~100x lower: large updates would wreck the pretrained features
@@ -143,6 +144,7 @@ def _validate(config: TrainConfig) -> None:
     _check_range("dense_units", config.dense_units, 0, 4096)
     _check_range("dropout", config.dropout, 0.0, 0.9, float)
     _check_range("fine_tune_epochs", config.fine_tune_epochs, 0, 500)
+    _check_range("augmented_views", config.augmented_views, 0, 50)
     _check_range("fine_tune_at", config.fine_tune_at, 1, 1000)
     _check_range("early_stopping_patience", config.early_stopping_patience, 0, 100)
     _check_range("validation_fraction", config.validation_fraction, 0.05, 0.5, float)

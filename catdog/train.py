@@ -19,6 +19,7 @@ from catdog import augment, backbones, data, runs
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
 from catdog.progress import ProgressCallback, Reporter
+from catdog.views import ViewBatches, extract_views
 
 
 def _compile(model, learning_rate: float) -> None:
@@ -99,7 +100,11 @@ def _phase1_on_features(config, model, dataset, reporter, run_dir, skipped):
     reporter.set_phase("extracting features")
     # The cache lives beside the run folders it serves (unless CATDOG_CACHE_DIR says otherwise).
     root = Path(os.environ.get("CATDOG_CACHE_DIR", run_dir.parent / ".feature_cache"))
-    train_part = cached_features(config, extractor, dataset.train, reporter, "train", skipped, root)
+    if config.augmentation.enabled:  # K augmented views, in memory (random draws are not worth a disk cache)
+        views = extract_views(config, extractor, dataset.train, reporter, skipped, extract_features)
+        train_part = views and (*views, 0)
+    else:
+        train_part = cached_features(config, extractor, dataset.train, reporter, "train", skipped, root)
     val_part = train_part and cached_features(config, extractor, dataset.validation, reporter, "validation",
                                               skipped, root)
     if not val_part:  # cancelled during extraction
@@ -107,8 +112,9 @@ def _phase1_on_features(config, model, dataset, reporter, run_dir, skipped):
     (x_train, y_train, hits_train), (x_val, y_val, hits_val) = train_part, val_part
     reporter.set_phase("training head")
     _compile(head, config.learning_rate)
-    head.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs, shuffle=True,
-             validation_data=(x_val, y_val), verbose=0,
+    fit_data = dict(x=ViewBatches(x_train, y_train, config.batch_size, config.seed)) if x_train.ndim == 3 else \
+        dict(x=x_train, y=y_train, batch_size=config.batch_size, shuffle=True)
+    head.fit(**fit_data, epochs=config.epochs, validation_data=(x_val, y_val), verbose=0,
              callbacks=_callbacks(config, reporter, run_dir, 1))
     return head.evaluate(x_val, y_val, verbose=0, return_dict=True), hits_train + hits_val
 
@@ -174,7 +180,8 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
 
         keras.mixed_precision.set_global_policy("mixed_float16")
     skipped: list = []
-    uses_cache = backbones.get(config.backbone).pretrained and not config.augmentation.enabled
+    uses_cache = backbones.get(config.backbone).pretrained and (
+        not config.augmentation.enabled or config.augmented_views > 0)
     # Decoded images are worth keeping in memory only if the images are read more than once.
     make = lambda split, shuffle: data.make_dataset(
         split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=skipped,

@@ -102,3 +102,24 @@ def test_changed_photo_is_extracted_again(tiny_dataset, models_dir):
     make_image(tiny_dataset / "train" / "cats" / "cats.0.jpg", 0, seed=999)  # new content, same name
     again = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1)
     assert again.metrics["features_reused_from_disk"] == 23
+
+
+def test_augmented_views_train_the_head_on_cached_features_one_view_per_epoch(tiny_dataset, models_dir):
+    run = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=3, augmented_views=2,
+                 augmentation=augment.preset("strong"), early_stopping_patience=0)
+    assert run.state == "done", run.status
+    assert run.metrics["feature_cache"] is True and len(run.history) == 3
+
+
+def test_view_batches_switch_view_every_epoch_and_cover_every_photo():
+    import numpy as np
+
+    from catdog.views import ViewBatches
+
+    views = np.stack([np.zeros((5, 2)), np.ones((5, 2))])
+    batches = ViewBatches(views, np.arange(5), batch_size=2, seed=0)
+    first = np.concatenate([batches[i][0] for i in range(len(batches))])
+    assert len(batches) == 3 and first.shape == (5, 2) and (first == 0).all()
+    assert sorted(np.concatenate([batches[i][1] for i in range(len(batches))])) == [0, 1, 2, 3, 4]
+    batches.on_epoch_end()
+    assert (np.concatenate([batches[i][0] for i in range(len(batches))]) == 1).all()

@@ -1,0 +1,56 @@
+"""Augmentation on the fast path: K augmented views of each photo, computed once.
+
+Streaming augmented photos through the frozen backbone costs a forward pass per photo per
+epoch. With `augmented_views = K`, each training photo is augmented K times up front and
+the backbone's features of those K versions are kept in memory; epoch e then trains the
+head on view e mod K. A fixed budget of K forward passes per photo instead of one per
+epoch, at the price of repeating views when epochs > K.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+
+from catdog import augment, data
+
+
+def extract_views(config, extractor, split, reporter, skipped: list, extract) -> tuple[np.ndarray, np.ndarray]:
+    """(views of shape (K, N, D), labels): K augmented passes over the training photos.
+
+    The photos are decoded once and kept decoded for the K passes; each pass draws its
+    own augmentation with its own seed. `extract` is train.extract_features."""
+    decoded = data.make_dataset(split, config.image_size, config.batch_size, skipped=skipped, cache=True)
+    views, labels = [], None
+    for view in range(config.augmented_views):
+        augmented = decoded.map(augment.make_augmenter(config.augmentation, config.seed + 1000 * view))
+        label = f"train, augmented view {view + 1}/{config.augmented_views}"
+        features, labels = extract(extractor, augmented, reporter, label, len(split.paths))
+        if reporter.stop_requested():
+            return None
+        views.append(features)
+    return np.stack(views), labels
+
+
+class ViewBatches(keras.utils.PyDataset):
+    """Batches of one view per epoch (view = epoch mod K), reshuffled every epoch."""
+
+    def __init__(self, views: np.ndarray, labels: np.ndarray, batch_size: int, seed: int):
+        super().__init__()
+        self.views, self.labels, self.batch_size = views, labels, batch_size
+        self.random = np.random.default_rng(seed)
+        self.epoch = 0
+        self.order = self.random.permutation(len(labels))
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.labels) / self.batch_size)
+
+    def __getitem__(self, index: int):
+        picked = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        return self.views[self.epoch % len(self.views)][picked], self.labels[picked]
+
+    def on_epoch_end(self) -> None:
+        self.epoch += 1
+        self.order = self.random.permutation(len(self.labels))

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from catdog import jobs, runs
-from catdog.config import data_root, limits, models_root
+from catdog.config import data_root, limits
 from catdog.errors import CatdogError
 from i18n import LANGUAGES, explainer, language, t
 
@@ -43,11 +43,11 @@ def list_datasets() -> list[Path]:
     return found
 
 
-def active_dataset() -> Path | None:
+def active_dataset(datasets: list[Path] | None = None) -> Path | None:
     chosen = st.session_state.get("dataset")
     if chosen and Path(chosen).is_dir():
         return Path(chosen)
-    datasets = list_datasets()
+    datasets = list_datasets() if datasets is None else datasets
     return datasets[0] if datasets else None
 
 
@@ -63,7 +63,7 @@ def sidebar() -> None:
     with st.sidebar:
         datasets = list_datasets()
         if datasets:
-            current = active_dataset()
+            current = active_dataset(datasets)
             names = [d.name for d in datasets]
             picked = st.selectbox(t("side.dataset"), names, index=names.index(current.name) if current in datasets else 0,
                                   help=t("side.dataset_help", root=data_root()))
@@ -196,9 +196,6 @@ def thumbnail_png(path: str, size: int = 192) -> bytes:
     images.thumbnail(path, size, square=True).save(buffer, "PNG")
     return buffer.getvalue()
 
-
-def models_dir() -> Path:
-    return models_root()
 
 
 def curves_figure(selected: list[runs.Run]):

@@ -118,15 +118,12 @@ def load_dataset(path, validation_fraction: float = 0.2, seed: int = 1337) -> Da
 def _describe_file(path: Path) -> dict:
     record = {"path": str(path), "bytes": path.stat().st_size}
     try:
-        with images.Image.open(path) as raw:
-            record.update(width=raw.size[0], height=raw.size[1], mode=raw.mode, format=raw.format)
-        images.open_image(path, draft_size=64)  # a full decode: catches truncated files
-        record["error"] = None
+        images.open_image(path, draft_size=64)  # a full decode: the one check for every way a file is bad
     except CatdogError as error:
-        record["error"] = error.what
-    except images.UnidentifiedImageError:
-        record["error"] = f"{path}: not a readable image."
-    return record
+        return {**record, "error": error.what}
+    with images.Image.open(path) as raw:  # it decodes, so its header reads: size and original mode
+        return {**record, "width": raw.size[0], "height": raw.size[1], "mode": raw.mode, "format": raw.format,
+                "error": None}
 
 
 def inspect(path, progress=None) -> dict:

@@ -135,16 +135,34 @@ def predictor(run_path: str, model_mtime: float):
     return loaded
 
 
-def _return_freed_memory() -> None:
-    """Give the heap that TensorFlow's start-up freed back to the system (glibc keeps it
-    otherwise): a hosted instance has 2.7 GB for everyone, and this is ~100 MB of it."""
+def _libc():
     import ctypes
     import ctypes.util
 
-    libc_name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(libc_name) if libc_name else None
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name) if name else None
+
+
+def _return_freed_memory() -> None:
+    """Give the heap that TensorFlow's start-up freed back to the system (glibc keeps it
+    otherwise): a hosted instance has 2.7 GB for everyone, and this is ~100 MB of it."""
+    libc = _libc()
     if libc is not None and hasattr(libc, "malloc_trim"):
         libc.malloc_trim(0)
+
+
+def _keep_heap_small() -> None:
+    """Serve big buffers (decoded photos, activations, Grad-CAM gradients) from mmap and
+    return them on free. By default glibc raises both thresholds after the first big free
+    and then keeps ~60 MB of freed heap per server thread: measured 725 MB with one model
+    and a Grad-CAM instead of 664 MB."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 1024 * 1024)  # M_TRIM_THRESHOLD
+
+
+_keep_heap_small()
 
 
 def predictor_for(run: runs.Run):

@@ -2,7 +2,7 @@
 
 A dataset is either `train/` + `validation/` (+ optional `test/`), each holding one folder
 per class, or a single folder of class folders that is split by a fixed-seed fraction.
-TensorFlow is imported only by `make_dataset`, so browsing a dataset stays light.
+TensorFlow is never imported here (the pipeline is in `pipeline`), so browsing a dataset stays light.
 """
 
 from __future__ import annotations
@@ -193,58 +193,3 @@ def download_sample(root=None, progress=None, timeout: float = 15.0) -> Path:
     load_dataset(source)  # the checksum of a dataset is its layout: fail now, not at training
     source.rename(target)
     return target
-
-
-def make_dataset(split: Split, image_size: int, batch_size: int, shuffle: bool = False,
-                 seed: int = 1337, skipped: list | None = None, cache_limit_bytes: int = 600_000_000,
-                 cache: bool = True):
-    """A batched, prefetched `tf.data.Dataset` of (0-255 float32 images, int labels).
-
-    Decoding runs in parallel through `images.load_for_model`, the same function that
-    prediction uses. A file that fails to decode is dropped and appended to `skipped`
-    (path, reason): one bad photo never stops training. Decoded images are kept in memory
-    when they fit in `cache_limit_bytes` and `cache` is set (pass False when the data is
-    read only once, as for feature extraction), so later epochs skip JPEG decoding.
-    """
-    import numpy as np
-    import tensorflow as tf
-
-    skipped = skipped if skipped is not None else []
-
-    def decode(path):
-        path = path.decode() if isinstance(path, bytes) else str(path)
-        try:
-            return images.load_for_model(path, image_size), True
-        except CatdogError as error:
-            if path not in {p for p, _ in skipped}:
-                skipped.append((path, error.what))
-            return np.zeros((image_size, image_size, 3), np.uint8), False
-
-    def load(path, label):
-        pixels, ok = tf.numpy_function(decode, [path], [tf.uint8, tf.bool], stateful=False)
-        pixels.set_shape((image_size, image_size, 3))
-        return pixels, label, ok
-
-    data = tf.data.Dataset.from_tensor_slices((split.paths, np.asarray(split.labels, np.int32)))
-    data = data.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    data = data.filter(_decoded_ok).map(_drop_flag)
-    if cache and len(split.paths) * image_size * image_size * 3 <= cache_limit_bytes:
-        data = data.cache()  # uint8, before shuffling: memory is bounded by the limit above
-    if shuffle:
-        data = data.shuffle(min(len(split.paths), 4096), seed=seed, reshuffle_each_iteration=True)
-    data = data.batch(batch_size).map(_to_float)
-    return data.prefetch(tf.data.AUTOTUNE)
-
-
-def _decoded_ok(pixels, label, ok):
-    return ok
-
-
-def _drop_flag(pixels, label, ok):
-    return pixels, label
-
-
-def _to_float(pixels, labels):
-    import tensorflow as tf
-
-    return tf.cast(pixels, tf.float32), labels

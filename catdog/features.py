@@ -17,7 +17,7 @@ import numpy as np
 
 from catdog.config import TrainConfig
 
-FORMAT_VERSION = 1  # bump when decoding or preprocessing changes what a photo becomes
+FORMAT_VERSION = 2  # bump when decoding or preprocessing changes what a photo becomes (2: TF resize)
 
 
 def network_key(config: TrainConfig) -> str:

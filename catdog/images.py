@@ -18,6 +18,7 @@ from catdog.errors import CatdogError
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 MAX_PIXELS = 40_000_000  # ~ 7300 x 5500; a header claiming more is refused before decoding
+ORIENTATION_TAG = 0x0112  # EXIF
 
 # PIL's own guard warns at 89 M pixels and raises at twice that; ours is lower and raises.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -103,12 +104,69 @@ def open_image(source, draft_size: int | None = None) -> Image.Image:
                           fix="re-export or re-download the photo.") from error
 
 
+def decode_scale(width: int, height: int, image_size: int) -> int:
+    """The JPEG decode scale (1, 2, 4 or 8) that still leaves both sides >= `image_size`.
+
+    The same rule as PIL's `draft`, so TensorFlow's `decode_jpeg(ratio=...)` gives the
+    same pixels as `open_image(..., draft_size=image_size)`."""
+    fits = min(width // image_size, height // image_size)
+    return next((scale for scale in (8, 4, 2) if fits >= scale), 1)
+
+
+def tensorflow_decode_scale(path, image_size: int) -> int:
+    """The scale at which TensorFlow may decode `path` to exactly `open_image`'s pixels, or 0.
+
+    True for a plain JPEG (RGB or grayscale, upright, complete): TensorFlow's decoder then
+    runs inside the input pipeline, about twice as cheap as PIL called from Python. Every
+    other file (PNG, CMYK, EXIF-rotated, truncated, not an image) returns 0 and goes
+    through PIL, which handles it or names what is wrong with it."""
+    try:
+        with open(path, "rb") as handle, Image.open(handle) as image:
+            if image.format != "JPEG" or image.mode not in ("RGB", "L"):
+                return 0
+            width, height = image.size
+            if width * height > MAX_PIXELS or image.getexif().get(ORIENTATION_TAG, 1) != 1:
+                return 0
+            handle.seek(-2, 2)
+            if handle.read(2) != b"\xff\xd9":  # no end-of-image marker: truncated, or data appended
+                return 0
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+        return 0
+    return decode_scale(width, height, image_size)
+
+
+def resize_pixels(pixels, image_size: int):
+    """Resize a (H, W, 3) uint8 tensor to (image_size, image_size, 3) uint8, in TensorFlow.
+
+    Non-antialiased bilinear, as Keras's `image_dataset_from_directory` and the ImageNet
+    training of MobileNet resize; in a graph it costs a third of PIL's antialiased resize.
+    The training pipeline and prediction both call this, so they see the same pixels."""
+    import tensorflow as tf
+
+    resized = tf.image.resize(pixels, (image_size, image_size), method="bilinear")
+    return tf.cast(tf.clip_by_value(tf.round(resized), 0.0, 255.0), tf.uint8)
+
+
+_RESIZERS: dict = {}
+
+
+def _resizer(image_size: int):
+    import tensorflow as tf
+
+    if image_size not in _RESIZERS:  # one traced graph per size: eager resizing is slower
+        spec = tf.TensorSpec([None, None, 3], tf.uint8)
+        _RESIZERS[image_size] = tf.function(lambda pixels: resize_pixels(pixels, image_size), input_signature=[spec])
+    return _RESIZERS[image_size]
+
+
+def decode_for_model(source, image_size: int) -> np.ndarray:
+    """`source` decoded, upright, at the JPEG scale closest above `image_size`; not yet resized."""
+    return np.asarray(open_image(source, draft_size=image_size), dtype=np.uint8)
+
+
 def load_for_model(source, image_size: int) -> np.ndarray:
     """`source` as a (image_size, image_size, 3) uint8 array: decoded, upright, squashed to size."""
-    image = open_image(source, draft_size=image_size)
-    if image.size != (image_size, image_size):
-        image = image.resize((image_size, image_size), Image.BILINEAR)
-    return np.asarray(image, dtype=np.uint8)
+    return _resizer(image_size)(decode_for_model(source, image_size)).numpy()
 
 
 def thumbnail(source, size: int = 192, square: bool = False) -> Image.Image:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import augment, backbones, data, runs
+from catdog import augment, backbones, data, pipeline, runs
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
 from catdog.progress import ProgressCallback, Reporter
@@ -77,8 +77,8 @@ def cached_features(config, extractor, split, reporter, label: str, skipped: lis
     missing = [i for i, h in enumerate(hashes) if h not in found]
     if missing:
         todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
-        pipeline = data.make_dataset(todo, config.image_size, config.batch_size, skipped=skipped, cache=False)
-        vectors, _ = extract_features(extractor, pipeline, reporter, label, len(missing))
+        batches = pipeline.decoded_batches(todo, config.image_size, config.batch_size, skipped)
+        vectors, _ = extract_features(extractor, batches, reporter, label, len(missing))
         if reporter.stop_requested():
             return None
         failed = {path for path, _ in skipped}
@@ -183,7 +183,7 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
     uses_cache = backbones.get(config.backbone).pretrained and (
         not config.augmentation.enabled or config.augmented_views > 0)
     # Decoded images are worth keeping in memory only if the images are read more than once.
-    make = lambda split, shuffle: data.make_dataset(
+    make = lambda split, shuffle: pipeline.make_dataset(
         split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=skipped,
         cache=not uses_cache or config.fine_tune_epochs > 0)
     with strategy.scope():  # variables made here are mirrored on every device

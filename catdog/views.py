@@ -14,7 +14,7 @@ import math
 import keras
 import numpy as np
 
-from catdog import augment, data
+from catdog import augment, pipeline
 
 
 def extract_views(config, extractor, split, reporter, skipped: list, extract) -> tuple[np.ndarray, np.ndarray]:
@@ -22,7 +22,7 @@ def extract_views(config, extractor, split, reporter, skipped: list, extract) ->
 
     The photos are decoded once and kept decoded for the K passes; each pass draws its
     own augmentation with its own seed. `extract` is train.extract_features."""
-    decoded = data.make_dataset(split, config.image_size, config.batch_size, skipped=skipped, cache=True)
+    decoded = pipeline.make_dataset(split, config.image_size, config.batch_size, skipped=skipped, cache=True)
     views, labels = [], None
     for view in range(config.augmented_views):
         augmented = decoded.map(augment.make_augmenter(config.augmentation, config.seed + 1000 * view))

@@ -1,4 +1,4 @@
-"""Dataset layouts, inspection, and the tf.data pipeline."""
+"""Dataset layouts, inspection and the sample download."""
 
 import numpy as np
 import pytest
@@ -51,23 +51,6 @@ def test_inspect_counts_and_reports_undecodable_files(tiny_dataset):
     assert [bad["path"].endswith("broken.jpg") for bad in report["bad_files"]] == [True]
     good = [r for r in report["images"] if r["error"] is None]
     assert all(r["width"] == 48 and r["height"] == 40 and r["mode"] == "RGB" for r in good)
-
-
-def test_pipeline_skips_bad_files_and_reports_them(tiny_dataset):
-    (tiny_dataset / "train" / "dogs" / "zero.jpg").write_bytes(b"")
-    split = data.load_dataset(tiny_dataset).train
-    skipped = []
-    batches = list(data.make_dataset(split, 32, batch_size=5, skipped=skipped))
-    assert sum(len(labels) for _, labels in batches) == 12
-    assert batches[0][0].shape[1:] == (32, 32, 3) and batches[0][0].dtype.name == "float32"
-    assert [path.endswith("zero.jpg") for path, _ in skipped] == [True]
-
-
-def test_pipeline_shuffles_deterministically_under_a_seed(tiny_dataset):
-    split = data.load_dataset(tiny_dataset).train
-    order = lambda seed: np.concatenate([y.numpy() for _, y in data.make_dataset(split, 16, 4, True, seed)])
-    assert np.array_equal(order(3), order(3))
-    assert sorted(order(3)) == sorted(split.labels)
 
 
 def test_download_fails_fast_offline_with_a_way_out(tmp_path, monkeypatch):

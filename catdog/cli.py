@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 from catdog import augment, backbones
@@ -69,14 +71,19 @@ def cmd_train(args) -> int:
         fine_tune_epochs=args.fine_tune_epochs, augmentation=augment.preset(args.augment), seed=args.seed,
         early_stopping_patience=args.patience, dropout=args.dropout, augmented_views=args.augmented_views, strategy=args.strategy,
         mixed_precision=args.mixed_precision)
-    from catdog import data
+    from catdog import data, multiworker
     data.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
+    # Worker 0 keeps the run record; the other workers train into a scratch folder, removed after.
+    scratch = config.strategy == "multiworker" and not multiworker.is_chief() and tempfile.mkdtemp(
+        prefix="catdog-worker-")
     bar = ProgressBar(enabled=not args.quiet)
-    run = jobs.run_in_foreground(config, args.models_dir, listener=bar)
+    run = jobs.run_in_foreground(config, scratch or args.models_dir, listener=bar)
     bar.close()
     metrics = run.metrics
-    summary = {"run_id": run.id, "run_dir": str(run.path), "state": run.state,
+    summary = {"run_id": run.id, "run_dir": None if scratch else str(run.path), "state": run.state,
                "error": run.status.get("error"), **metrics}
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
     text = f"run {run.id}: {run.state}"
     if run.state == "done":
         text += f", validation accuracy {metrics['val_accuracy']:.4f} ({metrics['seconds']:.0f} s)"
@@ -196,7 +203,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=1337)
     t.add_argument("--dropout", type=float, default=0.2)
     t.add_argument("--strategy", default="auto", choices=["auto", "single", "mirrored", "multiworker"],
-                   help="auto: every GPU of this machine (multiworker is refused: keras-team/keras#20585)")
+                   help="auto: every GPU of this machine; multiworker: several machines, described by TF_CONFIG")
     t.add_argument("--mixed-precision", action="store_true", help="float16 compute on GPUs")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=cmd_train)

@@ -130,14 +130,10 @@ def distribution(config: TrainConfig):
     import tensorflow as tf
 
     if config.strategy == "multiworker":
-        # Measured here with TensorFlow 2.21 / Keras 3.15: two workers on loopback fail inside
-        # model.fit with "Attempt to convert a value (PerReplica...)", the open upstream bug
-        # keras-team/keras#20585. Refuse clearly rather than crash mid-run.
-        raise CatdogError(
-            "Training across several machines (MultiWorkerMirroredStrategy) does not work with Keras 3's "
-            "model.fit yet (upstream bug keras-team/keras#20585).",
-            expected="--strategy auto, single or mirrored",
-            fix="train on one machine; with several GPUs, --strategy mirrored (or auto) uses them all.")
+        from catdog import multiworker
+
+        multiworker.cluster()  # TF_CONFIG checked, with a clear message, before TensorFlow reads it
+        return tf.distribute.MultiWorkerMirroredStrategy()
     gpus = tf.config.list_logical_devices("GPU")
     if config.strategy == "mirrored" or (config.strategy == "auto" and len(gpus) > 1):
         # Without GPUs, mirror over the CPU's logical devices (tests split the CPU in two).
@@ -146,12 +142,18 @@ def distribution(config: TrainConfig):
     return tf.distribute.get_strategy()
 
 
-def _stream(config, model, train_ds, val_ds, reporter, run_dir, phase: int, first_epoch: int, epochs: int):
+def _stream(config, model, datasets, reporter, run_dir, phase: int, first_epoch: int, epochs: int):
     """Fit on the images themselves (augmented if asked), each epoch through the whole network."""
+    (train_split, train_ds, val_ds, skipped), callbacks = datasets, _callbacks(config, reporter, run_dir, phase)
+    if config.strategy == "multiworker":  # Keras's fit fails there (keras-team/keras#20585): our own loop
+        from catdog import multiworker
+
+        multiworker.fit(config, model, train_split, val_ds, callbacks, reporter, skipped, phase, first_epoch, epochs)
+        return
     if config.augmentation.enabled:  # a different seed per phase: phase 2 sees new draws
         train_ds = train_ds.map(augment.make_augmenter(config.augmentation, config.seed + 100 * (phase - 1)))
     model.fit(train_ds, validation_data=val_ds, initial_epoch=first_epoch, epochs=first_epoch + epochs,
-              verbose=0, shuffle=False, callbacks=_callbacks(config, reporter, run_dir, phase))
+              verbose=0, shuffle=False, callbacks=callbacks)
 
 
 def _metrics(final, reporter, dataset, uses_cache, cached_count, skipped, phase1_seconds, started) -> dict:
@@ -180,7 +182,8 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
 
         keras.mixed_precision.set_global_policy("mixed_float16")
     skipped: list = []
-    uses_cache = backbones.get(config.backbone).pretrained and (
+    # Several workers stream: features cached on one machine would not be on the others.
+    uses_cache = backbones.get(config.backbone).pretrained and config.strategy != "multiworker" and (
         not config.augmentation.enabled or config.augmented_views > 0)
     # Decoded images are worth keeping in memory only if the images are read more than once.
     make = lambda split, shuffle: pipeline.make_dataset(
@@ -188,6 +191,7 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
         cache=not uses_cache or config.fine_tune_epochs > 0)
     with strategy.scope():  # variables made here are mirrored on every device
         train_ds, val_ds = make(dataset.train, True), make(dataset.validation, False)
+        datasets = (dataset.train, train_ds, val_ds, skipped)
         reporter.plan(config, len(dataset.train.paths))
         model = build_model(config, len(dataset.class_names))
         reporter.set_phase("training head" if backbones.get(config.backbone).pretrained else "training")
@@ -196,19 +200,22 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
             final, cached_count = _phase1_on_features(config, model, dataset, reporter, run_dir, skipped)
         else:
             _compile(model, config.learning_rate)
-            _stream(config, model, train_ds, val_ds, reporter, run_dir, 1, 0, config.epochs)
+            _stream(config, model, datasets, reporter, run_dir, 1, 0, config.epochs)
         phase1_seconds = time.time() - started
         if config.fine_tune_epochs and not reporter.stop_requested():
             set_trainable(model, config, phase=2)
             _compile(model, config.fine_tune_learning_rate)
             reporter.set_phase("fine-tuning")
-            _stream(config, model, train_ds, val_ds, reporter, run_dir, 2, len(reporter.history),
-                    config.fine_tune_epochs)
+            _stream(config, model, datasets, reporter, run_dir, 2, len(reporter.history), config.fine_tune_epochs)
             final = None
         if reporter.stop_requested():
             return {}
         reporter.set_phase("evaluating")
-        if final is None:
+        if final is None and config.strategy == "multiworker":
+            from catdog import multiworker
+
+            final = multiworker.evaluate(model, val_ds)
+        elif final is None:
             final = model.evaluate(val_ds, verbose=0, return_dict=True)
         runs.save_model(model, run_dir)
     metrics = _metrics(final, reporter, dataset, uses_cache, cached_count, skipped, phase1_seconds, started)

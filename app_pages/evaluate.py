@@ -39,7 +39,8 @@ a.metric(t("eval.accuracy"), f"{result['accuracy']:.3f}")
 b.metric(t("eval.photos"), result["images"])
 c.metric(t("eval.wrong"), len(result["misclassified"]))
 st.dataframe(pd.DataFrame(result["per_class"]).T, column_config={
-    k: st.column_config.NumberColumn(format="%.3f") for k in ("precision", "recall", "f1")})
+    **{k: st.column_config.NumberColumn(t(f"col.{k}"), format="%.3f") for k in ("precision", "recall", "f1")},
+    "support": st.column_config.NumberColumn(t("col.support"))})
 
 st.subheader(t("eval.matrix"))
 st.caption(t("eval.matrix_note"))

@@ -38,7 +38,7 @@ for number, (photo, result) in enumerate(zip(photos, results)):
     if result["error"]:
         ui.show_error(CatdogError(result["error"]))
         continue
-    left, right = st.columns([1, 2])
+    left, right = st.columns([2, 3])  # the photo fills its column: a fixed width overflowed it
     photo.seek(0)
     if show_heatmap:
         names = predictor.class_names
@@ -47,9 +47,9 @@ for number, (photo, result) in enumerate(zip(photos, results)):
         photo.seek(0)
         explained = explain.explain(predictor, photo, chosen)
         left.image(explain.overlay(explained["photo"], explained["heatmap"], opacity),
-                   caption=t("predict.looked", name=result["source"], label=chosen), width=320)
+                   caption=t("predict.looked", name=result["source"], label=chosen), width="stretch")
     else:
-        left.image(images.thumbnail(photo, 512), caption=result["source"], width=320)
+        left.image(images.thumbnail(photo, 512), caption=result["source"], width="stretch")
     right.markdown(f"### {result['top_class']} ({result['confidence']:.1%})")
     probabilities = pd.DataFrame({"class": list(result["probabilities"]),
                                   "probability": list(result["probabilities"].values())})

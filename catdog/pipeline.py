@@ -94,8 +94,10 @@ def make_dataset(split: Split, image_size: int, batch_size: int, shuffle: bool =
                  cache: bool = True):
     """A batched, prefetched `tf.data.Dataset` of (0-255 float32 images, int labels).
 
-    Decoding runs in parallel through PIL, as prediction does. A file that fails to decode
-    is dropped and appended to `skipped` (path, reason): one bad photo never stops training.
+    Decoding runs in parallel through PIL, as prediction does. (Not through TensorFlow's
+    decoder as in `decoded_batches`: a JPEG it refuses would stop `model.fit` mid-epoch,
+    where the pipeline cannot be rebuilt.) A file that fails to decode is dropped and
+    appended to `skipped` (path, reason): one bad photo never stops training.
     Decoded images are kept in memory when they fit in `cache_limit_bytes` and `cache` is
     set, so later epochs skip JPEG decoding.
     """

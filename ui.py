@@ -174,13 +174,24 @@ def predictor_for(run: runs.Run):
                           fix="pick another run in the sidebar.") from error
 
 
-@st.cache_data(max_entries=200, show_spinner=False)
-def explained_overlay(run_path: str, model_mtime: float, photo: str, class_name: str, opacity: float):
-    """Grad-CAM over a photo file, computed once per model version, photo and class."""
+@st.cache_data(max_entries=50, show_spinner=False)
+def gradcam(run_path: str, model_mtime: float, source: str | bytes, class_name: str, size: int = 512):
+    """(photo shrunk to `size`, heatmap) of a photo file or an upload's bytes, computed once
+    per model version, photo and class: moving the opacity slider only re-blends."""
     from catdog import explain
 
-    result = explain.explain(predictor(run_path, model_mtime), photo, class_name)
-    return explain.overlay(result["photo"], result["heatmap"], opacity)
+    result = explain.explain(predictor(run_path, model_mtime), source, class_name)
+    photo = result["photo"]
+    photo.thumbnail((size, size))  # a phone photo is kept at display size, not 12 megapixels
+    return photo, result["heatmap"]
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def explained_overlay(run_path: str, model_mtime: float, photo: str, class_name: str, opacity: float):
+    """Grad-CAM blended over a photo file, for galleries."""
+    from catdog import explain
+
+    return explain.overlay(*gradcam(run_path, model_mtime, photo, class_name), opacity)
 
 
 @st.cache_data(max_entries=10, show_spinner=False)

@@ -44,9 +44,8 @@ for number, (photo, result) in enumerate(zip(photos, results)):
         names = predictor.class_names
         chosen = left.radio(t("predict.explain_class"), names, index=names.index(result["top_class"]),
                             horizontal=True, key=f"explain-{number}-{result['source']}")
-        photo.seek(0)
-        explained = explain.explain(predictor, photo, chosen)
-        left.image(explain.overlay(explained["photo"], explained["heatmap"], opacity),
+        picture, heatmap = ui.gradcam(str(run.path), run.model_path.stat().st_mtime, photo.getvalue(), chosen)
+        left.image(explain.overlay(picture, heatmap, opacity),
                    caption=t("predict.looked", name=result["source"], label=chosen), width="stretch")
     else:
         left.image(images.thumbnail(photo, 512), caption=result["source"], width="stretch")

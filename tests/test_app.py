@@ -121,6 +121,21 @@ def test_predict_explains_with_grad_cam_for_any_class(full_roots):
     assert any(f"where it saw '{other}'" in i.proto.imgs[0].caption for i in app.get("image"))
 
 
+def test_moving_the_opacity_slider_reblends_without_a_new_grad_cam(full_roots, monkeypatch):
+    from catdog import explain
+    from conftest import make_image
+
+    calls = []
+    original = explain.explain
+    monkeypatch.setattr(explain, "explain", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
+    photo = make_image(full_roots / "slider.png", 1, seed=7)
+    app = open_page("app_pages/predict.py")
+    app.file_uploader[0].set_value(("slider.png", photo.read_bytes(), "image/png")).run()
+    app.toggle(key="gradcam").set_value(True).run()
+    app.slider[0].set_value(0.9).run()
+    assert not app.exception and len(calls) == 1
+
+
 def test_evaluate_page_shows_figures_and_the_photos_of_a_chosen_cell(full_roots):
     app = open_page("app_pages/evaluate.py")
     assert not app.exception

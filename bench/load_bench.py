@@ -12,16 +12,14 @@ import asyncio
 import hashlib
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from common import PHOTOS, ROOT, PeakRss, report, use_shared_weights
+from common import PHOTOS, ROOT, PeakRss, report, start_app, use_shared_weights
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
@@ -74,19 +72,7 @@ def main(count: int) -> None:
     expected = {r["source"]: f"{r['top_class']} ({r['confidence']:.1%})"
                 for r in predict(finished.path, [str(p) for p in photos], work / "models")}
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port",
-                               str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(400):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
+    server, url, _ready = start_app(env)
     job = subprocess.Popen(cli + ["--backbone", "mobilenet_v2", "--weights", "none", "--epochs", "3"],
                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(5)  # let the job get going

@@ -9,15 +9,13 @@ compute and memory as ImageNet weights), the server as `streamlit run`.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from common import PHOTOS, ROOT, PeakRss, report, rss_mb, use_shared_weights
+from common import PHOTOS, ROOT, PeakRss, report, rss_mb, start_app, use_shared_weights
 
 use_shared_weights()
 work = Path(tempfile.mkdtemp(prefix="catdog-bench-memory-"))
@@ -48,21 +46,7 @@ if "--app-only" in sys.argv:  # a finished run to load, made without training (s
         "runs.write_atomic(d / 'class_names', 'cats\\ndogs\\n'); runs.update_status(d, state='done')")],
         cwd=ROOT, env=env, check=True, capture_output=True)
 
-with socket.socket() as s:
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-started = time.perf_counter()
-server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-                           "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-url = f"http://127.0.0.1:{port}"
-while True:
-    try:
-        urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-        break
-    except OSError:
-        time.sleep(0.05)
-ready = time.perf_counter() - started
+server, url, ready = start_app(env)
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,17 @@ if SHARED_WEIGHTS.is_dir():
     shutil.copytree(SHARED_WEIGHTS, KERAS_HOME / "models")
 os.environ["KERAS_HOME"] = str(KERAS_HOME)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+def free_ports(count: int = 1) -> list[int]:
+    """`count` distinct free loopback ports (all held open while choosing, so none repeats)."""
+    sockets = [socket.socket() for _ in range(count)]
+    for held in sockets:
+        held.bind(("127.0.0.1", 0))
+    ports = [held.getsockname()[1] for held in sockets]
+    for held in sockets:
+        held.close()
+    return ports
+
 
 needs_shared = pytest.mark.skipif(not SHARED_PHOTOS.is_dir(), reason="../shared photos not present")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from catdog import runs
-from conftest import ROOT, make_dataset, make_image
+from conftest import ROOT, free_ports, make_dataset, make_image
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -23,12 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(
 PAGES = {"": "catdog: teach", "dataset": "Look at the data", "augment": "Data augmentation",
          "train": "Train a model", "curves": "Training curves", "predict": "Cat or dog?",
          "evaluate": "Evaluate a model"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +40,7 @@ def _serve(tmp_path_factory, trained_run):
     root = tmp_path_factory.mktemp("served")
     make_dataset(root / "data" / "pets", per_class=6)
     shutil.copytree(trained_run.path, root / "models" / trained_run.id)
-    port = _free_port()
+    port = free_ports()[0]
     env = {**os.environ, "CATDOG_DATA_DIR": str(root / "data"), "CATDOG_MODELS_DIR": str(root / "models")}
     started = time.time()
     process = subprocess.Popen(

@@ -1,6 +1,5 @@
 """Dataset layouts, inspection and the sample download."""
 
-import numpy as np
 import pytest
 
 from catdog import data

@@ -3,7 +3,6 @@ that predicts like a single-device run; two workers on loopback train one model 
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -13,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, free_ports
 
 SETTINGS = ["--backbone", "mobilenet_v1_025", "--weights", "none", "--image-size", "32", "--epochs", "3",
             "--batch-size", "8", "--dropout", "0", "--patience", "0", "--quiet", "--json"]
@@ -48,20 +47,10 @@ def test_mirrored_over_two_logical_cpus_predicts_like_a_single_device(tiny_datas
     assert np.allclose(mirrored, single, atol=1e-3), np.abs(mirrored - single).max()
 
 
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 @pytest.mark.slow
 def test_two_workers_on_loopback_train_one_model_in_step(tiny_dataset, tmp_path):
     """Two processes, as two machines would be: worker 0 keeps the run, both end with the same weights."""
-    workers = [f"127.0.0.1:{port}" for port in _free_ports(2)]
+    workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
     settings = [*SETTINGS, "--fine-tune-epochs", "1"]
     processes = []
     for index in range(2):
@@ -96,7 +85,7 @@ def test_multiworker_without_tf_config_says_how_to_set_it(tiny_dataset, tmp_path
 @pytest.mark.slow
 def test_cancelling_worker_0_stops_every_worker(tiny_dataset, tmp_path):
     """A cancel reaches worker 0 only; the others must stop at the same step, not wait forever."""
-    workers = [f"127.0.0.1:{port}" for port in _free_ports(2)]
+    workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
     settings = [arg if arg != "3" else "200" for arg in SETTINGS]  # --epochs 200: runs until cancelled
     processes = []
     for index in range(2):

@@ -13,7 +13,17 @@ dataset = ui.need_dataset()
 
 allowed = limits()
 names = [name for name in backbones.REGISTRY if name in allowed.backbones]
-backbone = st.selectbox(t("train.backbone"), names, key="backbone", format_func=lambda n: backbones.REGISTRY[n].label)
+
+
+def _backbone_changed() -> None:
+    # Each backbone has its own size (MobileNet 0.25's ImageNet weights here are 224 px only):
+    # a size left over from the previous backbone would ask for weights that may not exist.
+    st.session_state["image_size"] = backbones.REGISTRY[st.session_state["backbone"]].default_size
+
+
+backbone = st.selectbox(t("train.backbone"), names, key="backbone", format_func=lambda n: backbones.REGISTRY[n].label,
+                        on_change=_backbone_changed)
+st.session_state.setdefault("image_size", backbones.REGISTRY[backbone].default_size)
 entry = backbones.REGISTRY[backbone]
 st.caption(t(f"note.{backbone}"))
 if not entry.pretrained:
@@ -29,7 +39,7 @@ with st.form("train"):
                                  defaults.batch_size)
     learning_rate = c.select_slider(t("train.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], defaults.learning_rate)
     a, b, c = st.columns(3)
-    image_size = a.number_input(t("train.size"), 32, 512, defaults.image_size, step=8, key="image_size")
+    image_size = a.number_input(t("train.size"), 32, 512, step=8, key="image_size")
     pooling = b.radio(t("train.pooling"), ["avg", "flatten"], horizontal=True, help=t("train.pooling_help"))
     dense_units = c.select_slider(t("train.dense"), [0, 64, 128, 256, 512], defaults.dense_units)
     a, b, c = st.columns(3)

@@ -77,6 +77,13 @@ def test_predict_refuses_a_file_that_is_not_an_image_and_stays_up(full_roots):
     assert any("not a readable image" in e.value for e in app.error)
 
 
+def test_changing_the_backbone_sets_its_own_image_size(full_roots):
+    app = open_page("app_pages/train.py")
+    assert app.number_input(key="image_size").value == 160  # MobileNetV2, the default
+    app.selectbox(key="backbone").set_value("mobilenet_v1_025").run()
+    assert not app.exception and app.number_input(key="image_size").value == 224
+
+
 def test_train_form_launches_a_background_job(full_roots):
     app = open_page("app_pages/train.py")
     app.selectbox(key="backbone").set_value("simple_cnn").run()

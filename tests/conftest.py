@@ -2,59 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import tempfile
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SHARED_PHOTOS = SHARED / "data" / "catsdogs"
-SHARED_WEIGHTS = SHARED / "keras_home" / "models"
-
-# Keras reads KERAS_HOME once, when it is imported: point it, before any test imports
-# Keras, at a temp copy of the shared weights (tests never write into ../shared).
-KERAS_HOME = Path(tempfile.mkdtemp(prefix="catdog-keras-home-"))
-if SHARED_WEIGHTS.is_dir():
-    shutil.copytree(SHARED_WEIGHTS, KERAS_HOME / "models")
-os.environ["KERAS_HOME"] = str(KERAS_HOME)
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-def free_ports(count: int = 1) -> list[int]:
-    """`count` distinct free loopback ports (all held open while choosing, so none repeats)."""
-    sockets = [socket.socket() for _ in range(count)]
-    for held in sockets:
-        held.bind(("127.0.0.1", 0))
-    ports = [held.getsockname()[1] for held in sockets]
-    for held in sockets:
-        held.close()
-    return ports
-
-
-needs_shared = pytest.mark.skipif(not SHARED_PHOTOS.is_dir(), reason="../shared photos not present")
-
-
-def make_image(path: Path, kind: int, size=(48, 40), seed: int = 0) -> Path:
-    """A photo-like noisy image whose class is visible: kind 0 is reddish, kind 1 bluish."""
-    rng = np.random.default_rng(seed)
-    pixels = rng.integers(0, 90, (size[1], size[0], 3), dtype=np.uint8)
-    pixels[..., 0 if kind == 0 else 2] += 150
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(pixels).save(path)
-    return path
-
-
-def make_dataset(root: Path, per_class: int = 6, classes=("cats", "dogs"), splits=("train", "validation")) -> Path:
-    for s, split in enumerate(splits):
-        for kind, name in enumerate(classes):
-            for i in range(per_class):
-                make_image(root / split / name / f"{name}.{i}.jpg", kind % 2, seed=1000 * s + 100 * kind + i)
-    return root
+from helpers import KERAS_HOME, SHARED_WEIGHTS, make_dataset
 
 
 @pytest.fixture

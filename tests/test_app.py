@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from catdog import runs
-from conftest import ROOT
+from helpers import ROOT
 
 PAGES = ["app_pages/home.py", "app_pages/dataset.py", "app_pages/augment.py", "app_pages/train.py",
          "app_pages/curves.py", "app_pages/predict.py", "app_pages/evaluate.py"]
@@ -57,7 +57,7 @@ def _values(array):
 
 
 def test_predict_shows_probabilities_that_sum_to_one(full_roots):
-    from conftest import make_image
+    from helpers import make_image
 
     photo = make_image(full_roots / "upload.png", 1)
     app = open_page("app_pages/predict.py")
@@ -114,7 +114,7 @@ def test_augmentation_settings_flow_to_the_train_form(full_roots):
 
 
 def test_predict_explains_with_grad_cam_for_any_class(full_roots):
-    from conftest import make_image
+    from helpers import make_image
 
     photo = make_image(full_roots / "upload.png", 0)
     app = open_page("app_pages/predict.py")
@@ -130,7 +130,7 @@ def test_predict_explains_with_grad_cam_for_any_class(full_roots):
 
 def test_moving_the_opacity_slider_reblends_without_a_new_grad_cam(full_roots, monkeypatch):
     from catdog import explain
-    from conftest import make_image
+    from helpers import make_image
 
     calls = []
     original = explain.explain
@@ -158,7 +158,7 @@ def test_evaluate_page_shows_figures_and_the_photos_of_a_chosen_cell(full_roots)
 
 
 def test_a_run_deleted_while_shown_gives_a_message_not_a_crash(full_roots):
-    from conftest import make_image
+    from helpers import make_image
 
     app = open_page("app_pages/predict.py")
     run = runs.list_runs(full_roots / "models")[0]

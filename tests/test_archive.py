@@ -8,7 +8,7 @@ import pytest
 
 from catdog import archive
 from catdog.errors import CatdogError
-from conftest import make_image
+from helpers import make_image
 
 
 def _photo_bytes(tmp_path, kind=0):

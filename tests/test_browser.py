@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from catdog import runs
-from conftest import ROOT, free_ports, make_dataset, make_image
+from helpers import ROOT, free_ports, make_dataset, make_image
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, needs_shared, SHARED_PHOTOS
+from helpers import ROOT, needs_shared, SHARED_PHOTOS
 
 
 def cli(*args, cwd=ROOT, env=None):
@@ -58,7 +58,7 @@ def test_predict_reports_the_bad_file_answers_the_rest_and_exits_non_zero(traine
     (["data", "inspect", "/no/such/folder"], "does not exist"),
 ])
 def test_bad_input_gets_a_message_and_exit_code_not_a_traceback(tiny_dataset, tmp_path, args, message):
-    from conftest import make_image
+    from helpers import make_image
 
     make_image(tmp_path / "one" / "cats" / "1.jpg", 0)
     filled = [a.format(data=tiny_dataset, one_class=tmp_path / "one") for a in args]

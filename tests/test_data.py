@@ -4,7 +4,7 @@ import pytest
 
 from catdog import data
 from catdog.errors import CatdogError
-from conftest import make_image
+from helpers import make_image
 
 
 def test_train_validation_layout_lists_every_image_with_its_class(tiny_dataset):

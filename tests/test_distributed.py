@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, free_ports
+from helpers import ROOT, free_ports
 
 SETTINGS = ["--backbone", "mobilenet_v1_025", "--weights", "none", "--image-size", "32", "--epochs", "3",
             "--batch-size", "8", "--dropout", "0", "--patience", "0", "--quiet", "--json"]

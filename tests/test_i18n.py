@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 DISPLAY = {"title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error",
            "toast", "button", "toggle", "slider", "select_slider", "selectbox", "multiselect", "radio",

@@ -6,7 +6,7 @@ import pytest
 from catdog import backbones
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
-from conftest import KERAS_HOME
+from helpers import KERAS_HOME
 
 
 @pytest.mark.parametrize("name", list(backbones.REGISTRY))

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from catdog import data, images, pipeline
-from conftest import make_image
+from helpers import make_image
 
 
 def test_pipeline_skips_bad_files_and_reports_them(tiny_dataset):

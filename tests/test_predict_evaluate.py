@@ -68,7 +68,7 @@ def test_evaluating_on_a_dataset_root_uses_its_validation_split(trained_run, ses
 
 
 def test_evaluating_on_folders_with_unknown_classes_is_refused(trained_run, tmp_path):
-    from conftest import make_image
+    from helpers import make_image
 
     make_image(tmp_path / "eval" / "birds" / "1.jpg", 0)
     with pytest.raises(CatdogError, match="birds"):

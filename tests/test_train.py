@@ -97,7 +97,7 @@ def test_relaunch_reuses_cached_features_until_the_network_changes(tiny_dataset,
 
 def test_changed_photo_is_extracted_again(tiny_dataset, models_dir):
     _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1)
-    from conftest import make_image
+    from helpers import make_image
 
     make_image(tiny_dataset / "train" / "cats" / "cats.0.jpg", 0, seed=999)  # new content, same name
     again = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1)

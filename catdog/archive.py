@@ -29,14 +29,11 @@ def _safe_name(info: zipfile.ZipInfo) -> PurePosixPath | None:
     name = info.filename.replace("\\", "/")
     path = PurePosixPath(name)
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise CatdogError(f"Refused: the zip holds an absolute path ({info.filename}).",
-                          expected="relative paths such as train/cats/1.jpg")
+        raise CatdogError("zip_absolute_path", entry=info.filename)
     if ".." in path.parts:
-        raise CatdogError(f"Refused: the zip holds a path that leaves its folder ({info.filename}).",
-                          expected="no '..' in paths")
+        raise CatdogError("zip_leaves_folder", entry=info.filename)
     if stat.S_ISLNK(info.external_attr >> 16):
-        raise CatdogError(f"Refused: the zip holds a symbolic link ({info.filename}).",
-                          expected="ordinary files and folders only")
+        raise CatdogError("zip_symlink", entry=info.filename)
     if path.parts and path.parts[0] == "__MACOSX":
         return None  # macOS resource forks: not photos
     return path
@@ -47,13 +44,10 @@ def _check_entries(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, Pure
     entries = [(info, path) for info, path in entries if path is not None and not info.is_dir()]
     most = min(MAX_FILES, limits().max_images_per_dataset)
     if len(entries) > most:
-        raise CatdogError(f"Refused: the zip holds {len(entries):,} files.", expected=f"at most {most:,}",
-                          fix="use fewer photos per dataset on this server.")
+        raise CatdogError("zip_too_many_files", count=len(entries), limit=most)
     claimed = sum(info.file_size for info, _ in entries)
     if claimed > MAX_TOTAL_BYTES:
-        raise CatdogError(f"Refused: the zip would expand to {claimed / 1e9:.1f} GB.",
-                          expected=f"at most {MAX_TOTAL_BYTES / 1e9:.1f} GB uncompressed",
-                          fix="split the dataset or use smaller photos.")
+        raise CatdogError("zip_too_large", gigabytes=claimed / 1e9, limit_gigabytes=MAX_TOTAL_BYTES / 1e9)
     return entries
 
 
@@ -69,8 +63,7 @@ def _extract(archive, entries, target: Path, skipped: list[str]) -> None:
             while chunk := source.read(CHUNK):
                 written += len(chunk)  # counted as extracted, whatever the header said
                 if written > MAX_TOTAL_BYTES:
-                    raise CatdogError("Refused: the zip expands to more than its headers claim "
-                                      f"(over {MAX_TOTAL_BYTES / 1e9:.1f} GB): a zip bomb.")
+                    raise CatdogError("zip_bomb", limit_gigabytes=MAX_TOTAL_BYTES / 1e9)
                 sink.write(chunk)
 
 
@@ -89,15 +82,15 @@ def import_zip(source, name: str, root=None) -> dict:
     root = Path(root or data_root())
     clean = "".join(ch for ch in name if ch.isalnum() or ch in "-_ .").strip(" .")
     if not clean:
-        raise CatdogError(f"{name!r} cannot be a dataset name.", expected="letters, digits, - and _")
+        raise CatdogError("dataset_name_invalid", name=name)
     target = root / clean
     if target.exists():
-        raise CatdogError(f"A dataset called {clean} already exists in {root}.", fix="choose another name.")
+        raise CatdogError("dataset_exists", name=clean, root=str(root))
     root.mkdir(parents=True, exist_ok=True)
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as error:
-        raise CatdogError(f"The upload is not a readable zip file ({error}).") from error
+        raise CatdogError("zip_unreadable", reason=str(error)) from error
     skipped: list[str] = []
     work = Path(tempfile.mkdtemp(prefix=".import-", dir=root))
     try:

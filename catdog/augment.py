@@ -60,10 +60,30 @@ def preset(name: str) -> AugmentConfig:
     from catdog.errors import CatdogError
 
     if name not in PRESETS:
-        raise CatdogError(
-            f"Unknown augmentation preset {name!r}.", expected=f"one of {', '.join(PRESETS)}"
-        )
+        raise CatdogError("unknown_augment_preset", name=name, allowed=", ".join(PRESETS))
     return PRESETS[name]
+
+
+def from_text(text: str) -> AugmentConfig:
+    """A preset name, `key=value` settings, or both: "seed recipe", "rotation=15,zoom=0.1",
+    "light,rotation=15" (the preset, then the settings over it). Used by the CLI."""
+    from catdog.errors import CatdogError
+
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    base = preset(parts.pop(0)) if parts and "=" not in parts[0] else PRESETS["none"]
+    types = {f.name: type(f.default) for f in dataclasses.fields(AugmentConfig)}
+    changes = {}
+    for part in parts:
+        key, _, value = part.partition("=")
+        key = key.strip()
+        if key not in types:
+            raise CatdogError("unknown_augment_setting", name=key, allowed=", ".join(types))
+        try:
+            changes[key] = value.strip().lower() in ("1", "true", "yes", "on") if types[key] is bool \
+                else types[key](value.strip())
+        except ValueError:
+            raise CatdogError("bad_augment_value", name=key, value=value.strip()) from None
+    return dataclasses.replace(base, **changes)
 
 
 def build_layers(config: AugmentConfig, seed: int) -> list:

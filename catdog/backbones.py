@@ -115,9 +115,5 @@ DEFAULT_BACKBONE = "mobilenet_v2"
 def get(name: str) -> Backbone:
     """The registry entry for `name`, or an error that lists the valid names."""
     if name not in REGISTRY:
-        raise CatdogError(
-            f"Unknown backbone {name!r}.",
-            expected=f"one of {', '.join(REGISTRY)}",
-            fix="pick a name from that list (e.g. --backbone mobilenet_v1_025).",
-        )
+        raise CatdogError("unknown_backbone", name=name, allowed=", ".join(REGISTRY))
     return REGISTRY[name]

@@ -1,94 +1,122 @@
-"""`python -m catdog ...`: everything the app does, for terminals, notebooks and CI.
+"""`python -m catdog ...` (or `catdog ...`): everything the app does, for terminals, notebooks and CI.
 
 Every command takes `--json` for machine-readable output. A problem the user can fix
 (a missing folder, an unknown backbone, an unreadable photo) is printed as a message,
-never as a traceback, and the exit code is non-zero.
+never as a traceback, and the exit code is non-zero. `train`'s flags are made from
+`TrainConfig`'s fields, so every setting has a flag and every default is written once.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import logging
 import os
 import shutil
 import sys
 import tempfile
 import time
 
-from catdog import augment, backbones
+from catdog import augment
+from catdog.config import TrainConfig
 from catdog.errors import CatdogError
+from catdog.runs import Phase, Progress
+
+# Short names kept from earlier versions, beside the ones made from the field names.
+ALIASES = {"data_dir": ["--data"], "early_stopping_patience": ["--patience"], "augmentation": ["--augment"]}
 
 
-class ProgressBar:
-    """A one-line progress bar on stderr (a new line per update when not a terminal)."""
+class TerminalProgress:
+    """A tqdm bar per phase on a terminal; in a log (stderr redirected), a plain line when a
+    phase starts and then at most one every `every` seconds."""
 
-    def __init__(self, enabled: bool = True, stream=sys.stderr):
-        self.enabled, self.stream = enabled, stream
+    def __init__(self, enabled: bool = True, stream=sys.stderr, every: float = 10.0):
+        self.enabled, self.stream, self.every = enabled, stream, every
         self.tty = stream.isatty()
-        self._last = ("", 0.0)
+        self._bar, self._key, self._last_line = None, None, 0.0
 
-    def __call__(self, progress: dict) -> None:
+    def __call__(self, progress: Progress) -> None:
         if not self.enabled:
             return
-        fraction = progress.get("fraction") or 0.0
-        bar = "#" * int(fraction * 30)
-        phase = progress.get("phase", "")
-        if phase == "extracting features":
-            detail = f"{progress.get('split')} {progress.get('images_done')}/{progress.get('images_total')} images"
-        else:
-            detail = f"epoch {progress.get('epoch', '-')}/{progress.get('total_epochs', '-')}"
-            if progress.get("loss") is not None:
-                detail += f" loss {progress['loss']:.3f} acc {progress.get('accuracy') or 0:.3f}"
-            if progress.get("eta_seconds") is not None:
-                detail += f" eta {progress['eta_seconds']:.0f}s"
-        line = f"{phase:<20} [{bar:<30}] {fraction:6.1%} {detail}"
-        now = time.time()
+        extracting = progress.phase is Phase.EXTRACTING
+        key = (progress.phase, progress.split, progress.view)
+        total = progress.images_total if extracting else (progress.total_epochs or 1) * (progress.batches or 1)
+        done = progress.images_done if extracting else (
+            ((progress.epoch or 1) - 1) * (progress.batches or 1) + (progress.batch or 0))
+        if key != self._key:
+            self.close()
+            self._key, self._last_line = key, 0.0
         if self.tty:
-            self.stream.write("\r" + line[:150].ljust(150))
-        elif line.split("[")[0] != self._last[0].split("[")[0] or now - self._last[1] > 5:
-            self.stream.write(line + "\n")  # logs: at most one line every 5 s per phase
-        else:
-            return
-        self._last = (line, now)
-        self.stream.flush()
+            self._draw(progress, total, done or 0)
+        elif time.time() - self._last_line >= self.every:
+            self._last_line = time.time()
+            self.stream.write(f"{describe(progress)}: {progress.fraction:.0%}\n")
+            self.stream.flush()
 
-    def close(self):
-        if self.enabled and self.tty:
-            self.stream.write("\n")
+    def _draw(self, progress: Progress, total: int, done: int) -> None:
+        from tqdm import tqdm
+
+        if self._bar is None:
+            unit = "img" if progress.phase is Phase.EXTRACTING else "batch"
+            self._bar = tqdm(total=total, desc=describe(progress), unit=unit, file=self.stream, leave=True)
+        self._bar.total = total
+        self._bar.n = min(done, total)
+        if progress.loss is not None:
+            self._bar.set_postfix(loss=f"{progress.loss:.3f}", accuracy=f"{progress.accuracy or 0:.3f}",
+                                  refresh=False)
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def describe(progress: Progress) -> str:
+    """The phase in words, e.g. 'extracting features (train, view 2/3)' or 'fine-tuning, epoch 4/6'."""
+    if progress.phase is Phase.EXTRACTING:
+        view = f", view {progress.view}/{progress.views}" if progress.view else ""
+        return f"{progress.phase.value} ({progress.split}{view})"
+    if progress.epoch:
+        return f"{progress.phase.value}, epoch {progress.epoch}/{progress.total_epochs}"
+    return progress.phase.value
 
 
 def _print(args, value, text: str) -> None:
     print(json.dumps(value, indent=2, default=str) if args.json else text)
 
 
-def cmd_train(args) -> int:
-    from catdog import jobs
-    from catdog.config import TrainConfig
+def config_from_args(args) -> TrainConfig:
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)}
+    return TrainConfig(**{**values, "augmentation": augment.from_text(values["augmentation"])})
 
-    config = TrainConfig(
-        data_dir=args.data, backbone=args.backbone, epochs=args.epochs, batch_size=args.batch_size,
-        image_size=args.image_size or 0, learning_rate=args.learning_rate, weights=args.weights,
-        fine_tune_epochs=args.fine_tune_epochs, augmentation=augment.preset(args.augment), seed=args.seed,
-        early_stopping_patience=args.patience, dropout=args.dropout, augmented_views=args.augmented_views, strategy=args.strategy,
-        mixed_precision=args.mixed_precision)
-    from catdog import data, multiworker
+
+def cmd_train(args) -> int:
+    from catdog import data, jobs, multiworker
+    from catdog.train import plan_training
+
+    config = config_from_args(args)
     data.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
+    if not args.quiet:
+        print(f"catdog: {plan_training(config).describe()}", file=sys.stderr)
     # Worker 0 keeps the run record; the other workers train into a scratch folder, removed after.
     scratch = config.strategy == "multiworker" and not multiworker.is_chief() and tempfile.mkdtemp(
         prefix="catdog-worker-")
-    bar = ProgressBar(enabled=not args.quiet)
-    run = jobs.run_in_foreground(config, scratch or args.models_dir, listener=bar)
-    bar.close()
-    metrics = run.metrics
+    bar = TerminalProgress(enabled=not args.quiet)
+    try:
+        run = jobs.run_in_foreground(config, scratch or args.models_dir, listener=bar)
+    finally:
+        bar.close()
     summary = {"run_id": run.id, "run_dir": None if scratch else str(run.path), "state": run.state,
-               "error": run.status.get("error"), **metrics}
+               "error": run.error, **run.metrics}
     if scratch:
         shutil.rmtree(scratch, ignore_errors=True)
     text = f"run {run.id}: {run.state}"
     if run.state == "done":
-        text += f", validation accuracy {metrics['val_accuracy']:.4f} ({metrics['seconds']:.0f} s)"
+        text += f", validation accuracy {run.metrics['val_accuracy']:.4f} ({run.metrics['seconds']:.0f} s)"
     else:
-        text += f"\n{run.status.get('error')}"
+        text += f"\n{run.error}"
     _print(args, summary, text)
     return 0 if run.state == "done" else 1
 
@@ -97,17 +125,17 @@ def cmd_evaluate(args) -> int:
     from catdog.evaluate import evaluate
 
     result = evaluate(args.run, args.data, args.models_dir)
-    lines = [f"{result['run']} on {result['data']}: accuracy {result['accuracy']:.4f} "
-             f"({result['images']} images)"]
-    for name, scores in result["per_class"].items():
-        lines.append(f"  {name:<12} precision {scores['precision']:.3f} recall {scores['recall']:.3f} "
-                     f"f1 {scores['f1']:.3f} n={scores['support']}")
-    lines.append(f"  confusion matrix (rows true, columns predicted): {result['confusion_matrix']}")
-    lines += [f"  wrong: {w['path']} ({w['true_class']} -> {w['predicted_class']} {w['confidence']:.2f})"
-              for w in result["misclassified"][:10]]
+    lines = [f"{result.run_id} on {result.folder}: accuracy {result.accuracy:.4f} ({len(result.photos)} images)"]
+    for name, scores in result.per_class.items():
+        lines.append(f"  {name:<12} precision {scores.precision:.3f} recall {scores.recall:.3f} "
+                     f"f1 {scores.f1:.3f} n={scores.support}")
+    lines.append(f"  confusion matrix (rows true, columns predicted): {result.confusion_matrix}")
+    lines += [f"  wrong: {w.path} ({w.true_class} -> {w.predicted_class} {w.confidence:.2f})"
+              for w in result.misclassified[:10]]
+    values = result.to_dict()
     if not args.json:
-        result = {k: v for k, v in result.items() if k != "predictions"}
-    _print(args, result, "\n".join(lines))
+        values.pop("photos")
+    _print(args, values, "\n".join(lines))
     return 0
 
 
@@ -115,11 +143,11 @@ def cmd_predict(args) -> int:
     from catdog.predict import predict
 
     results = predict(args.run, args.images, args.models_dir)
-    lines = [f"{r['source']}: ERROR {r['error']}" if r["error"] else
-             f"{r['source']}: {r['top_class']} {r['confidence']:.3f}  " +
-             " ".join(f"{k}={v:.3f}" for k, v in r["probabilities"].items()) for r in results]
-    _print(args, results, "\n".join(lines))
-    return 1 if any(r["error"] for r in results) else 0
+    lines = [f"{r.source}: ERROR {r.error}" if r.error else
+             f"{r.source}: {r.top_class} {r.confidence:.3f}  " +
+             " ".join(f"{k}={v:.3f}" for k, v in r.probabilities.items()) for r in results]
+    _print(args, [r.to_dict() for r in results], "\n".join(lines))
+    return 1 if any(r.error for r in results) else 0
 
 
 def cmd_explain(args) -> int:
@@ -127,11 +155,12 @@ def cmd_explain(args) -> int:
     from catdog.predict import predictor_for
 
     result = explain.explain(predictor_for(args.run, args.models_dir), args.image, args.class_name)
-    explain.overlay(result["photo"], result["heatmap"], args.opacity).save(args.out)
-    summary = {"image": args.image, "out": args.out, "class_name": result["class_name"],
-               "top_class": result["top_class"], "probabilities": result["probabilities"]}
-    _print(args, summary, f"Grad-CAM for {result['class_name']} (predicted {result['top_class']} "
-                          f"{result['confidence']:.3f}) written to {args.out}")
+    explain.overlay(result.photo, result.heatmap, args.opacity).save(args.out)
+    prediction = result.prediction
+    summary = {"image": args.image, "out": args.out, "class_name": result.class_name,
+               "top_class": prediction.top_class, "probabilities": prediction.probabilities}
+    _print(args, summary, f"Grad-CAM for {result.class_name} (predicted {prediction.top_class} "
+                          f"{prediction.confidence:.3f}) written to {args.out}")
     return 0
 
 
@@ -157,9 +186,9 @@ def cmd_runs(args) -> int:
 
     found = runs.list_runs(args.models_dir)
     rows = [{"id": r.id, "state": r.state, "backbone": r.config.backbone, "epochs": r.config.total_epochs,
-             "val_accuracy": r.metrics.get("val_accuracy"), "error": r.status.get("error")} for r in found]
+             "val_accuracy": r.metrics.get("val_accuracy"), "error": r.error} for r in found]
     lines = [f"{r['id']:<40} {r['state']:<10} {r['backbone']:<18} val_acc "
-             f"{r['val_accuracy'] if r['val_accuracy'] is None else round(r['val_accuracy'], 4)}" for r in rows]
+             f"{'-' if r['val_accuracy'] is None else round(r['val_accuracy'], 4)}" for r in rows]
     _print(args, rows, "\n".join(lines) or "no runs yet")
     return 0
 
@@ -181,30 +210,35 @@ def cmd_data(args) -> int:
     return 0
 
 
+def add_config_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per TrainConfig field: its name, default, help and choices come from the field."""
+    defaults = TrainConfig(data_dir="")
+    for f in dataclasses.fields(TrainConfig):
+        names = ALIASES.get(f.name, []) + [f"--{f.name.replace('_', '-')}"]
+        default = getattr(defaults, f.name) if f.name != "image_size" else 0
+        help_text = f.metadata.get("help", "")
+        if f.metadata.get("choices"):
+            help_text += f" (one of {', '.join(f.metadata['choices'])})"
+        if isinstance(default, bool):
+            parser.add_argument(*names, dest=f.name, action=argparse.BooleanOptionalAction, default=default,
+                                help=help_text)
+        elif f.name == "augmentation":
+            parser.add_argument(*names, dest=f.name, default="none",
+                                metavar="PRESET|KEY=VALUE,...", help=help_text + f"; presets: {', '.join(augment.PRESETS)}")
+        else:
+            parser.add_argument(*names, dest=f.name, type=type(default), default=default, required=f.name == "data_dir",
+                                help=help_text + ("" if f.name == "data_dir" else " (default: %(default)s)"))
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output")
     common.add_argument("--models-dir", default=None, help="run folders (default: $CATDOG_MODELS_DIR or ./models)")
-    top = argparse.ArgumentParser(prog="python -m catdog", description="Transfer learning on cats and dogs.")
+    common.add_argument("--verbose", action="store_true", help="log what catdog is doing (INFO)")
+    top = argparse.ArgumentParser(prog="catdog", description="Transfer learning on cats and dogs.")
     sub = top.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", parents=[common], help="train a model in the foreground")
-    t.add_argument("--data", required=True, help="dataset folder")
-    t.add_argument("--backbone", default=backbones.DEFAULT_BACKBONE, help=f"one of {', '.join(backbones.REGISTRY)}")
-    t.add_argument("--epochs", type=int, default=10)
-    t.add_argument("--batch-size", type=int, default=32)
-    t.add_argument("--image-size", type=int, default=0, help="default: the backbone's own")
-    t.add_argument("--learning-rate", type=float, default=1e-3)
-    t.add_argument("--fine-tune-epochs", type=int, default=0)
-    t.add_argument("--augment", default="none", help=f"preset: {', '.join(augment.PRESETS)}")
-    t.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
-    t.add_argument("--augmented-views", type=int, default=0,
-                   help="with --augment: cache this many augmented views per photo instead of streaming")
-    t.add_argument("--weights", default="imagenet", choices=["imagenet", "none"])
-    t.add_argument("--seed", type=int, default=1337)
-    t.add_argument("--dropout", type=float, default=0.2)
-    t.add_argument("--strategy", default="auto", choices=["auto", "single", "mirrored", "multiworker"],
-                   help="auto: every GPU of this machine; multiworker: several machines, described by TF_CONFIG")
-    t.add_argument("--mixed-precision", action="store_true", help="float16 compute on GPUs")
+    add_config_flags(t)
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=cmd_train)
     e = sub.add_parser("evaluate", parents=[common], help="evaluate a run on a folder")
@@ -241,6 +275,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
     args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args)
     except CatdogError as error:

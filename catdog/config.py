@@ -57,40 +57,57 @@ def limits() -> Limits:
 def check_limits(config: "TrainConfig") -> None:
     """Refuse a config this server's limits do not allow (only hosted mode is strict)."""
     allowed = limits()
-    where = "this shared server" if allowed.hosted else "catdog"
     if config.backbone not in allowed.backbones:
-        raise CatdogError(f"The {config.backbone} backbone is not available on {where}.",
-                          expected=f"one of {', '.join(allowed.backbones)}",
-                          fix="pick a smaller backbone; the large ones need more memory than this server has.")
+        names = ", ".join(allowed.backbones)
+        if allowed.hosted:
+            raise CatdogError("backbone_not_on_server", backbone=config.backbone, allowed=names)
+        raise CatdogError("backbone_not_available", backbone=config.backbone, allowed=names)
     for name, value, top in (("epochs", config.epochs, allowed.max_epochs),
                              ("fine_tune_epochs", config.fine_tune_epochs, allowed.max_fine_tune_epochs),
                              ("batch_size", config.batch_size, allowed.max_batch_size)):
         if value > top:
-            raise CatdogError(f"{name} = {value} is more than {where} allows.", expected=f"at most {top}")
+            if allowed.hosted:
+                raise CatdogError("over_server_limit", name=name, value=value, limit=top)
+            raise CatdogError("over_limit", name=name, value=value, limit=top)
+
+
+def setting(default, help: str, low=None, high=None, choices: tuple = ()):
+    """A TrainConfig field with what the CLI, the Train page and validation need to know of it:
+    its help text and its range (low..high) or its choices."""
+    return field(default=default, metadata={"help": help, "range": (low, high) if low is not None else None,
+                                            "choices": choices})
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    data_dir: str = ""
-    backbone: str = backbones.DEFAULT_BACKBONE
-    image_size: int = 0  # 0: the backbone's default size, filled in on creation
-    weights: str = "imagenet"  # "none" trains the same network from random weights
-    epochs: int = 10
-    batch_size: int = 32
-    learning_rate: float = 1e-3
-    pooling: str = "avg"  # GlobalAveragePooling2D; "flatten" as in the seed recipe
-    dense_units: int = 0  # 0: no hidden Dense layer (fewer weights to overfit)
-    dropout: float = 0.2
-    augmentation: AugmentConfig = field(default_factory=AugmentConfig)
-    augmented_views: int = 0  # > 0 with augmentation: cache this many augmented views per photo, else stream
-    fine_tune_epochs: int = 0
-    fine_tune_at: int = 20  # how many of the backbone's top layers phase 2 unfreezes
-    fine_tune_learning_rate: float = 1e-5  # ~100x lower: large updates would wreck the pretrained features
-    early_stopping_patience: int = 3  # 0: off
-    validation_fraction: float = 0.2  # used only when the dataset has no validation/ split
-    seed: int = 1337
-    strategy: str = "auto"  # auto: all GPUs of this machine if several, else one device
-    mixed_precision: bool = False  # float16 compute on a GPU; ignored on a CPU, where it is slower
+    data_dir: str = setting("", "dataset folder: train/ and validation/, or one folder per class")
+    backbone: str = setting(backbones.DEFAULT_BACKBONE, "the pretrained network (or simple_cnn, from scratch)",
+                            choices=tuple(backbones.REGISTRY))
+    image_size: int = setting(0, "photo size in pixels; 0: the backbone's own", 32, 1024)  # 0 filled in first
+    weights: str = setting("imagenet", '"none" trains the same network from random weights', choices=WEIGHTS)
+    epochs: int = setting(10, "epochs of phase 1 (the head, on a frozen backbone)", 1, 500)
+    batch_size: int = setting(32, "photos per training step", 1, 1024)
+    learning_rate: float = setting(1e-3, "phase 1 learning rate (Adam)", 1e-7, 1.0)
+    pooling: str = setting("avg", "avg: GlobalAveragePooling2D; flatten: as in the seed recipe", choices=POOLINGS)
+    dense_units: int = setting(0, "a hidden Dense layer of this many units in the head; 0: none "
+                                  "(fewer weights to overfit)", 0, 4096)
+    dropout: float = setting(0.2, "dropout before the last layer", 0.0, 0.9)
+    augmentation: AugmentConfig = field(default_factory=AugmentConfig, metadata={
+        "help": "a preset name, key=value settings, or both, e.g. 'seed recipe' or 'light,rotation=15'"})
+    augmented_views: int = setting(0, "with augmentation: cache this many augmented views of each photo "
+                                      "instead of streaming them every epoch", 0, 50)
+    fine_tune_epochs: int = setting(0, "epochs of phase 2 (the top of the backbone learns too); 0: none", 0, 500)
+    fine_tune_at: int = setting(20, "how many of the backbone's top layers phase 2 unfreezes", 1, 1000)
+    # ~100x lower than phase 1: large updates would wreck the pretrained features.
+    fine_tune_learning_rate: float = setting(1e-5, "phase 2 learning rate", 1e-9, 1.0)
+    early_stopping_patience: int = setting(3, "stop after this many epochs without a better validation "
+                                              "loss, keeping the best weights; 0: off", 0, 100)
+    validation_fraction: float = setting(0.2, "share of the photos kept for validation when the dataset "
+                                              "has no validation/ split", 0.05, 0.5)
+    seed: int = setting(1337, "random seed (shuffling, augmentation, random weights)", 0, 2**31 - 1)
+    strategy: str = setting("auto", "auto: every GPU of this machine if several; multiworker: several "
+                                    "machines, described by TF_CONFIG", choices=STRATEGIES)
+    mixed_precision: bool = setting(False, "float16 compute on GPUs (ignored on a CPU, where it is slower)")
 
     def __post_init__(self):
         # Read back from JSON, the augmentation arrives as a dict: rebuild the dataclass.
@@ -112,11 +129,7 @@ class TrainConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise CatdogError(
-                f"Unknown training setting(s): {', '.join(unknown)}.",
-                expected=f"only {', '.join(sorted(known))}",
-                fix="remove or rename those keys.",
-            )
+            raise CatdogError("unknown_settings", names=", ".join(unknown), known=", ".join(sorted(known)))
         return cls(**values)
 
     @property
@@ -126,36 +139,19 @@ class TrainConfig:
 
 def _check_range(name: str, value, low, high, kind=int):
     if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
-        raise CatdogError(f"{name} must be a number, got {value!r}.", expected=f"{low} to {high}")
+        raise CatdogError("not_a_number", name=name, value=value, low=low, high=high)
     if not low <= value <= high:
-        raise CatdogError(
-            f"{name} = {value} is out of range.",
-            expected=f"{low} to {high}",
-            fix=f"choose a {name} between {low} and {high}.",
-        )
+        raise CatdogError("out_of_range", name=name, value=value, low=low, high=high)
 
 
 def _validate(config: TrainConfig) -> None:
-    _check_range("epochs", config.epochs, 1, 500)
-    _check_range("batch_size", config.batch_size, 1, 1024)
-    _check_range("image_size", config.image_size, 32, 1024)
-    _check_range("learning_rate", config.learning_rate, 1e-7, 1.0, float)
-    _check_range("fine_tune_learning_rate", config.fine_tune_learning_rate, 1e-9, 1.0, float)
-    _check_range("dense_units", config.dense_units, 0, 4096)
-    _check_range("dropout", config.dropout, 0.0, 0.9, float)
-    _check_range("fine_tune_epochs", config.fine_tune_epochs, 0, 500)
-    _check_range("augmented_views", config.augmented_views, 0, 50)
-    _check_range("fine_tune_at", config.fine_tune_at, 1, 1000)
-    _check_range("early_stopping_patience", config.early_stopping_patience, 0, 100)
-    _check_range("validation_fraction", config.validation_fraction, 0.05, 0.5, float)
+    """Every number against the range its `setting` declares; each choice with its own advice."""
+    for f in dataclasses.fields(config):
+        if f.metadata.get("range"):
+            _check_range(f.name, getattr(config, f.name), *f.metadata["range"], type(f.default))
     if config.pooling not in POOLINGS:
-        raise CatdogError(f"Unknown pooling {config.pooling!r}.", expected=f"one of {POOLINGS}")
+        raise CatdogError("unknown_pooling", pooling=config.pooling, allowed=", ".join(POOLINGS))
     if config.strategy not in STRATEGIES:
-        raise CatdogError(f"Unknown strategy {config.strategy!r}.", expected=f"one of {STRATEGIES}",
-                          fix="use multiworker only with TF_CONFIG set on every machine (see the README).")
+        raise CatdogError("unknown_strategy", strategy=config.strategy, allowed=", ".join(STRATEGIES))
     if config.weights not in WEIGHTS:
-        raise CatdogError(
-            f"Unknown weights {config.weights!r}.",
-            expected=f"one of {WEIGHTS}",
-            fix='use "imagenet" for transfer learning or "none" for random initial weights.',
-        )
+        raise CatdogError("unknown_weights", weights=config.weights, allowed=", ".join(WEIGHTS))

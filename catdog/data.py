@@ -8,7 +8,6 @@ TensorFlow is never imported here (the pipeline is in `pipeline`), so browsing a
 from __future__ import annotations
 
 import random
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +49,9 @@ def find_splits(path) -> dict[str, Path]:
     """{split name: folder}; a single folder of class folders is returned as {"all": folder}."""
     root = Path(path)
     if not root.exists():
-        raise CatdogError(f"Dataset folder {root} does not exist.",
-                          fix=f"pass an existing folder, or put datasets under {data_root()} "
-                              "(`python -m catdog data download` fetches the sample).")
+        raise CatdogError("dataset_missing", path=str(root), root=str(data_root()))
     if not root.is_dir():
-        raise CatdogError(f"{root} is a file, not a dataset folder.",
-                          expected="a folder holding train/ and validation/, or one folder per class")
+        raise CatdogError("dataset_is_file", path=str(root))
     found = {s: root / s for s in SPLITS if (root / s).is_dir()}
     if "train" in found:
         return found
@@ -70,11 +66,9 @@ def class_folders(split_dir: Path) -> list[str]:
 def class_names_of(split_dir: Path) -> list[str]:
     names = class_folders(split_dir)
     if len(names) < 2:
-        raise CatdogError(
-            f"{split_dir} holds {len(names)} class folder(s) with images ({', '.join(names) or 'none'}).",
-            expected="at least two class folders, e.g. cats/ and dogs/, each with image files",
-            fix="arrange the photos as <dataset>/train/<class>/*.jpg (and validation/), "
-                "or <dataset>/<class>/*.jpg.")
+        if not names:
+            raise CatdogError("no_class_folders", folder=str(split_dir))
+        raise CatdogError("too_few_class_folders", folder=str(split_dir), count=len(names), names=", ".join(names))
     return names
 
 
@@ -101,15 +95,12 @@ def load_dataset(path, validation_fraction: float = 0.2, seed: int = 1337) -> Da
         pick = lambda idx: Split([everything.paths[i] for i in idx], [everything.labels[i] for i in idx])
         return Dataset(Path(path), class_names, pick(sorted(order[cut:])), pick(sorted(order[:cut])), None)
     if "validation" not in splits:
-        raise CatdogError(f"{path} has train/ but no validation/ folder.",
-                          expected="train/ and validation/ side by side, with the same class folders",
-                          fix="add a validation/ split, or put the class folders directly in the dataset folder "
-                              "to have catdog split them.")
+        raise CatdogError("no_validation_split", path=str(path))
     other = {s: class_names_of(splits[s]) for s in ("validation", "test") if s in splits}
     for split, names in other.items():
         if names != class_names:
-            raise CatdogError(f"{split}/ has classes {names} but train/ has {class_names}.",
-                              expected="the same class folders in every split")
+            raise CatdogError("split_classes_differ", split=split, names=", ".join(names),
+                              train_names=", ".join(class_names))
     test = list_split(splits["test"], class_names) if "test" in splits else None
     return Dataset(Path(path), class_names, list_split(splits["train"], class_names),
                    list_split(splits["validation"], class_names), test)
@@ -148,21 +139,29 @@ def inspect(path, progress=None) -> dict:
     return {"root": str(path), "counts": counts, "images": records, "bad_files": bad}
 
 
-def _fetch(url: str, target: Path, progress) -> None:
-    """Download to `target` reporting progress(bytes_done, bytes_total); atomic via a .part file."""
+def _fetch(url: str, target: Path, progress, timeout: float) -> None:
+    """Download to `target` reporting progress(bytes_done, bytes_total); atomic via a .part file.
+
+    The timeout is this request's own: offline it fails in seconds rather than hangs, and
+    no other thread of the server has its sockets' timeout changed."""
     import urllib.request
 
     partial = target.with_suffix(target.suffix + ".part")
-    hook = lambda blocks, block_size, total: progress(min(blocks * block_size, total or 1), total or 0)
-    urllib.request.urlretrieve(url, partial, reporthook=hook)
+    with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
+        total, done = int(response.headers.get("Content-Length") or 0), 0
+        while chunk := response.read(1 << 20):
+            out.write(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
     partial.replace(target)
 
 
 def download_sample(root=None, progress=None, timeout: float = 15.0) -> Path:
     """Fetch the TensorFlow tutorial's cats_and_dogs_filtered (68 MB) into the data root.
 
-    `keras.utils.get_file` downloads and extracts it; given `progress`, the zip is fetched
-    first with a progress callback (for the app's progress bar) and get_file finds it cached.
+    The zip is fetched here (with a timeout and a progress callback for the app's bar);
+    `keras.utils.get_file` then finds it in its cache folder and extracts it.
     """
     import keras
 
@@ -171,25 +170,17 @@ def download_sample(root=None, progress=None, timeout: float = 15.0) -> Path:
     if (target / "train").is_dir():
         return target
     (root / "downloads").mkdir(parents=True, exist_ok=True)
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(timeout)  # offline, fail in seconds rather than hang
+    archive_path = root / "downloads" / f"{SAMPLE_NAME}.zip"
     try:
-        if progress and not (root / "downloads" / f"{SAMPLE_NAME}.zip").exists():
-            _fetch(SAMPLE_URL, root / "downloads" / f"{SAMPLE_NAME}.zip", progress)
+        if not archive_path.exists():
+            _fetch(SAMPLE_URL, archive_path, progress, timeout)
         extracted = Path(keras.utils.get_file(
             f"{SAMPLE_NAME}.zip", SAMPLE_URL, extract=True, cache_dir=str(root), cache_subdir="downloads"))
-    except Exception as error:  # Keras wraps every network failure in a bare Exception; urllib raises OSError
-        raise CatdogError(
-            f"Could not download the sample dataset from {SAMPLE_URL} ({error}).",
-            expected="an internet connection",
-            fix=f"copy a dataset folder (train/ and validation/ with one folder per class) under {root} "
-                "and choose it there, or pass --data DIR to the CLI.") from error
-    finally:
-        socket.setdefaulttimeout(previous)
+    except OSError as error:  # urllib's network failures (URLError, timeouts) are OSErrors
+        raise CatdogError("download_failed", url=SAMPLE_URL, reason=str(error), root=str(root)) from error
     source = next((p for p in [extracted / SAMPLE_NAME, extracted] if (p / "train").is_dir()), None)
     if source is None:
-        raise CatdogError(f"The downloaded archive in {extracted} has no train/ folder.",
-                          fix=f"delete {root / 'downloads'} and download again.")
+        raise CatdogError("download_has_no_train", folder=str(extracted), downloads=str(root / "downloads"))
     load_dataset(source)  # the checksum of a dataset is its layout: fail now, not at training
     source.rename(target)
     return target

@@ -1,18 +1,294 @@
-"""The one exception type the core raises for problems a user can fix."""
+"""The one exception type the core raises for problems a user can fix, and its messages.
+
+Every message lives in `MESSAGES` under a key, as three `str.format` templates: what
+happened, what was expected, how to fix it (Keras's API guidelines). A `CatdogError`
+carries the key and its parameters, so the web app can show the same message in the
+student's language (`webui/error_text.py` holds the Portuguese); the core and the CLI
+use the English rendered here.
+"""
+
+from __future__ import annotations
+
+import string
+
+# key: (what, expected, fix); "" where a part is absent. Parameters are plain values
+# (str, int, float): lists are joined by the caller, e.g. names=", ".join(names).
+MESSAGES: dict[str, tuple[str, str, str]] = {
+    # config.py
+    "backbone_not_on_server": (
+        "The {backbone} backbone is not available on this shared server.",
+        "one of {allowed}",
+        "pick a smaller backbone; the large ones need more memory than this server has.",
+    ),
+    "backbone_not_available": (
+        "The {backbone} backbone is not available on catdog.",
+        "one of {allowed}",
+        "pick a smaller backbone; the large ones need more memory than this server has.",
+    ),
+    "over_server_limit": ("{name} = {value} is more than this shared server allows.", "at most {limit}", ""),
+    "over_limit": ("{name} = {value} is more than catdog allows.", "at most {limit}", ""),
+    "unknown_settings": ("Unknown training setting(s): {names}.", "only {known}", "remove or rename those keys."),
+    "not_a_number": ("{name} must be a number, got {value!r}.", "{low} to {high}", ""),
+    "out_of_range": (
+        "{name} = {value} is out of range.",
+        "{low} to {high}",
+        "choose a {name} between {low} and {high}.",
+    ),
+    "unknown_pooling": ("Unknown pooling {pooling!r}.", "one of {allowed}", ""),
+    "unknown_strategy": (
+        "Unknown strategy {strategy!r}.",
+        "one of {allowed}",
+        "use multiworker only with TF_CONFIG set on every machine (see the README).",
+    ),
+    "unknown_weights": (
+        "Unknown weights {weights!r}.",
+        "one of {allowed}",
+        'use "imagenet" for transfer learning or "none" for random initial weights.',
+    ),
+    # backbones.py
+    "unknown_backbone": (
+        "Unknown backbone {name!r}.",
+        "one of {allowed}",
+        "pick a name from that list (e.g. --backbone mobilenet_v1_025).",
+    ),
+    # augment.py
+    "unknown_augment_preset": ("Unknown augmentation preset {name!r}.", "one of {allowed}", ""),
+    "unknown_augment_setting": (
+        "Unknown augmentation setting {name!r}.",
+        "one of {allowed}",
+        'write settings as name=value, e.g. "light,rotation=15".',
+    ),
+    "bad_augment_value": (
+        "The augmentation setting {name} cannot be {value!r}.",
+        "a number, or true/false for a switch",
+        'write it as name=value, e.g. "rotation=15" or "horizontal_flip=true".',
+    ),
+    # data.py
+    "dataset_missing": (
+        "Dataset folder {path} does not exist.",
+        "",
+        ("pass an existing folder, or put datasets under {root} "
+         "(`python -m catdog data download` fetches the sample)."),
+    ),
+    "dataset_is_file": (
+        "{path} is a file, not a dataset folder.",
+        "a folder holding train/ and validation/, or one folder per class",
+        "",
+    ),
+    "no_class_folders": (
+        "{folder} holds no class folders with images.",
+        "at least two class folders, e.g. cats/ and dogs/, each with image files",
+        "arrange the photos as <dataset>/train/<class>/*.jpg (and validation/), or <dataset>/<class>/*.jpg.",
+    ),
+    "too_few_class_folders": (
+        "{folder} holds {count} class folder(s) with images ({names}).",
+        "at least two class folders, e.g. cats/ and dogs/, each with image files",
+        "arrange the photos as <dataset>/train/<class>/*.jpg (and validation/), or <dataset>/<class>/*.jpg.",
+    ),
+    "no_validation_split": (
+        "{path} has train/ but no validation/ folder.",
+        "train/ and validation/ side by side, with the same class folders",
+        ("add a validation/ split, or put the class folders directly in the dataset folder "
+         "to have catdog split them."),
+    ),
+    "split_classes_differ": (
+        "{split}/ has classes {names} but train/ has {train_names}.",
+        "the same class folders in every split",
+        "",
+    ),
+    "download_failed": (
+        "Could not download the sample dataset from {url} ({reason}).",
+        "an internet connection",
+        ("copy a dataset folder (train/ and validation/ with one folder per class) under {root} "
+         "and choose it there, or pass --data DIR to the CLI."),
+    ),
+    "download_has_no_train": (
+        "The downloaded archive in {folder} has no train/ folder.",
+        "",
+        "delete {downloads} and download again.",
+    ),
+    # images.py
+    "image_missing": ("{name}: no such file.", "", "check the path and the file name."),
+    "image_too_large": (
+        "{name}: refused, the image claims {width} x {height} pixels.",
+        "at most {limit:,} pixels",
+        "resize the photo before uploading it.",
+    ),
+    "image_bomb": (
+        "{name}: refused, the image claims more than {claimed:,} pixels.",
+        "at most {limit:,} pixels",
+        "resize the photo before uploading it.",
+    ),
+    "image_unknown_format": (
+        "{name}: not a readable image (the contents are not a known image format).",
+        "JPEG, PNG, WebP, BMP, GIF or TIFF",
+        "check that the file really is a photo; renaming a file does not convert it.",
+    ),
+    "image_damaged": (
+        "{name}: the image is damaged and cannot be decoded ({reason}).",
+        "",
+        "re-export or re-download the photo.",
+    ),
+    # archive.py
+    "zip_absolute_path": (
+        "Refused: the zip holds an absolute path ({entry}).",
+        "relative paths such as train/cats/1.jpg",
+        "",
+    ),
+    "zip_leaves_folder": ("Refused: the zip holds a path that leaves its folder ({entry}).", "no '..' in paths", ""),
+    "zip_symlink": ("Refused: the zip holds a symbolic link ({entry}).", "ordinary files and folders only", ""),
+    "zip_too_many_files": (
+        "Refused: the zip holds {count:,} files.",
+        "at most {limit:,}",
+        "use fewer photos per dataset on this server.",
+    ),
+    "zip_too_large": (
+        "Refused: the zip would expand to {gigabytes:.1f} GB.",
+        "at most {limit_gigabytes:.1f} GB uncompressed",
+        "split the dataset or use smaller photos.",
+    ),
+    "zip_bomb": (
+        "Refused: the zip expands to more than its headers claim (over {limit_gigabytes:.1f} GB): a zip bomb.",
+        "",
+        "",
+    ),
+    "dataset_name_invalid": ("{name!r} cannot be a dataset name.", "letters, digits, - and _", ""),
+    "dataset_exists": ("A dataset called {name} already exists in {root}.", "", "choose another name."),
+    "zip_unreadable": ("The upload is not a readable zip file ({reason}).", "", ""),
+    # runs.py and jobs.py
+    "run_unreadable": ("{path} is not a catdog run: it has no readable config.json.", "", ""),
+    "no_finished_run": (
+        "There is no finished run in {root} yet.",
+        "",
+        "train one first: python -m catdog train --data DIR",
+    ),
+    "run_not_found": (
+        "No run called {ref!r} in {root}.",
+        "a run id, a run folder or 'latest'",
+        "list runs with: python -m catdog runs",
+    ),
+    "run_not_found_example": (
+        "No run called {ref!r} in {root}.",
+        "a run id, a run folder or 'latest', e.g. {example}",
+        "list runs with: python -m catdog runs",
+    ),
+    "run_busy": ("Run {run} is {state}.", "", "cancel it before deleting it."),
+    "run_already_finished": ("Run {run} has already finished ({state}); there is nothing to cancel.", "", ""),
+    "job_cancelled_before_start": ("Cancelled before it started.", "", ""),
+    "job_cancelled": ("Cancelled by request; the model was not saved.", "", ""),
+    # export.py
+    "export_without_model": ("Run {run} has no model to export (state: {state}).", "", ""),
+    "tflite_disagrees": (
+        ("The TFLite model disagrees with Keras: probabilities differ by up to {difference:.4f}, "
+         "same top class on {agreement:.0%}."),
+        "at most {tolerance} and >= {min_agreement:.0%}",
+        "export without quantization.",
+    ),
+    # explain.py
+    "opacity_out_of_range": ("opacity = {opacity} is out of range.", "0 to 1", ""),
+    "unknown_class": ("Unknown class {name!r}.", "one of {allowed}", ""),
+    # multiworker.py
+    "tf_config_missing": (
+        "--strategy multiworker needs TF_CONFIG describing the cluster; got nothing.",
+        "JSON with cluster.worker (host:port of every worker) and task.index",
+        "on every machine, set e.g. {example} (index 1 on the second).",
+    ),
+    "tf_config_invalid": (
+        "--strategy multiworker needs TF_CONFIG describing the cluster; got {raw!r}.",
+        "JSON with cluster.worker (host:port of every worker) and task.index",
+        "on every machine, set e.g. {example} (index 1 on the second).",
+    ),
+    "tf_config_bad_task": (
+        "TF_CONFIG names task {kind} {index}, but the cluster has workers {workers}.",
+        "task type 'worker' with an index from 0 to {last}",
+        "give each machine its own index; worker 0 keeps the run record.",
+    ),
+    "too_few_photos_for_workers": (
+        "{photos} training photos cannot be shared by {count} workers.",
+        "at least one photo per worker ({count})",
+        "add photos or use fewer workers.",
+    ),
+    # model.py
+    "weights_unavailable": (
+        "The ImageNet weights for {backbone} are not on this machine and could not be downloaded ({reason}).",
+        "the file {file} in {folder}",
+        ("connect to the internet once, or copy {file} into {folder} "
+         "(or set KERAS_HOME to a folder holding models/<file>); weights='none' trains without pretrained weights."),
+    ),
+    "too_few_classes_for_model": ("A classifier needs at least 2 classes, got {count}.", "", ""),
+    "model_has_lambda": (
+        "{path}: refused, the model contains a Lambda layer (arbitrary code).",
+        "a model saved by catdog",
+        "",
+    ),
+    # train.py
+    "no_readable_images": (
+        "No readable images in the {split} split.",
+        "",
+        "check the files with: python -m catdog data inspect DIR",
+    ),
+    # predict.py
+    "run_has_no_model": (
+        "Run {run} has no model file (its state is {state}).",
+        "",
+        "pick a finished run, or wait for this one to finish.",
+    ),
+    # evaluate.py
+    "evaluation_no_split": ("{path} has train/ but neither validation/ nor test/ to evaluate on.", "", ""),
+    "evaluation_unknown_classes": (
+        "{folder} has class folder(s) {unknown} that the model does not know.",
+        "folders named after the model's classes: {classes}",
+        "",
+    ),
+    "evaluation_no_images": ("{folder} holds no images in folders named {classes}.", "", ""),
+    "evaluation_unreadable": ("None of the {count} images in {folder} could be read.", "", ""),
+    # webui/loaders.py
+    "run_deleted": ("Run {run} was deleted while you were looking at it.", "", "pick another run in the sidebar."),
+}
+
+
+def placeholders(template: str) -> set[str]:
+    """The parameter names a template uses: {"path"} for "Folder {path!r} is missing."."""
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def fill(key: str, templates: tuple[str, str, str], params: dict) -> tuple[str, str, str]:
+    """The three templates of `key` with `params` filled in; a missing parameter names itself."""
+    try:
+        return tuple(template.format(**params) for template in templates)
+    except KeyError as error:
+        raise KeyError(f"The message {key!r} needs the parameter {error.args[0]!r}; "
+                       f"got {sorted(params)}.") from None
 
 
 class CatdogError(ValueError):
     """A bad input or missing resource, told as: what happened, what was expected, how to fix it.
 
-    The CLI prints it without a traceback and the pages show it with `st.error`;
-    anything else that escapes is a bug and keeps its traceback.
+    Raised as `CatdogError("dataset_missing", path=..., root=...)`: the key names a
+    message in `MESSAGES`, the keywords fill its placeholders. `what`, `expected` and
+    `fix` are the English texts, and `str(error)` joins them. The CLI prints it without
+    a traceback and the pages show it translated; anything else that escapes is a bug
+    and keeps its traceback.
     """
 
-    def __init__(self, what: str, expected: str = "", fix: str = ""):
-        self.what, self.expected, self.fix = what, expected, fix
-        parts = [what]
-        if expected:
-            parts.append(f"Expected: {expected}")
-        if fix:
-            parts.append(f"Fix: {fix}")
+    def __init__(self, key: str, **params):
+        if key not in MESSAGES:
+            # A typo in a key must fail where it is written, not show a blank message to a user.
+            raise KeyError(f"No message {key!r} in catdog.errors.MESSAGES: add it there, "
+                           "and its Portuguese in webui/error_text.py.")
+        self.key, self.params = key, params
+        self.what, self.expected, self.fix = fill(key, MESSAGES[key], params)
+        parts = [self.what]
+        if self.expected:
+            parts.append(f"Expected: {self.expected}")
+        if self.fix:
+            parts.append(f"Fix: {self.fix}")
         super().__init__("\n".join(parts))
+
+    def __reduce__(self):
+        # The default pickling calls CatdogError(message), which is not a key.
+        return _rebuild, (self.key, self.params)
+
+
+def _rebuild(key: str, params: dict) -> CatdogError:
+    return CatdogError(key, **params)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -11,20 +13,85 @@ from catdog.errors import CatdogError
 from catdog.predict import predictor_for
 
 
+@dataclass(frozen=True)
+class ClassScores:
+    precision: float
+    recall: float
+    f1: float
+    support: int  # photos of this class
+
+
+@dataclass(frozen=True)
+class ScoredPhoto:
+    path: str
+    true_class: str
+    predicted_class: str
+    confidence: float
+    probabilities: dict[str, float]
+
+    @property
+    def correct(self) -> bool:
+        return self.true_class == self.predicted_class
+
+
+@dataclass(frozen=True)
+class Roc:
+    """False and true positive rates over every threshold, with the second class as positive."""
+
+    positive_class: str
+    false_positive_rate: list[float]
+    true_positive_rate: list[float]
+    auc: float
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    path: str
+    error: CatdogError
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    run_id: str
+    folder: str
+    class_names: list[str]
+    accuracy: float
+    per_class: dict[str, ClassScores]
+    confusion_matrix: list[list[int]]  # rows: true class; columns: predicted class
+    photos: list[ScoredPhoto]  # every readable photo, in folder order
+    unreadable: list[Unreadable]
+    roc: Roc | None  # two classes only
+
+    @property
+    def misclassified(self) -> list[ScoredPhoto]:
+        """The wrong ones, the most confidently wrong first."""
+        return sorted((p for p in self.photos if not p.correct), key=lambda p: -p.confidence)
+
+    def cell(self, true_class: str, predicted_class: str) -> list[ScoredPhoto]:
+        """The photos of one confusion-matrix cell."""
+        return [p for p in self.photos if p.true_class == true_class and p.predicted_class == predicted_class]
+
+    def to_dict(self) -> dict:
+        values = dataclasses.asdict(self)
+        values["unreadable"] = [{"path": u.path, "reason": str(u.error)} for u in self.unreadable]
+        values["misclassified"] = [dataclasses.asdict(p) for p in self.misclassified]
+        return values
+
+
 def _evaluation_split(path, class_names: list[str]) -> tuple[data.Split, str]:
     """A dataset root means its test/ split if it has one, else validation/."""
     splits = data.find_splits(path)
     folder = splits.get("test", splits.get("validation", splits.get("all")))
     if folder is None:
-        raise CatdogError(f"{path} has train/ but neither validation/ nor test/ to evaluate on.")
+        raise CatdogError("evaluation_no_split", path=str(path))
     found = data.class_folders(folder)
     unknown = sorted(set(found) - set(class_names))
     if unknown:
-        raise CatdogError(f"{folder} has class folder(s) {unknown} that the model does not know.",
-                          expected=f"folders named after the model's classes: {class_names}")
+        raise CatdogError("evaluation_unknown_classes", folder=str(folder), unknown=", ".join(unknown),
+                          classes=", ".join(class_names))
     split = data.list_split(Path(folder), class_names)
     if not split.paths:
-        raise CatdogError(f"{folder} holds no images in folders named {class_names}.")
+        raise CatdogError("evaluation_no_images", folder=str(folder), classes=", ".join(class_names))
     return split, str(folder)
 
 
@@ -35,32 +102,31 @@ def confusion_matrix(true: np.ndarray, predicted: np.ndarray, num_classes: int) 
     return matrix
 
 
-def per_class(matrix: np.ndarray, class_names: list[str]) -> dict:
+def per_class(matrix: np.ndarray, class_names: list[str]) -> dict[str, ClassScores]:
     out = {}
     for i, name in enumerate(class_names):
-        tp = matrix[i, i]
-        precision = tp / matrix[:, i].sum() if matrix[:, i].sum() else 0.0
-        recall = tp / matrix[i, :].sum() if matrix[i, :].sum() else 0.0
+        hits, predicted, actual = matrix[i, i], matrix[:, i].sum(), matrix[i, :].sum()
+        precision = hits / predicted if predicted else 0.0
+        recall = hits / actual if actual else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        out[name] = {"precision": float(precision), "recall": float(recall), "f1": float(f1),
-                     "support": int(matrix[i, :].sum())}
+        out[name] = ClassScores(float(precision), float(recall), float(f1), int(actual))
     return out
 
 
-def roc_curve(is_positive: np.ndarray, scores: np.ndarray) -> dict:
-    """False/true positive rates over every threshold, and the area under the curve."""
+def roc_curve(is_positive: np.ndarray, scores: np.ndarray, positive_class: str = "") -> Roc | None:
+    """The ROC curve of `scores` ranking the positives first; None without both kinds."""
     order = np.argsort(-scores, kind="stable")
     hits = is_positive[order].astype(bool)
     positives, negatives = hits.sum(), (~hits).sum()
     if not positives or not negatives:
-        return {"fpr": [], "tpr": [], "auc": None}
+        return None
     tpr = np.concatenate([[0.0], np.cumsum(hits) / positives])
     fpr = np.concatenate([[0.0], np.cumsum(~hits) / negatives])
-    return {"fpr": fpr.tolist(), "tpr": tpr.tolist(), "auc": float(np.trapezoid(tpr, fpr))}
+    return Roc(positive_class, fpr.tolist(), tpr.tolist(), float(np.trapezoid(tpr, fpr)))
 
 
-def evaluate(ref, data_dir, models_dir=None, progress=None, batch_size: int = 64) -> dict:
-    """Accuracy, per-class precision/recall/F1, confusion matrix and misclassified files."""
+def evaluate(ref, data_dir, models_dir=None, progress=None, batch_size: int = 64) -> Evaluation:
+    """Accuracy, per-class precision/recall/F1, confusion matrix and every photo's result."""
     predictor = predictor_for(ref, models_dir)
     names = predictor.class_names
     split, folder = _evaluation_split(data_dir, names)
@@ -69,25 +135,17 @@ def evaluate(ref, data_dir, models_dir=None, progress=None, batch_size: int = 64
         results += predictor.predict(split.paths[start:start + batch_size])
         if progress:
             progress(len(results), len(split.paths))
-    readable = [(r, label) for r, label in zip(results, split.labels) if r["error"] is None]
-    if not readable:
-        raise CatdogError(f"None of the {len(results)} images in {folder} could be read.")
-    true = np.array([label for _, label in readable])
-    predicted = np.array([names.index(r["top_class"]) for r, _ in readable])
+    photos = [ScoredPhoto(r.source, names[label], r.top_class, r.confidence, r.probabilities)
+              for r, label in zip(results, split.labels) if r.error is None]
+    if not photos:
+        raise CatdogError("evaluation_unreadable", count=len(results), folder=folder)
+    true = np.array([names.index(p.true_class) for p in photos])
+    predicted = np.array([names.index(p.predicted_class) for p in photos])
     matrix = confusion_matrix(true, predicted, len(names))
-    wrong = [{"path": r["source"], "true_class": names[label], "predicted_class": r["top_class"],
-              "confidence": r["confidence"], "probabilities": r["probabilities"]}
-             for r, label in readable if r["top_class"] != names[label]]
-    wrong.sort(key=lambda item: -item["confidence"])  # the most confidently wrong first
     roc = None
     if len(names) == 2:  # the second class is "positive": P(dogs) ranks the photos
-        roc = roc_curve(true == 1, np.array([r["probabilities"][names[1]] for r, _ in readable]))
-    return {
-        "run": predictor.run.id, "data": folder, "images": len(readable),
-        "accuracy": float((true == predicted).mean()), "class_names": names,
-        "per_class": per_class(matrix, names), "confusion_matrix": matrix.tolist(),
-        "misclassified": wrong, "roc": roc,
-        "unreadable": [{"path": r["source"], "reason": r["error"]} for r in results if r["error"]],
-        "predictions": [{"path": r["source"], "true_class": names[label], **{
-            k: r[k] for k in ("top_class", "confidence", "probabilities")}} for r, label in readable],
-    }
+        roc = roc_curve(true == 1, np.array([p.probabilities[names[1]] for p in photos]), names[1])
+    return Evaluation(
+        run_id=predictor.run.id, folder=folder, class_names=names, accuracy=float((true == predicted).mean()),
+        per_class=per_class(matrix, names), confusion_matrix=matrix.tolist(), photos=photos,
+        unreadable=[Unreadable(r.source, r.error) for r in results if r.error is not None], roc=roc)

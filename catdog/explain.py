@@ -7,11 +7,14 @@ is built without a nested backbone (a nested one raises "Graph disconnected" her
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image
 
 from catdog import images
 from catdog.errors import CatdogError
+from catdog.predict import Prediction
 
 
 class GradCam:
@@ -66,7 +69,7 @@ def overlay(photo: Image.Image, heatmap: np.ndarray, opacity: float = 0.45) -> I
     Cold regions are blended less than hot ones, so the photo stays visible where the
     model did not look and the eye goes to where it did."""
     if not 0.0 <= opacity <= 1.0:
-        raise CatdogError(f"opacity = {opacity} is out of range.", expected="0 to 1")
+        raise CatdogError("opacity_out_of_range", opacity=opacity)
     heat = upsample(heatmap, photo.size)
     colours = colorize(heat).astype(np.float32)
     alpha = opacity * np.sqrt(heat)[..., None]
@@ -74,16 +77,26 @@ def overlay(photo: Image.Image, heatmap: np.ndarray, opacity: float = 0.45) -> I
     return Image.fromarray(mixed.round().astype(np.uint8))
 
 
-def explain(predictor, source, class_name: str | None = None) -> dict:
+@dataclass(frozen=True)
+class Explanation:
+    """Where the model looked: a heatmap in [0, 1] at the feature map's resolution, for one class."""
+
+    prediction: Prediction
+    class_name: str
+    heatmap: np.ndarray
+    photo: Image.Image  # upright RGB, at the photo's own size
+
+
+def explain(predictor, source, class_name: str | None = None) -> Explanation:
     """Heatmap and overlay for `source`, for `class_name` (default: the predicted class)."""
-    [result] = predictor.predict([source])
-    if result["error"]:
-        raise CatdogError(result["error"])
-    class_name = class_name or result["top_class"]
+    [prediction] = predictor.predict([source])
+    if prediction.error is not None:
+        raise prediction.error
+    class_name = class_name or prediction.top_class
     if class_name not in predictor.class_names:
-        raise CatdogError(f"Unknown class {class_name!r}.", expected=f"one of {predictor.class_names}")
-    if getattr(predictor, "gradcam", None) is None:
+        raise CatdogError("unknown_class", name=class_name, allowed=", ".join(predictor.class_names))
+    if predictor.gradcam is None:
         predictor.gradcam = GradCam(predictor.model)
     pixels = images.load_for_model(source, predictor.image_size)
     heatmap = predictor.gradcam.heatmap(pixels, predictor.class_names.index(class_name))
-    return {**result, "class_name": class_name, "heatmap": heatmap, "photo": images.open_image(source)}
+    return Explanation(prediction, class_name, heatmap, images.open_image(source))

@@ -24,7 +24,7 @@ def to_tflite(run: runs.Run, quantize: bool = False) -> bytes:
     from catdog.model import load_model
 
     if not run.has_model:
-        raise CatdogError(f"Run {run.id} has no model to export (state: {run.state}).")
+        raise CatdogError("export_without_model", run=run.id, state=run.state)
     model = load_model(run.model_path)
     with tempfile.TemporaryDirectory() as folder:
         # Through a SavedModel: the most reliable converter path for Keras 3 models.
@@ -77,24 +77,22 @@ def export_tflite(ref, out, quantize: bool = False, photos: list | None = None, 
         photos = dataset.validation.paths[:: max(1, len(dataset.validation.paths) // 16)][:16]
     check = parity(run, flatbuffer, photos, quantize)
     if not check["within_tolerance"]:
-        raise CatdogError(
-            f"The TFLite model disagrees with Keras: probabilities differ by up to "
-            f"{check['max_abs_difference']:.4f}, same top class on {check['top_class_agreement']:.0%}.",
-            expected=f"at most {check['tolerance']} and >= {MIN_TOP_CLASS_AGREEMENT:.0%}",
-            fix="export without quantization.")
+        raise CatdogError("tflite_disagrees", difference=check["max_abs_difference"],
+                          agreement=check["top_class_agreement"], tolerance=check["tolerance"],
+                          min_agreement=MIN_TOP_CLASS_AGREEMENT)
     runs.write_atomic(Path(out), flatbuffer)
     return {"out": str(out), "bytes": len(flatbuffer), "quantized": quantize, **check}
 
 
 def model_card(ref, models_dir=None) -> str:
-    """A markdown model card: data, classes, settings, metrics, and what the model cannot do."""
+    """A markdown model card: data, classes, settings, metrics, how to use it, and what it cannot do."""
     run = runs.load_run(ref, models_dir)
-    c, m = run.config, run.metrics
+    c, m, s = run.config, run.metrics, run.config.image_size
     classes = ", ".join(run.class_names) or "unknown"
     lines = [
         f"# Model card: {run.id}", "",
-        f"An image classifier for **{classes}**, made with catdog by transfer learning from "
-        f"`{c.backbone}` ({'ImageNet weights' if c.weights == 'imagenet' else 'random initial weights'}).", "",
+        (f"An image classifier for **{classes}**, made with catdog by transfer learning from "
+         f"`{c.backbone}` ({'ImageNet weights' if c.weights == 'imagenet' else 'random initial weights'})."), "",
         "## Data", f"- Dataset: `{c.data_dir}`",
         f"- Training photos: {m.get('train_images', '?')}; validation photos: {m.get('validation_images', '?')}",
         f"- Unreadable photos skipped: {len(m.get('skipped_files', []))}", "",
@@ -104,11 +102,26 @@ def model_card(ref, models_dir=None) -> str:
         "## Metrics (validation photos)",
         f"- Accuracy: {m.get('val_accuracy', float('nan')):.4f}; loss: {m.get('val_loss', float('nan')):.4f}",
         f"- Epochs run: {m.get('epochs_run', '?')}; training time: {m.get('seconds', '?')} s", "",
+        "## How to use this model",
+        ("`model.keras` opens in Python with only Keras 3 and TensorFlow installed (catdog is not needed), "
+         "in Keras's default safe mode."),
+        (f"- Input: raw RGB photos, 0-255, as float32 of shape (N, {s}, {s}, 3). No preprocessing: "
+         f"the scaling `{c.backbone}` needs is inside the model."),
+        f"- Output: softmax probabilities of shape (N, {len(run.class_names)}), in this class order: {classes}.",
+        ("- catdog resizes photos with `tf.image.resize` (bilinear, no antialiasing); another resize "
+         "gives slightly different probabilities."), "",
+        "```python",
+        "import keras, numpy as np",
+        "from PIL import Image",
+        'model = keras.saving.load_model("model.keras")',
+        f'pixels = np.asarray(Image.open("photo.jpg").convert("RGB").resize(({s}, {s})), "float32")',
+        f"print(dict(zip({list(run.class_names)!r}, model.predict(pixels[None], verbose=0)[0].tolist())))",
+        "```", "",
         "## Limits",
-        f"- Trained on {m.get('train_images', 'a few thousand')} photos. It only knows {classes}: a photo "
-        f"of anything else (another animal, a drawing, a person) still gets one of these answers.",
-        "- Photos unlike the training ones (very dark, tiny, several animals, unusual angles) are "
-        "more often wrong; check the Evaluate page's most confident mistakes.",
+        (f"- Trained on {m.get('train_images', 'a few thousand')} photos. It only knows {classes}: a photo "
+         f"of anything else (another animal, a drawing, a person) still gets one of these answers."),
+        ("- Photos unlike the training ones (very dark, tiny, several animals, unusual angles) are "
+         "more often wrong; check the Evaluate page's most confident mistakes."),
         "- Probabilities are the model's confidence, not a guarantee; a high one can still be wrong.",
     ]
     return "\n".join(lines) + "\n"

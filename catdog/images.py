@@ -20,8 +20,9 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".
 MAX_PIXELS = 40_000_000  # ~ 7300 x 5500; a header claiming more is refused before decoding
 ORIENTATION_TAG = 0x0112  # EXIF
 
-# PIL's own guard warns at 89 M pixels and raises at twice that; ours is lower and raises.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Our limit is checked on every decode, right after the header is read (`open_image`,
+# `tensorflow_decode_scale`), instead of lowering PIL's process-wide MAX_IMAGE_PIXELS:
+# PIL's own guard (which raises past ~179 M pixels, inside Image.open) stays as it is.
 
 
 def describe(source) -> str:
@@ -69,16 +70,12 @@ def open_image(source, draft_size: int | None = None) -> Image.Image:
     """
     name = describe(source)
     if isinstance(source, (str, Path)) and not Path(source).is_file():
-        raise CatdogError(f"{name}: no such file.", fix="check the path and the file name.")
+        raise CatdogError("image_missing", name=name)
     try:
         image = _open(source)
         width, height = image.size
         if width * height > MAX_PIXELS:
-            raise CatdogError(
-                f"{name}: refused, the image claims {width} x {height} pixels.",
-                expected=f"at most {MAX_PIXELS:,} pixels",
-                fix="resize the photo before uploading it.",
-            )
+            raise CatdogError("image_too_large", name=name, width=width, height=height, limit=MAX_PIXELS)
         if getattr(image, "is_animated", False):
             image.seek(0)  # animated GIF/WebP: the first frame
         if draft_size and image.format == "JPEG":
@@ -89,19 +86,12 @@ def open_image(source, draft_size: int | None = None) -> Image.Image:
     except CatdogError:
         raise
     except Image.DecompressionBombError as error:
-        raise CatdogError(f"{name}: refused, the image claims more than {2 * MAX_PIXELS:,} pixels.",
-                          expected=f"at most {MAX_PIXELS:,} pixels",
-                          fix="resize the photo before uploading it.") from error
+        raise CatdogError("image_bomb", name=name, claimed=2 * Image.MAX_IMAGE_PIXELS, limit=MAX_PIXELS) from error
     except UnidentifiedImageError as error:
-        raise CatdogError(
-            f"{name}: not a readable image (the contents are not a known image format).",
-            expected="JPEG, PNG, WebP, BMP, GIF or TIFF",
-            fix="check that the file really is a photo; renaming a file does not convert it.",
-        ) from error
+        raise CatdogError("image_unknown_format", name=name) from error
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         # PIL raises these for truncated or corrupt data.
-        raise CatdogError(f"{name}: the image is damaged and cannot be decoded ({error}).",
-                          fix="re-export or re-download the photo.") from error
+        raise CatdogError("image_damaged", name=name, reason=str(error)) from error
 
 
 def decode_scale(width: int, height: int, image_size: int) -> int:

@@ -10,6 +10,7 @@ by the kernel when a process dies, so a SIGKILLed job never blocks the queue.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import signal
 import subprocess
@@ -23,6 +24,8 @@ from catdog.config import TrainConfig, check_limits, models_root
 from catdog.errors import CatdogError
 
 LOCK_NAME = ".train.lock"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -43,34 +46,56 @@ def train_lock(models_dir, blocking: bool):
 
 
 def execute(run_dir, listener=None) -> runs.Run:
-    """Train the queued run in `run_dir` in this process, recording how it ended."""
-    from catdog.progress import Reporter
+    """Train the queued run in `run_dir` in this process, recording how it ended.
+
+    The run's own log (train.log, beside its other files) gets what catdog logs meanwhile."""
+    from catdog.progress import Cancelled, Reporter
     from catdog.train import train
 
     run_dir = Path(run_dir)
     reporter = Reporter(run_dir, listener)
     if (run_dir / "cancel").exists():
-        reporter.finish("cancelled", error="Cancelled before it started.")
+        reporter.finish("cancelled", **_reason(CatdogError("job_cancelled_before_start")))
         return runs.load_run(run_dir)
     previous = signal.signal(signal.SIGTERM, lambda *_: reporter.request_stop())
+    run_log = _log_to(run_dir / "train.log")
     reporter.start()
     try:
-        config = runs.load_run(run_dir).config
-        metrics = train(config, run_dir, reporter)
-        if reporter.stop_requested():
-            reporter.finish("cancelled", error="Cancelled by request; the model was not saved.")
-        else:
-            reporter.finish("done", metrics=metrics)
+        metrics = train(runs.load_run(run_dir).config, run_dir, reporter)
+        reporter.finish("done", metrics=metrics)
+    except Cancelled:
+        log.info("%s: cancelled", run_dir.name)
+        reporter.finish("cancelled", **_reason(CatdogError("job_cancelled")))
     except CatdogError as error:
-        reporter.finish("failed", error=str(error), traceback=None)
+        log.error("%s: failed: %s", run_dir.name, error)
+        reporter.finish("failed", traceback=None, **_reason(error))
     except BaseException as error:  # record every crash in the run folder, then let it propagate
         text = traceback.format_exc()
+        log.error("%s: crashed\n%s", run_dir.name, text)
         runs.write_atomic(run_dir / "traceback.txt", text)
         reporter.finish("failed", error=f"{type(error).__name__}: {error}", traceback=text)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
+        logging.getLogger("catdog").removeHandler(run_log)
+        run_log.close()
     return runs.load_run(run_dir)
+
+
+def _reason(error: CatdogError) -> dict:
+    """status.json's account of why a run ended: English for the CLI, a key for the pages."""
+    return {"error": str(error), "error_key": error.key, "error_params": error.params}
+
+
+def _log_to(path: Path) -> logging.Handler:
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setLevel(logging.INFO)
+    catdog_log = logging.getLogger("catdog")
+    catdog_log.addHandler(handler)
+    if catdog_log.getEffectiveLevel() > logging.INFO:
+        catdog_log.setLevel(logging.INFO)
+    return handler
 
 
 def queued(models_dir=None, listed: list | None = None) -> list[runs.Run]:
@@ -93,10 +118,12 @@ def _mark_dead_runs(models_dir) -> None:
 
 def spawn_worker(models_dir) -> subprocess.Popen:
     root = Path(models_dir).resolve()
-    log = open(root / ".worker.log", "ab")
-    # A new session: the job outlives the page (or the CLI) that started it.
-    return subprocess.Popen([sys.executable, "-m", "catdog.jobs", "worker", str(root)],
-                            stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+    # The worker inherits the log file; closing our copy keeps no handle open in this process.
+    with open(root / ".worker.log", "ab") as worker_log:
+        # A new session: the job outlives the page (or the CLI) that started it.
+        return subprocess.Popen([sys.executable, "-m", "catdog.jobs", "worker", str(root)],
+                                stdout=worker_log, stderr=worker_log, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
 
 
 def worker(models_dir) -> None:
@@ -109,9 +136,8 @@ def worker(models_dir) -> None:
         if waiting:
             try:
                 execute(waiting[0].path)
-            except Exception:
-                # Recorded in the run folder already; log it too, and keep the queue moving.
-                traceback.print_exc()
+            except Exception:  # execute recorded it in the run folder and logged it: keep the queue moving
+                log.info("moving on to the next queued run")
     if queued(models_dir):  # checked after releasing, so a run queued meanwhile is never stranded
         spawn_worker(models_dir)
 
@@ -138,7 +164,7 @@ def kick(models_dir=None) -> None:
 def cancel(ref, models_dir=None) -> runs.Run:
     run = runs.load_run(ref, models_dir)
     if run.state in runs.FINISHED:
-        raise CatdogError(f"Run {run.id} has already finished ({run.state}); there is nothing to cancel.")
+        raise CatdogError("run_already_finished", run=run.id, state=run.state)
     runs.write_atomic(run.path / "cancel", "requested\n")
     if run.state == "queued":
         runs.update_status(run.path, state="cancelled", error="Cancelled before it started.")
@@ -157,4 +183,5 @@ if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] != "worker":
         sys.exit("usage: python -m catdog.jobs worker MODELS_DIR")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)  # into .worker.log
     worker(sys.argv[2])

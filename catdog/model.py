@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import keras
+import numpy as np
 from keras import layers, ops
 
 from catdog import backbones
@@ -24,24 +25,46 @@ HEAD_PREFIX = ("head_", "predictions")
 _CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 
 
+def preprocess_layer(mode: str) -> layers.Layer:
+    """The backbone's own `preprocess_input` as one built-in Keras layer, ready to call.
+
+    Built-in layers only, so a saved model opens in a plain Python with Keras and
+    TensorFlow, in safe mode, without catdog installed. float32 even under mixed
+    precision: in float16 the ImageNet mean subtraction is off by up to 0.07.
+    """
+    if mode == "tf":  # MobileNet, MobileNetV2: scale to [-1, 1]
+        return layers.Rescaling(1 / 127.5, offset=-1.0, name="preprocess", dtype="float32")
+    if mode == "unit":  # the from-scratch CNN: scale to [0, 1]
+        return layers.Rescaling(1 / 255, name="preprocess", dtype="float32")
+    if mode != "caffe":
+        raise ValueError(f"Unknown preprocessing mode {mode!r}: expected 'tf', 'caffe' or 'unit'.")
+    # VGG16, ResNet50: RGB -> BGR, then subtract the ImageNet mean. Keras has no layer for
+    # a channel swap, so a frozen Dense on the channel axis does both: its kernel is the
+    # swap (x @ kernel only adds exact zeros, so it matches `preprocess_input` exactly)
+    # and its bias is minus the mean. `set_trainable` never unfreezes it: it touches only
+    # `backbone_layers` and `head_layers`, which both leave out "preprocess".
+    layer = layers.Dense(3, name="preprocess", trainable=False, dtype="float32")
+    layer.build((None, None, None, 3))
+    layer.set_weights([np.eye(3, dtype="float32")[::-1], -np.array(_CAFFE_MEAN_BGR, "float32")])
+    return layer
+
+
+# Models saved by catdog before preprocessing was built from Keras layers use this class:
+# it stays registered only so that their run folders still open through catdog.
 @keras.saving.register_keras_serializable(package="catdog")
 class BackbonePreprocess(layers.Layer):
-    """The backbone's own `preprocess_input`, inside the model, so a saved model takes raw RGB.
-
-    A registered layer rather than a Lambda: Lambda layers can run arbitrary code and
-    are refused by `keras.saving.load_model(safe_mode=True)`.
-    """
+    """The earlier preprocessing layer (catdog-only); new models use `preprocess_layer`."""
 
     def __init__(self, mode: str, **kwargs):
         super().__init__(**kwargs)
         self.mode = mode
 
     def call(self, x):
-        if self.mode == "tf":  # MobileNet, MobileNetV2: scale to [-1, 1]
+        if self.mode == "tf":
             return x / 127.5 - 1.0
-        if self.mode == "caffe":  # VGG16, ResNet50: RGB -> BGR, subtract the ImageNet mean
+        if self.mode == "caffe":
             return ops.flip(x, axis=-1) - ops.convert_to_tensor(_CAFFE_MEAN_BGR, dtype=x.dtype)
-        return x / 255.0  # the from-scratch CNN
+        return x / 255.0
 
     def get_config(self):
         return {**super().get_config(), "mode": self.mode}
@@ -67,23 +90,18 @@ def _build_backbone(entry: backbones.Backbone, x, config: TrainConfig):
     except Exception as error:  # Keras's get_file raises a bare Exception for any download failure
         if cached.exists():
             raise  # the file was there, so this is not a download problem: keep the real error
-        raise CatdogError(
-            f"The ImageNet weights for {entry.name} are not on this machine and could not be "
-            f"downloaded ({str(error).splitlines()[0][:200]}).",
-            expected=f"the file {cached.name} in {cached.parent}",
-            fix=f"connect to the internet once, or copy {cached.name} into {cached.parent} "
-                "(or set KERAS_HOME to a folder holding models/<file>); "
-                "weights='none' trains without pretrained weights.") from error
+        raise CatdogError("weights_unavailable", backbone=entry.name, reason=str(error).splitlines()[0][:200],
+                          file=cached.name, folder=str(cached.parent)) from error
 
 
 def build_model(config: TrainConfig, num_classes: int) -> keras.Model:
     """A fresh classifier for `config` with `num_classes` softmax outputs; the base is frozen."""
     if num_classes < 2:
-        raise CatdogError(f"A classifier needs at least 2 classes, got {num_classes}.")
+        raise CatdogError("too_few_classes_for_model", count=num_classes)
     entry = backbones.get(config.backbone)
     keras.utils.set_random_seed(config.seed)
     inputs = keras.Input((config.image_size, config.image_size, 3), name="image")
-    x = BackbonePreprocess(entry.preprocess, name="preprocess")(inputs)
+    x = preprocess_layer(entry.preprocess)(inputs)
     features = _build_backbone(entry, x, config)
     pool = layers.GlobalAveragePooling2D if config.pooling == "avg" else layers.Flatten
     y = pool(name="head_pool")(features)
@@ -157,11 +175,12 @@ def graph_function(model):
 
 
 def load_model(path) -> keras.Model:
-    """Load a `.keras` file in safe mode: a model with a Lambda (arbitrary code) is refused."""
+    """Load a `.keras` file in safe mode: a model with a Lambda (arbitrary code) is refused.
+
+    Older runs hold `BackbonePreprocess`, which opens here because this module registers it."""
     try:
         return keras.saving.load_model(path, safe_mode=True, compile=False)
     except ValueError as error:
         if "Lambda" in str(error) or "safe_mode" in str(error):
-            raise CatdogError(f"{path}: refused, the model contains a Lambda layer (arbitrary code).",
-                              expected="a model saved by catdog") from error
+            raise CatdogError("model_has_lambda", path=str(path)) from error
         raise

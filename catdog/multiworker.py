@@ -33,13 +33,12 @@ def cluster() -> dict:
         index = int(described["task"]["index"])
         kind = described["task"]["type"]
     except (ValueError, TypeError, KeyError) as error:
-        raise CatdogError(f"--strategy multiworker needs TF_CONFIG describing the cluster; got {raw or 'nothing'!r}.",
-                          expected="JSON with cluster.worker (host:port of every worker) and task.index",
-                          fix=f"on every machine, set e.g. {example} (index 1 on the second).") from error
+        if not raw:
+            raise CatdogError("tf_config_missing", example=example) from error
+        raise CatdogError("tf_config_invalid", raw=raw, example=example) from error
     if kind != "worker" or not 0 <= index < len(workers):
-        raise CatdogError(f"TF_CONFIG names task {kind} {index}, but the cluster has workers {workers}.",
-                          expected=f"task type 'worker' with an index from 0 to {len(workers) - 1}",
-                          fix="give each machine its own index; worker 0 keeps the run record.")
+        raise CatdogError("tf_config_bad_task", kind=kind, index=index, workers=json.dumps(workers),
+                          last=len(workers) - 1)
     return {"workers": workers, "index": index}
 
 
@@ -52,8 +51,7 @@ def shard(split: Split, index: int, count: int) -> Split:
     """Every `count`-th photo from `index`, cut to the same length on every worker."""
     size = len(split.paths) // count
     if not size:
-        raise CatdogError(f"{len(split.paths)} training photos cannot be shared by {count} workers.",
-                          expected=f"at least one photo per worker ({count})", fix="add photos or use fewer workers.")
+        raise CatdogError("too_few_photos_for_workers", photos=len(split.paths), count=count)
     return Split(split.paths[index::count][:size], split.labels[index::count][:size])
 
 
@@ -144,17 +142,18 @@ def _epoch(step, batches, steps: int, model, reporter, listeners) -> dict | None
     return logs
 
 
-def fit(config, model, split: Split, val_ds, callbacks, reporter, skipped: list, phase: int, first_epoch: int,
-        epochs: int) -> None:
-    """`model.fit` for several workers, each on its shard of `split`, with the optimizer
-    `model.compile` made (a LossScaleOptimizer under mixed precision); `callbacks` see the
-    same calls and logs as under `fit`, so progress, TensorBoard and early stopping work.
-    Call it inside the strategy's scope."""
+def fit(training, callbacks, phase: int, first_epoch: int, epochs: int) -> None:
+    """`model.fit` for several workers, each on its shard of the training photos, with the
+    optimizer `model.compile` made (a LossScaleOptimizer under mixed precision); `callbacks`
+    see the same calls and logs as under `fit`, so progress, TensorBoard and early stopping
+    work. `training` is train.Training. Call it inside the strategy's scope."""
     import keras
     import tensorflow as tf
 
+    model, reporter, val_ds = training.model, training.reporter, training.validation_batches
     strategy = tf.distribute.get_strategy()
-    batches, global_batch, steps_per_epoch = _batches(strategy, config, split, skipped, phase)
+    batches, global_batch, steps_per_epoch = _batches(strategy, training.config, training.dataset.train,
+                                                      training.skipped, phase)
     reporter.batches_per_epoch = steps_per_epoch  # each worker steps through its share only
     step = _step_function(strategy, model, model.optimizer, global_batch)
     agree = tf.function(lambda votes: strategy.reduce(

@@ -1,4 +1,4 @@
-"""Prediction with a trained run: one warm model per run per process, called on batches.
+"""Prediction with a trained run: warm models in one bounded cache, called on batches.
 
 The saved model takes raw 0-255 RGB (its preprocessing is a layer inside it), and photos
 are decoded (`images.decode_for_model`) and resized (`images.resize_pixels`) by the same
@@ -8,17 +8,41 @@ photos were. One photo goes through one graph call: resize and forward pass toge
 
 from __future__ import annotations
 
+import gc
+import logging
+import os
 import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from catdog import images, runs
 from catdog.errors import CatdogError
 
-_CACHE: dict[tuple, "Predictor"] = {}
-_CACHE_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One photo's result: the probability of every class, or why it could not be read."""
+
+    source: str
+    probabilities: dict[str, float] = field(default_factory=dict)  # in the model's class order
+    error: CatdogError | None = None
+
+    @property
+    def top_class(self) -> str | None:
+        return max(self.probabilities, key=self.probabilities.get) if self.probabilities else None
+
+    @property
+    def confidence(self) -> float | None:
+        return self.probabilities[self.top_class] if self.probabilities else None
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "top_class": self.top_class, "confidence": self.confidence,
+                "probabilities": self.probabilities, "error": None if self.error is None else str(self.error)}
 
 
 class Predictor:
@@ -26,14 +50,15 @@ class Predictor:
         from catdog.model import load_model
 
         if not run.has_model:
-            raise CatdogError(f"Run {run.id} has no model file (its state is {run.state}).",
-                              fix="pick a finished run, or wait for this one to finish.")
+            raise CatdogError("run_has_no_model", run=run.id, state=run.state)
         self.run = run
         self.class_names = run.class_names
         self.image_size = run.config.image_size
         self.model = load_model(run.model_path)
+        self.gradcam = None  # built by explain on first use, and evicted with the model
         self._forward = self._photos_function()
         self.forward(np.zeros((1, self.image_size, self.image_size, 3), np.uint8))  # warm-up
+        self.weight_bytes = sum(int(np.prod(w.shape)) * 4 for w in self.model.weights)
 
     def _photos_function(self):
         """The one graph every call goes through: (N, H, W, 3) uint8 photos of any one size,
@@ -53,7 +78,7 @@ class Predictor:
         """Class probabilities for a (N, H, W, 3) uint8 batch: one direct graph call."""
         return self._forward(np.asarray(photos, np.uint8)).numpy()
 
-    def predict(self, sources, batch_size: int = 32) -> list[dict]:
+    def predict(self, sources, batch_size: int = 32) -> list[Prediction]:
         """One result per source, in order; unreadable ones carry `error` instead of probabilities."""
         sources = list(sources)
         if len(sources) == 1:  # the common case on the Predict page: one graph call, no thread pool
@@ -75,25 +100,70 @@ class Predictor:
         except CatdogError as error:
             return error
 
-    def _result(self, source, decoded, probabilities) -> dict:
-        result = {"source": images.describe(source)}
+    def _result(self, source, decoded, probabilities) -> Prediction:
         if isinstance(decoded, CatdogError):
-            return {**result, "error": str(decoded)}
-        top = int(np.argmax(probabilities))
-        return {**result, "error": None, "top_class": self.class_names[top],
-                "confidence": float(probabilities[top]),
-                "probabilities": {name: float(p) for name, p in zip(self.class_names, probabilities)}}
+            return Prediction(images.describe(source), error=decoded)
+        return Prediction(images.describe(source),
+                          {name: float(p) for name, p in zip(self.class_names, probabilities)})
+
+
+class ModelCache:
+    """The process's warm models, least recently used first out.
+
+    Bounded by count and by the bytes of the models' weights (what it can tell: each model
+    also holds its traced graph, about as large again). A hosted server with a class of
+    students each predicting with their own run would otherwise keep every model forever."""
+
+    def __init__(self, max_models: int, max_bytes: int):
+        self.max_models, self.max_bytes = max_models, max_bytes
+        self._models: OrderedDict[tuple, Predictor] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, run: runs.Run) -> Predictor:
+        try:  # the model file's mtime is in the key: a run trained again loads afresh
+            key = (str(run.path.resolve()), run.model_path.stat().st_mtime)
+        except FileNotFoundError:  # not trained yet, or deleted by another session meanwhile
+            raise CatdogError("run_has_no_model", run=run.id, state=run.state) from None
+        with self._lock:
+            if key in self._models:
+                self._models.move_to_end(key)
+                return self._models[key]
+            predictor = Predictor(run)
+            self._models[key] = predictor
+            self._evict()
+            return predictor
+
+    def _evict(self) -> None:
+        evicted = False
+        while len(self._models) > 1 and (len(self._models) > self.max_models or self.used_bytes > self.max_bytes):
+            (path, _), _ = self._models.popitem(last=False)
+            log.info("model cache: evicted %s", path)
+            evicted = True
+        if evicted:
+            gc.collect()  # the graphs refer to their models in cycles: free them now, not later
+
+    @property
+    def used_bytes(self) -> int:
+        return sum(predictor.weight_bytes for predictor in self._models.values())
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._models.clear()
+        gc.collect()
+
+
+# Three MobileNetV2 models hold ~30 MB of weights; a ResNet50 alone ~95 MB.
+CACHE = ModelCache(max_models=int(os.environ.get("CATDOG_MAX_MODELS", 3)),
+                   max_bytes=int(float(os.environ.get("CATDOG_MAX_MODEL_MB", 300)) * 1e6))
 
 
 def predictor_for(ref, models_dir=None) -> Predictor:
-    """The process-wide warm Predictor for a run (reloaded only if its model file changed)."""
-    run = runs.load_run(ref, models_dir)
-    key = (str(Path(run.path).resolve()), run.model_path.stat().st_mtime if run.has_model else 0)
-    with _CACHE_LOCK:
-        if key not in _CACHE:
-            _CACHE[key] = Predictor(run)
-        return _CACHE[key]
+    """The warm Predictor for a run, from the process-wide bounded cache."""
+    return CACHE.get(runs.load_run(ref, models_dir))
 
 
-def predict(ref, sources, models_dir=None) -> list[dict]:
+def predict(ref, sources, models_dir=None) -> list[Prediction]:
     return predictor_for(ref, models_dir).predict(sources)

@@ -6,26 +6,32 @@ status.json through `runs`, the CLI through a listener that draws a progress bar
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import math
 import os
 import threading
 import time
 from pathlib import Path
 
-import keras
-
 from catdog import runs
+from catdog.runs import Phase, Progress
 
 HEARTBEAT_SECONDS = 5.0
 WRITE_EVERY_SECONDS = 0.5
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised where a job notices that it was asked to stop; `jobs.execute` records it."""
 
 
 class Reporter:
     def __init__(self, run_dir, listener=None):
         self.run_dir = Path(run_dir)
-        self.listener = listener  # called with the progress dict on every update
+        self.listener = listener  # called with the Progress on every update
         self.history: list[dict] = []
-        self.progress: dict = {"phase": "starting"}
+        self.progress = Progress()
         self.total_epochs = 1
         self.batches_per_epoch = 1
         self._lock = threading.Lock()
@@ -38,7 +44,7 @@ class Reporter:
     def start(self) -> None:
         self._started = time.time()
         runs.update_status(self.run_dir, state="running", pid=os.getpid(), started=self._started,
-                           heartbeat=self._started, progress=self.progress)
+                           heartbeat=self._started, progress=self.progress.to_dict())
         threading.Thread(target=self._beat, daemon=True, name="catdog-heartbeat").start()
 
     def _beat(self) -> None:
@@ -51,7 +57,7 @@ class Reporter:
         self._stopped.set()
         with self._lock:
             runs.update_status(self.run_dir, state=state, ended=time.time(), heartbeat=time.time(),
-                               progress=self.progress, **fields)
+                               progress=self.progress.to_dict(), **fields)
 
     # cancellation: a `cancel` file in the run folder (written by jobs.cancel) or SIGTERM
     def request_stop(self) -> None:
@@ -62,34 +68,42 @@ class Reporter:
             self._cancel = True
         return self._cancel
 
+    def raise_if_cancelled(self) -> None:
+        if self.stop_requested():
+            raise Cancelled()
+
     # progress
     def plan(self, config, train_images: int) -> None:
         self.total_epochs = config.total_epochs
         self.batches_per_epoch = max(1, math.ceil(train_images / config.batch_size))
 
-    def set_phase(self, phase: str) -> None:
-        self.progress = {"phase": phase, "total_epochs": self.total_epochs}
+    def set_phase(self, phase: Phase) -> None:
+        log.info("%s: %s", self.run_dir.name, phase.value)
+        self.progress = Progress(phase=phase, total_epochs=self.total_epochs)
         self._write(force=True)
 
-    def extraction(self, split: str, seen: int, total: int) -> None:
-        self.progress = {**self.progress, "phase": "extracting features", "split": split,
-                         "images_done": seen, "images_total": total,
-                         "fraction": seen / max(total, 1)}
+    def extraction(self, split: str, seen: int, total: int, view: int | None = None,
+                   views: int | None = None) -> None:
+        self.progress = dataclasses.replace(
+            self.progress, phase=Phase.EXTRACTING, split=split, view=view, views=views, images_done=seen,
+            images_total=total, fraction=seen / max(total, 1))
         self._write()
 
     def batch(self, epoch: int, batch: int, logs: dict) -> None:
         done = (epoch + batch / self.batches_per_epoch) / self.total_epochs
         elapsed = time.time() - self._started
-        self.progress = {**self.progress, "epoch": epoch + 1, "total_epochs": self.total_epochs,
-                         "batch": batch, "batches": self.batches_per_epoch,
-                         "fraction": min(done, 1.0), "elapsed": round(elapsed, 1),
-                         "eta_seconds": round(elapsed / done * (1 - done), 1) if done > 0.01 else None,
-                         "loss": logs.get("loss"), "accuracy": logs.get("accuracy")}
+        self.progress = dataclasses.replace(
+            self.progress, epoch=epoch + 1, total_epochs=self.total_epochs, batch=batch,
+            batches=self.batches_per_epoch, fraction=min(done, 1.0), elapsed=round(elapsed, 1),
+            eta_seconds=round(elapsed / done * (1 - done), 1) if done > 0.01 else None,
+            loss=_number(logs.get("loss")), accuracy=_number(logs.get("accuracy")))
         self._write()
 
     def epoch_end(self, row: dict) -> None:
         self.history.append(row)
         runs.write_history(self.run_dir, self.history)
+        log.info("%s: epoch %d %s", self.run_dir.name, row["epoch"],
+                 " ".join(f"{k}={v:.4f}" for k, v in row.items() if k not in ("epoch", "phase", "seconds")))
         self._write(force=True)
 
     def _write(self, force: bool = False) -> None:
@@ -101,28 +115,36 @@ class Reporter:
         with self._lock:
             self._last_write = now
             if not self._stopped.is_set():
-                runs.update_status(self.run_dir, heartbeat=now, progress=self.progress)
+                runs.update_status(self.run_dir, heartbeat=now, progress=self.progress.to_dict())
 
 
-class ProgressCallback(keras.callbacks.Callback):
-    """Reports every batch, records every epoch, and stops at the next batch when cancelled."""
+def _number(value) -> float | None:
+    return None if value is None else float(value)
 
-    def __init__(self, reporter: Reporter, phase: int):
-        super().__init__()
-        self.reporter, self.phase = reporter, phase
-        self._epoch, self._epoch_started = 0, time.time()
 
-    def on_epoch_begin(self, epoch, logs=None):  # `epoch` counts on across phases (initial_epoch)
-        self._epoch, self._epoch_started = epoch, time.time()
+def progress_callback(reporter: Reporter, phase: int):
+    """A Keras callback that reports every batch, records every epoch and stops when cancelled.
 
-    def on_train_batch_end(self, batch, logs=None):
-        self.reporter.batch(self._epoch, batch + 1, logs or {})
-        if self.reporter.stop_requested():
-            self.model.stop_training = True  # Keras 3 checks this after every batch
+    Built by a function so that importing this module (and `runs`) never imports Keras."""
+    import keras
 
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        row = {"epoch": epoch + 1, "phase": self.phase}
-        row.update({key: float(value) for key, value in logs.items() if key != "learning_rate"})
-        row["seconds"] = round(time.time() - self._epoch_started, 3)
-        self.reporter.epoch_end(row)
+    class ProgressCallback(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self._epoch, self._epoch_started = 0, time.time()
+
+        def on_epoch_begin(self, epoch, logs=None):  # `epoch` counts on across phases (initial_epoch)
+            self._epoch, self._epoch_started = epoch, time.time()
+
+        def on_train_batch_end(self, batch, logs=None):
+            reporter.batch(self._epoch, batch + 1, logs or {})
+            if reporter.stop_requested():
+                self.model.stop_training = True  # Keras 3 checks this after every batch
+
+        def on_epoch_end(self, epoch, logs=None):
+            row = {"epoch": epoch + 1, "phase": phase}
+            row.update({key: float(value) for key, value in (logs or {}).items() if key != "learning_rate"})
+            row["seconds"] = round(time.time() - self._epoch_started, 3)
+            reporter.epoch_end(row)
+
+    return ProgressCallback()

@@ -16,7 +16,8 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
 from pathlib import Path
 
 from catdog.config import TrainConfig, models_root
@@ -111,6 +112,51 @@ def pid_alive(pid) -> bool:
         return True  # no /proc (macOS): trust kill(0)
 
 
+class Phase(StrEnum):
+    """What a running job is doing now; the values are what status.json stores."""
+
+    STARTING = "starting"
+    EXTRACTING = "extracting features"
+    TRAINING_HEAD = "training head"  # phase 1 of a pretrained backbone: the base is frozen
+    TRAINING = "training"  # a network trained from scratch: every layer learns
+    FINE_TUNING = "fine-tuning"  # phase 2: the top of the base learns too, at a lower rate
+    EVALUATING = "evaluating"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A running job's progress, as status.json records it and the pages and CLI show it.
+
+    While extracting, `split` is "train" or "validation" and `view` counts the augmented
+    views (1..views) when there are several; while fitting, epoch and batch count up."""
+
+    phase: Phase = Phase.STARTING
+    fraction: float = 0.0
+    total_epochs: int | None = None
+    epoch: int | None = None
+    batch: int | None = None
+    batches: int | None = None
+    split: str | None = None
+    view: int | None = None
+    views: int | None = None
+    images_done: int | None = None
+    images_total: int | None = None
+    elapsed: float | None = None
+    eta_seconds: float | None = None
+    loss: float | None = None
+    accuracy: float | None = None
+
+    def to_dict(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+    @classmethod
+    def from_dict(cls, values: dict | None) -> "Progress":
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in (values or {}).items() if key in known}
+        phase = values.pop("phase", Phase.STARTING)
+        return cls(phase=Phase(phase) if phase in Phase._value2member_map_ else Phase.STARTING, **values)
+
+
 @dataclass
 class Run:
     id: str
@@ -124,6 +170,21 @@ class Run:
     @property
     def state(self) -> str:
         return self.status.get("state", "queued")
+
+    @property
+    def progress(self) -> Progress:
+        return Progress.from_dict(self.status.get("progress"))
+
+    @property
+    def error(self) -> str | None:
+        """Why the run failed or was cancelled, in English (the CLI's words)."""
+        return self.status.get("error")
+
+    @property
+    def error_key(self) -> tuple[str, dict] | None:
+        """The same reason as a message key and its parameters, for a page to translate."""
+        key = self.status.get("error_key")
+        return (key, self.status.get("error_params") or {}) if key else None
 
     @property
     def model_path(self) -> Path:
@@ -165,7 +226,7 @@ def _number(text: str):
 def _read_run(run_dir: Path) -> Run:
     raw = _read_json(run_dir / "config.json")
     if raw is None:
-        raise CatdogError(f"{run_dir} is not a catdog run: it has no readable config.json.")
+        raise CatdogError("run_unreadable", path=str(run_dir))
     names_file = run_dir / "class_names"
     return Run(
         id=run_dir.name, path=run_dir, config=TrainConfig.from_dict(raw),
@@ -198,20 +259,19 @@ def load_run(ref, models_dir=None) -> Run:
     if ref == "latest":
         done = [run for run in list_runs(root) if run.state == "done" and run.has_model]
         if not done:
-            raise CatdogError(f"There is no finished run in {root} yet.",
-                              fix="train one first: python -m catdog train --data DIR")
+            raise CatdogError("no_finished_run", root=str(root))
         return done[0]
     for candidate in (Path(ref), root / ref):
         if (candidate / "config.json").exists():
             return _read_run(candidate)
     known = [run.id for run in list_runs(root)][:5]
-    raise CatdogError(f"No run called {ref!r} in {root}.",
-                      expected="a run id, a run folder or 'latest'" + (f", e.g. {known[0]}" if known else ""),
-                      fix="list runs with: python -m catdog runs")
+    if known:
+        raise CatdogError("run_not_found_example", ref=ref, root=str(root), example=known[0])
+    raise CatdogError("run_not_found", ref=ref, root=str(root))
 
 
 def delete_run(ref, models_dir=None) -> None:
     run = load_run(ref, models_dir)
     if run.state in ("running", "queued"):
-        raise CatdogError(f"Run {run.id} is {run.state}.", fix="cancel it before deleting it.")
+        raise CatdogError("run_busy", run=run.id, state=run.state)
     shutil.rmtree(run.path, ignore_errors=True)

@@ -1,16 +1,22 @@
 """Two-phase transfer learning, writing everything into the run folder as it goes.
 
-Phase 1 trains the head with the backbone frozen. Without augmentation the frozen
-backbone would compute the same features for an image in every epoch, so we compute
-them once and train the head on them (seconds per epoch instead of minutes). Phase 2
-(optional) unfreezes the top of the backbone and continues at a lower learning rate on
-the images themselves, since the features now change as the backbone learns.
+    plan = plan_training(config)     which way the run trains, and why
+    phase 1: train the head          the backbone frozen (or, from scratch, every layer)
+    phase 2: fine-tune (optional)    the top of the backbone unfrozen, at a lower rate
+
+Without augmentation the frozen backbone would compute the same features for an image in
+every epoch, so phase 1 computes them once (cached on disk) and trains the head on them:
+seconds per epoch instead of minutes. Phase 2 streams the images themselves, since the
+features change as the backbone learns.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +24,85 @@ import numpy as np
 from catdog import augment, backbones, data, pipeline, runs
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
-from catdog.progress import ProgressCallback, Reporter
+from catdog.progress import Reporter, progress_callback
+from catdog.runs import Phase
 from catdog.views import ViewBatches, extract_views
+
+log = logging.getLogger(__name__)
+
+
+class Route(StrEnum):
+    """The way phase 1 trains. The pages and the CLI show it, with its reason."""
+
+    CACHED = "cached"  # frozen pretrained base, no augmentation: features once per photo, on disk
+    VIEWS = "views"  # frozen base, augmentation: features of K augmented views per photo, in memory
+    STREAMING = "streaming"  # frozen base, augmentation: augmented photos through the network every epoch
+    SCRATCH = "scratch"  # no pretrained base: every layer learns, photos stream every epoch
+    MULTIWORKER = "multiworker"  # several machines: each streams its shard (a cache here is not there)
+
+
+REASONS = {
+    Route.CACHED: "the frozen backbone's features are computed once per photo and cached; the head trains on them",
+    Route.VIEWS: "{views} augmented versions of each photo go through the frozen backbone once; "
+                 "the head trains on one version per epoch",
+    Route.STREAMING: "augmented photos differ every epoch, so each epoch streams them through the whole network",
+    Route.SCRATCH: "a network without pretrained weights learns in every layer, so photos stream every epoch",
+    Route.MULTIWORKER: "each machine streams its share of the photos; gradients are summed after every step",
+}
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    route: Route
+    views: int  # augmented views per photo (Route.VIEWS), else 0
+    fine_tune: bool  # phase 2 runs: it always streams photos
+    keep_decoded: bool  # decoded photos are read more than once, so tf.data keeps them in memory
+
+    @property
+    def features_cached(self) -> bool:
+        return self.route in (Route.CACHED, Route.VIEWS)
+
+    def describe(self) -> str:
+        text = f"{self.route.value}: {REASONS[self.route].format(views=self.views)}"
+        return text + ("; then fine-tuning streams the photos" if self.fine_tune else "")
+
+
+def plan_training(config: TrainConfig) -> TrainingPlan:
+    """The one place that decides how a run trains: `train`, the CLI and the Train page read it."""
+    pretrained = backbones.get(config.backbone).pretrained
+    if config.strategy == "multiworker":
+        route = Route.MULTIWORKER
+    elif not pretrained:
+        route = Route.SCRATCH
+    elif not config.augmentation.enabled:
+        route = Route.CACHED
+    elif config.augmented_views:
+        route = Route.VIEWS
+    else:
+        route = Route.STREAMING
+    fine_tune = pretrained and config.fine_tune_epochs > 0
+    cached = route in (Route.CACHED, Route.VIEWS)
+    return TrainingPlan(route, config.augmented_views if route is Route.VIEWS else 0, fine_tune,
+                        keep_decoded=not cached or fine_tune)
+
+
+@dataclass
+class Training:
+    """What one run's phases share, so each phase is a function of one argument."""
+
+    config: TrainConfig
+    plan: TrainingPlan
+    dataset: data.Dataset
+    run_dir: Path
+    reporter: Reporter
+    started: float = field(default_factory=time.time)
+    skipped: list = field(default_factory=list)  # (path, reason) of photos that could not be read
+    model: object = None
+    train_batches: object = None  # tf.data pipelines of decoded photos
+    validation_batches: object = None
+    final: dict | None = None  # loss and accuracy on the validation photos at the end
+    features_reused: int = 0
+    phase1_seconds: float = 0.0
 
 
 def _compile(model, learning_rate: float) -> None:
@@ -29,100 +112,164 @@ def _compile(model, learning_rate: float) -> None:
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
 
-def _callbacks(config, reporter, run_dir: Path, phase: int) -> list:
+def _callbacks(training: Training, phase: int) -> list:
     import keras
 
-    callbacks = [ProgressCallback(reporter, phase),
-                 keras.callbacks.TensorBoard(str(run_dir / "logs"), histogram_freq=1, write_graph=True)]
-    if config.early_stopping_patience:
+    callbacks = [progress_callback(training.reporter, phase),
+                 keras.callbacks.TensorBoard(str(training.run_dir / "logs"), histogram_freq=1, write_graph=True)]
+    if training.config.early_stopping_patience:
         callbacks.append(keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=config.early_stopping_patience, restore_best_weights=True))
+            monitor="val_loss", patience=training.config.early_stopping_patience, restore_best_weights=True))
     return callbacks
 
 
-def extract_features(extractor, dataset, reporter: Reporter, label: str, total: int):
-    """Run the frozen backbone once over `dataset`: (features, labels) as numpy arrays.
+def extract_features(extractor, batches, total: int, on_batch):
+    """Run the frozen backbone once over `batches`: (features, labels) as numpy arrays.
 
     The output array is allocated once and filled in place: collecting batches and
-    concatenating them would hold two copies of every feature at the peak."""
+    concatenating them would hold two copies of every feature at the peak. `on_batch(seen)`
+    reports progress (and raises `Cancelled` when the job was asked to stop)."""
     from catdog.model import graph_function
 
     forward = graph_function(extractor)
     features = np.empty((total, *extractor.outputs[0].shape[1:]), np.float32)
     labels = np.empty((total,), np.int32)
     seen = 0
-    for images, batch_labels in dataset:
+    for images, batch_labels in batches:
         count = len(batch_labels)
         features[seen:seen + count] = forward(images).numpy()
         labels[seen:seen + count] = batch_labels.numpy()
         seen += count
-        reporter.extraction(label, seen, total)
-        if reporter.stop_requested():
-            break
-    if not seen:
-        raise CatdogError(f"No readable images in the {label} split.",
-                          fix="check the files with: python -m catdog data inspect DIR")
+        on_batch(seen)
     return features[:seen], labels[:seen]  # fewer than `total` when files were skipped
 
 
-def cached_features(config, extractor, split, reporter, label: str, skipped: list, cache_root: Path):
+def cached_features(training: Training, extractor, split: data.Split, name: str):
     """Features of every readable photo in `split`, computing only those not cached on disk.
 
     Returns (features, labels, how many came from the cache)."""
     from catdog.features import FeatureCache, file_hash
 
-    cache = FeatureCache(config, cache_root)
+    config = training.config
+    # The cache lives beside the run folders it serves (unless CATDOG_CACHE_DIR says otherwise).
+    cache = FeatureCache(config, Path(os.environ.get("CATDOG_CACHE_DIR", training.run_dir.parent / ".feature_cache")))
     hashes = [file_hash(path) for path in split.paths]
     found = cache.get(hashes)
     missing = [i for i, h in enumerate(hashes) if h not in found]
     if missing:
         todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
-        batches = pipeline.decoded_batches(todo, config.image_size, config.batch_size, skipped)
-        vectors, _ = extract_features(extractor, batches, reporter, label, len(missing))
-        if reporter.stop_requested():
-            return None
-        failed = {path for path, _ in skipped}
+        batches = pipeline.decoded_batches(todo, config.image_size, config.batch_size, training.skipped)
+        vectors, _ = extract_features(extractor, batches, len(missing), _extraction_report(training, name, len(missing)))
+        failed = {path for path, _ in training.skipped}
         decoded = [i for i in missing if split.paths[i] not in failed]  # the pipeline keeps order
         cache.add([hashes[i] for i in decoded], vectors)
         found.update(zip((hashes[i] for i in decoded), vectors))
     keep = [i for i, h in enumerate(hashes) if h in found]
     if not keep:
-        raise CatdogError(f"No readable images in the {label} split.",
-                          fix="check the files with: python -m catdog data inspect DIR")
+        raise CatdogError("no_readable_images", split=name)
     features = np.stack([found[hashes[i]] for i in keep])
     return features, np.array([split.labels[i] for i in keep], np.int32), len(hashes) - len(missing)
 
 
-def _phase1_on_features(config, model, dataset, reporter, run_dir, skipped):
+def _extraction_report(training: Training, split: str, total: int, view: int | None = None):
+    views = training.plan.views or None
+
+    def report(seen: int) -> None:
+        training.reporter.extraction(split, seen, total, view, views)
+        training.reporter.raise_if_cancelled()
+
+    return report
+
+
+def _phase1_on_features(training: Training) -> None:
+    """Phase 1 of a frozen base: features once (or K augmented views), then the head alone."""
     from catdog.model import split_at_features
 
-    extractor, head = split_at_features(model)
-    reporter.set_phase("extracting features")
-    # The cache lives beside the run folders it serves (unless CATDOG_CACHE_DIR says otherwise).
-    root = Path(os.environ.get("CATDOG_CACHE_DIR", run_dir.parent / ".feature_cache"))
-    if config.augmentation.enabled:  # K augmented views, in memory (random draws are not worth a disk cache)
-        views = extract_views(config, extractor, dataset.train, reporter, skipped, extract_features)
-        train_part = views and (*views, 0)
+    config, dataset = training.config, training.dataset
+    extractor, head = split_at_features(training.model)
+    training.reporter.set_phase(Phase.EXTRACTING)
+    if training.plan.route is Route.VIEWS:  # random draws: in memory, not worth a disk cache
+        extract = lambda batches, total, view: extract_features(
+            extractor, batches, total, _extraction_report(training, "train", total, view))
+        views, train_labels = extract_views(config, dataset.train, training.skipped, extract)
+        train_data = dict(x=ViewBatches(views, train_labels, config.batch_size, config.seed))
+        reused = 0
     else:
-        train_part = cached_features(config, extractor, dataset.train, reporter, "train", skipped, root)
-    val_part = train_part and cached_features(config, extractor, dataset.validation, reporter, "validation",
-                                              skipped, root)
-    if not val_part:  # cancelled during extraction
-        return None, 0
-    (x_train, y_train, hits_train), (x_val, y_val, hits_val) = train_part, val_part
-    reporter.set_phase("training head")
+        features, train_labels, reused = cached_features(training, extractor, dataset.train, "train")
+        train_data = dict(x=features, y=train_labels, batch_size=config.batch_size, shuffle=True)
+    val_features, val_labels, val_reused = cached_features(training, extractor, dataset.validation, "validation")
+    training.features_reused = reused + val_reused
+    training.reporter.set_phase(Phase.TRAINING_HEAD)
     _compile(head, config.learning_rate)
-    fit_data = dict(x=ViewBatches(x_train, y_train, config.batch_size, config.seed)) if x_train.ndim == 3 else \
-        dict(x=x_train, y=y_train, batch_size=config.batch_size, shuffle=True)
-    head.fit(**fit_data, epochs=config.epochs, validation_data=(x_val, y_val), verbose=0,
-             callbacks=_callbacks(config, reporter, run_dir, 1))
-    return head.evaluate(x_val, y_val, verbose=0, return_dict=True), hits_train + hits_val
+    head.fit(**train_data, epochs=config.epochs, validation_data=(val_features, val_labels), verbose=0,
+             callbacks=_callbacks(training, 1))
+    training.reporter.raise_if_cancelled()
+    training.final = head.evaluate(val_features, val_labels, verbose=0, return_dict=True)
 
 
-def _has_gpu() -> bool:
-    import tensorflow as tf
+def _stream(training: Training, phase: int, first_epoch: int, epochs: int) -> None:
+    """Fit on the images themselves (augmented if asked), each epoch through the whole network."""
+    config, callbacks = training.config, _callbacks(training, phase)
+    if training.plan.route is Route.MULTIWORKER:  # Keras's fit fails there (keras-team/keras#20585)
+        from catdog import multiworker
 
-    return bool(tf.config.list_logical_devices("GPU"))
+        multiworker.fit(training, callbacks, phase, first_epoch, epochs)
+    else:
+        batches = training.train_batches
+        if config.augmentation.enabled:  # a different seed per phase: phase 2 sees new draws
+            batches = batches.map(augment.make_augmenter(config.augmentation, config.seed + 100 * (phase - 1)))
+        # `shuffle=False`: the tf.data pipeline shuffles itself, with the run's seed.
+        training.model.fit(batches, validation_data=training.validation_batches, initial_epoch=first_epoch,
+                           epochs=first_epoch + epochs, verbose=0, shuffle=False, callbacks=callbacks)
+    training.reporter.raise_if_cancelled()
+    training.final = None  # the weights changed: evaluate again at the end
+
+
+def train_head(training: Training) -> None:
+    """Phase 1: the head learns on a frozen base (a from-scratch CNN learns everywhere)."""
+    if training.plan.features_cached:
+        _phase1_on_features(training)
+    else:
+        training.reporter.set_phase(Phase.TRAINING_HEAD if training.plan.route is not Route.SCRATCH
+                                    else Phase.TRAINING)
+        _compile(training.model, training.config.learning_rate)
+        _stream(training, 1, 0, training.config.epochs)
+    training.phase1_seconds = time.time() - training.started
+
+
+def fine_tune(training: Training) -> None:
+    """Phase 2: the top `fine_tune_at` layers of the base learn too, at a much lower rate."""
+    from catdog.model import set_trainable
+
+    set_trainable(training.model, training.config, phase=2)
+    _compile(training.model, training.config.fine_tune_learning_rate)
+    training.reporter.set_phase(Phase.FINE_TUNING)
+    _stream(training, 2, len(training.reporter.history), training.config.fine_tune_epochs)
+
+
+def _evaluate_and_save(training: Training) -> None:
+    training.reporter.set_phase(Phase.EVALUATING)
+    if training.final is None and training.plan.route is Route.MULTIWORKER:
+        from catdog import multiworker
+
+        training.final = multiworker.evaluate(training.model, training.validation_batches)
+    elif training.final is None:
+        training.final = training.model.evaluate(training.validation_batches, verbose=0, return_dict=True)
+    runs.save_model(training.model, training.run_dir)
+
+
+def _metrics(training: Training) -> dict:
+    final, history, dataset = training.final, training.reporter.history, training.dataset
+    return {
+        "val_accuracy": float(final["accuracy"]), "val_loss": float(final["loss"]),
+        "best_val_accuracy": max((row.get("val_accuracy", 0.0) for row in history), default=0.0),
+        "epochs_run": len(history), "route": training.plan.route.value,
+        "feature_cache": training.plan.features_cached, "features_reused_from_disk": training.features_reused,
+        "train_images": len(dataset.train.paths), "validation_images": len(dataset.validation.paths),
+        "class_names": dataset.class_names, "phase1_seconds": round(training.phase1_seconds, 2),
+        "seconds": round(time.time() - training.started, 2),
+        "skipped_files": [{"path": path, "reason": reason} for path, reason in training.skipped],
+    }
 
 
 def distribution(config: TrainConfig):
@@ -142,82 +289,40 @@ def distribution(config: TrainConfig):
     return tf.distribute.get_strategy()
 
 
-def _stream(config, model, datasets, reporter, run_dir, phase: int, first_epoch: int, epochs: int):
-    """Fit on the images themselves (augmented if asked), each epoch through the whole network."""
-    (train_split, train_ds, val_ds, skipped), callbacks = datasets, _callbacks(config, reporter, run_dir, phase)
-    if config.strategy == "multiworker":  # Keras's fit fails there (keras-team/keras#20585): our own loop
-        from catdog import multiworker
+def _use_mixed_precision(config: TrainConfig) -> None:
+    import tensorflow as tf
 
-        multiworker.fit(config, model, train_split, val_ds, callbacks, reporter, skipped, phase, first_epoch, epochs)
-        return
-    if config.augmentation.enabled:  # a different seed per phase: phase 2 sees new draws
-        train_ds = train_ds.map(augment.make_augmenter(config.augmentation, config.seed + 100 * (phase - 1)))
-    model.fit(train_ds, validation_data=val_ds, initial_epoch=first_epoch, epochs=first_epoch + epochs,
-              verbose=0, shuffle=False, callbacks=callbacks)
-
-
-def _metrics(final, reporter, dataset, uses_cache, cached_count, skipped, phase1_seconds, started) -> dict:
-    return {
-        "val_accuracy": float(final["accuracy"]), "val_loss": float(final["loss"]),
-        "best_val_accuracy": max((row.get("val_accuracy", 0.0) for row in reporter.history), default=0.0),
-        "epochs_run": len(reporter.history), "feature_cache": uses_cache, "features_reused_from_disk": cached_count,
-        "train_images": len(dataset.train.paths), "validation_images": len(dataset.validation.paths),
-        "class_names": dataset.class_names, "phase1_seconds": round(phase1_seconds, 2),
-        "seconds": round(time.time() - started, 2),
-        "skipped_files": [{"path": path, "reason": reason} for path, reason in skipped],
-    }
-
-
-# `shuffle=False` in fit: the tf.data pipelines shuffle themselves, with the run's seed.
-def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dict:
-    """Train `config` into `run_dir` (made by `runs.create_run`); returns metrics.json's contents."""
-    from catdog.model import build_model, set_trainable
-
-    run_dir, reporter, started = Path(run_dir), reporter or Reporter(run_dir), time.time()
-    dataset = data.load_dataset(config.data_dir, config.validation_fraction, config.seed)
-    runs.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
-    strategy = distribution(config)
-    if config.mixed_precision and _has_gpu():
+    if config.mixed_precision and tf.config.list_logical_devices("GPU"):  # slower than float32 on a CPU
         import keras
 
         keras.mixed_precision.set_global_policy("mixed_float16")
-    skipped: list = []
-    # Several workers stream: features cached on one machine would not be on the others.
-    uses_cache = backbones.get(config.backbone).pretrained and config.strategy != "multiworker" and (
-        not config.augmentation.enabled or config.augmented_views > 0)
-    # Decoded images are worth keeping in memory only if the images are read more than once.
-    make = lambda split, shuffle: pipeline.make_dataset(
-        split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=skipped,
-        cache=not uses_cache or config.fine_tune_epochs > 0)
-    with strategy.scope():  # variables made here are mirrored on every device
-        train_ds, val_ds = make(dataset.train, True), make(dataset.validation, False)
-        datasets = (dataset.train, train_ds, val_ds, skipped)
-        reporter.plan(config, len(dataset.train.paths))
-        model = build_model(config, len(dataset.class_names))
-        reporter.set_phase("training head" if backbones.get(config.backbone).pretrained else "training")
-        final, cached_count = None, 0
-        if uses_cache:
-            final, cached_count = _phase1_on_features(config, model, dataset, reporter, run_dir, skipped)
-        else:
-            _compile(model, config.learning_rate)
-            _stream(config, model, datasets, reporter, run_dir, 1, 0, config.epochs)
-        phase1_seconds = time.time() - started
-        if config.fine_tune_epochs and not reporter.stop_requested():
-            set_trainable(model, config, phase=2)
-            _compile(model, config.fine_tune_learning_rate)
-            reporter.set_phase("fine-tuning")
-            _stream(config, model, datasets, reporter, run_dir, 2, len(reporter.history), config.fine_tune_epochs)
-            final = None
-        if reporter.stop_requested():
-            return {}
-        reporter.set_phase("evaluating")
-        if final is None and config.strategy == "multiworker":
-            from catdog import multiworker
 
-            final = multiworker.evaluate(model, val_ds)
-        elif final is None:
-            final = model.evaluate(val_ds, verbose=0, return_dict=True)
-        runs.save_model(model, run_dir)
-    metrics = _metrics(final, reporter, dataset, uses_cache, cached_count, skipped, phase1_seconds, started)
+
+def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dict:
+    """Train `config` into `run_dir` (made by `runs.create_run`); returns metrics.json's contents.
+
+    Raises `progress.Cancelled` if the job is asked to stop; nothing is saved then."""
+    from catdog.model import build_model
+
+    run_dir = Path(run_dir)
+    plan = plan_training(config)
+    log.info("%s: %s", run_dir.name, plan.describe())
+    dataset = data.load_dataset(config.data_dir, config.validation_fraction, config.seed)
+    runs.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
+    training = Training(config, plan, dataset, run_dir, reporter or Reporter(run_dir))
+    strategy = distribution(config)
+    _use_mixed_precision(config)
+    make = lambda split, shuffle: pipeline.make_dataset(
+        split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=training.skipped,
+        cache=plan.keep_decoded)
+    with strategy.scope():  # variables made here are mirrored on every device
+        training.train_batches, training.validation_batches = make(dataset.train, True), make(dataset.validation, False)
+        training.reporter.plan(config, len(dataset.train.paths))
+        training.model = build_model(config, len(dataset.class_names))
+        train_head(training)
+        if plan.fine_tune:
+            fine_tune(training)
+        _evaluate_and_save(training)
+    metrics = _metrics(training)
     runs.write_json(run_dir / "metrics.json", metrics)
     return metrics

@@ -17,19 +17,17 @@ import numpy as np
 from catdog import augment, pipeline
 
 
-def extract_views(config, extractor, split, reporter, skipped: list, extract) -> tuple[np.ndarray, np.ndarray]:
+def extract_views(config, split, skipped: list, extract) -> tuple[np.ndarray, np.ndarray]:
     """(views of shape (K, N, D), labels): K augmented passes over the training photos.
 
     The photos are decoded once and kept decoded for the K passes; each pass draws its
-    own augmentation with its own seed. `extract` is train.extract_features."""
+    own augmentation with its own seed. `extract(batches, total, view)` runs the frozen
+    backbone over one pass (train.extract_features with its progress report)."""
     decoded = pipeline.make_dataset(split, config.image_size, config.batch_size, skipped=skipped, cache=True)
     views, labels = [], None
     for view in range(config.augmented_views):
         augmented = decoded.map(augment.make_augmenter(config.augmentation, config.seed + 1000 * view))
-        label = f"train, augmented view {view + 1}/{config.augmented_views}"
-        features, labels = extract(extractor, augmented, reporter, label, len(split.paths))
-        if reporter.stop_requested():
-            return None
+        features, labels = extract(augmented, len(split.paths), view + 1)
         views.append(features)
     return np.stack(views), labels
 

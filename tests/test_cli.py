@@ -29,7 +29,7 @@ def test_train_predict_evaluate_runs_from_the_command_line(tiny_dataset, tmp_pat
     assert sum(result["probabilities"].values()) == pytest.approx(1, abs=1e-5)
     evaluated = cli("evaluate", summary["run_id"], "--data", tiny_dataset / "validation",
                     "--models-dir", models, "--json")
-    assert json.loads(evaluated.stdout)["images"] == 12
+    assert len(json.loads(evaluated.stdout)["photos"]) == 12
     listed = json.loads(cli("runs", "--models-dir", models, "--json").stdout)
     assert [r["id"] for r in listed] == [summary["run_id"]]
     text = cli("runs", "--models-dir", models)

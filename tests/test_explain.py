@@ -54,7 +54,7 @@ def test_heatmap_peaks_on_the_region_that_decides_the_class(tmp_path):
         photo = tmp_path / f"probe_{corner[0]}_{corner[1]}.png"
         Image.fromarray(_square_image(rng, True, corner)).save(photo)
         result = explain.explain(predictor, photo, "square")
-        heat = explain.upsample(result["heatmap"], (64, 64))
+        heat = explain.upsample(result.heatmap, (64, 64))
         y, x = np.unravel_index(np.argmax(heat), heat.shape)
         hits += corner[0] - 6 <= y < corner[0] + 22 and corner[1] - 6 <= x < corner[1] + 22
     assert hits >= 4, f"the heatmap peaked on the square in only {hits} of 5 probes"

@@ -29,3 +29,25 @@ def test_exporting_a_run_without_a_model_is_a_clear_error(models_dir):
     run_dir = runs.create_run(TrainConfig(), models_dir)
     with pytest.raises(CatdogError, match="no model to export"):
         export.to_tflite(runs.load_run(run_dir))
+
+
+def test_model_card_snippet_runs_in_a_fresh_python_without_catdog(trained_run, tmp_path):
+    """Test that the card's own code loads the run's model.keras with only Keras and predicts every class."""
+    import ast
+    import shutil
+    import subprocess
+    import sys
+
+    from helpers import make_image
+
+    card = export.model_card(trained_run.path)
+    assert "## How to use this model" in card and "(N, 32, 32, 3)" in card and "class order: cats, dogs" in card
+    snippet = card.split("```python\n")[1].split("```")[0]
+    shutil.copy(trained_run.model_path, tmp_path / "model.keras")
+    make_image(tmp_path / "photo.jpg", kind=1)
+    check = "import importlib.util\nassert importlib.util.find_spec('catdog') is None, 'catdog is importable'\n"
+    done = subprocess.run([sys.executable, "-I", "-c", check + snippet], check=False, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    probabilities = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    assert list(probabilities) == ["cats", "dogs"] and abs(sum(probabilities.values()) - 1) < 1e-5

@@ -57,13 +57,13 @@ def test_bad_photo_is_skipped_and_reported_not_fatal(tiny_dataset, models_dir):
 def test_cancel_request_stops_at_the_next_batch(tiny_dataset, models_dir, monkeypatch):
     from catdog import progress
 
-    original = progress.ProgressCallback.on_train_batch_end
+    original = progress.Reporter.batch
 
-    def cancel_after_first_batch(self, batch, logs=None):
-        (self.reporter.run_dir / "cancel").write_text("test")
-        original(self, batch, logs)
+    def cancel_after_first_batch(self, epoch, batch, logs):
+        (self.run_dir / "cancel").write_text("test")
+        original(self, epoch, batch, logs)
 
-    monkeypatch.setattr(progress.ProgressCallback, "on_train_batch_end", cancel_after_first_batch)
+    monkeypatch.setattr(progress.Reporter, "batch", cancel_after_first_batch)
     run = _train(tiny_dataset, models_dir, backbone="simple_cnn", epochs=50)
     assert run.state == "cancelled"
     assert len(run.history) <= 1  # stopped inside the first epoch, not after fifty

@@ -1,0 +1,263 @@
+"""The core's error messages in Brazilian Portuguese, and `render` to show one in a language.
+
+`catdog.errors.MESSAGES` holds the English (what happened, what was expected, how to fix
+it) under a key; `PT` holds the same three texts for every key, with the same
+placeholders. A test checks that no key is missing and that the placeholders agree.
+Identifiers stay as they are: file and folder names, setting names (`epochs`), commands;
+a run's state is shown in the page's words. Big numbers have no thousands separator here:
+Python's "," would write 40,000,000, which a Brazilian reads as a decimal.
+"""
+
+from __future__ import annotations
+
+from catdog.errors import CatdogError, fill
+from webui.text import S
+
+PT: dict[str, tuple[str, str, str]] = {
+    # config.py
+    "backbone_not_on_server": (
+        "A rede {backbone} não está disponível neste servidor compartilhado.",
+        "uma destas: {allowed}",
+        "escolha uma rede menor; as grandes precisam de mais memória do que este servidor tem.",
+    ),
+    "backbone_not_available": (
+        "A rede {backbone} não está disponível no catdog.",
+        "uma destas: {allowed}",
+        "escolha uma rede menor; as grandes precisam de mais memória do que este servidor tem.",
+    ),
+    "over_server_limit": ("{name} = {value} é mais do que este servidor compartilhado permite.", "no máximo {limit}", ""),
+    "over_limit": ("{name} = {value} é mais do que o catdog permite.", "no máximo {limit}", ""),
+    "unknown_settings": (
+        "Configuração(ões) de treino desconhecida(s): {names}.",
+        "apenas {known}",
+        "remova ou renomeie essas chaves.",
+    ),
+    "not_a_number": ("{name} precisa ser um número, mas recebeu {value!r}.", "de {low} a {high}", ""),
+    "out_of_range": (
+        "{name} = {value} está fora do intervalo permitido.",
+        "de {low} a {high}",
+        "escolha um valor de {name} entre {low} e {high}.",
+    ),
+    "unknown_pooling": ("Pooling desconhecido: {pooling!r}.", "um destes: {allowed}", ""),
+    "unknown_strategy": (
+        "Estratégia desconhecida: {strategy!r}.",
+        "uma destas: {allowed}",
+        "use multiworker só com TF_CONFIG definido em todas as máquinas (veja o README).",
+    ),
+    "unknown_weights": (
+        "Pesos desconhecidos: {weights!r}.",
+        "um destes: {allowed}",
+        'use "imagenet" para transferência de aprendizado ou "none" para começar com pesos aleatórios.',
+    ),
+    # backbones.py
+    "unknown_backbone": (
+        "Rede desconhecida: {name!r}.",
+        "uma destas: {allowed}",
+        "escolha um nome dessa lista (por exemplo, --backbone mobilenet_v1_025).",
+    ),
+    # augment.py
+    "unknown_augment_preset": ("Predefinição de aumento de dados desconhecida: {name!r}.", "uma destas: {allowed}", ""),
+    "unknown_augment_setting": (
+        "Ajuste de aumento de dados desconhecido: {name!r}.",
+        "um destes: {allowed}",
+        'escreva os ajustes como nome=valor, por exemplo "light,rotation=15".',
+    ),
+    "bad_augment_value": (
+        "O ajuste de aumento de dados {name} não pode ser {value!r}.",
+        "um número, ou true/false para uma opção de ligar/desligar",
+        'escreva como nome=valor, por exemplo "rotation=15" ou "horizontal_flip=true".',
+    ),
+    # data.py
+    "dataset_missing": (
+        "A pasta do conjunto de dados {path} não existe.",
+        "",
+        ("informe uma pasta que exista, ou coloque os conjuntos de dados em {root} "
+         "(`python -m catdog data download` baixa o exemplo)."),
+    ),
+    "dataset_is_file": (
+        "{path} é um arquivo, não uma pasta de conjunto de dados.",
+        "uma pasta com train/ e validation/, ou uma pasta por classe",
+        "",
+    ),
+    "no_class_folders": (
+        "{folder} não tem nenhuma pasta de classe com imagens.",
+        "pelo menos duas pastas de classe, por exemplo cats/ e dogs/, cada uma com arquivos de imagem",
+        "organize as fotos como <conjunto>/train/<classe>/*.jpg (e validation/), ou <conjunto>/<classe>/*.jpg.",
+    ),
+    "too_few_class_folders": (
+        "{folder} tem {count} pasta(s) de classe com imagens ({names}).",
+        "pelo menos duas pastas de classe, por exemplo cats/ e dogs/, cada uma com arquivos de imagem",
+        "organize as fotos como <conjunto>/train/<classe>/*.jpg (e validation/), ou <conjunto>/<classe>/*.jpg.",
+    ),
+    "no_validation_split": (
+        "{path} tem train/, mas não tem a pasta validation/.",
+        "train/ e validation/ lado a lado, com as mesmas pastas de classe",
+        ("adicione uma divisão validation/, ou coloque as pastas de classe direto na pasta do conjunto de dados "
+         "para o catdog fazer a divisão."),
+    ),
+    "split_classes_differ": (
+        "{split}/ tem as classes {names}, mas train/ tem {train_names}.",
+        "as mesmas pastas de classe em todas as divisões",
+        "",
+    ),
+    "download_failed": (
+        "Não foi possível baixar o conjunto de dados de exemplo de {url} ({reason}).",
+        "uma conexão com a internet",
+        ("copie uma pasta de conjunto de dados (train/ e validation/, com uma pasta por classe) para {root} "
+         "e escolha-a lá, ou passe --data DIR na linha de comando."),
+    ),
+    "download_has_no_train": (
+        "O arquivo baixado em {folder} não tem a pasta train/.",
+        "",
+        "apague {downloads} e baixe de novo.",
+    ),
+    # images.py
+    "image_missing": ("{name}: arquivo não encontrado.", "", "confira o caminho e o nome do arquivo."),
+    "image_too_large": (
+        "{name}: recusada, a imagem diz ter {width} x {height} pixels.",
+        "no máximo {limit} pixels",
+        "reduza o tamanho da foto antes de enviá-la.",
+    ),
+    "image_bomb": (
+        "{name}: recusada, a imagem diz ter mais de {claimed} pixels.",
+        "no máximo {limit} pixels",
+        "reduza o tamanho da foto antes de enviá-la.",
+    ),
+    "image_unknown_format": (
+        "{name}: não é uma imagem legível (o conteúdo não está em um formato de imagem conhecido).",
+        "JPEG, PNG, WebP, BMP, GIF ou TIFF",
+        "confira se o arquivo é mesmo uma foto; mudar a extensão do arquivo não o converte.",
+    ),
+    "image_damaged": (
+        "{name}: a imagem está danificada e não pode ser decodificada ({reason}).",
+        "",
+        "exporte ou baixe a foto de novo.",
+    ),
+    # archive.py
+    "zip_absolute_path": (
+        "Recusado: o zip contém um caminho absoluto ({entry}).",
+        "caminhos relativos, como train/cats/1.jpg",
+        "",
+    ),
+    "zip_leaves_folder": ("Recusado: o zip contém um caminho que sai da sua pasta ({entry}).", "nenhum '..' nos caminhos", ""),
+    "zip_symlink": ("Recusado: o zip contém um link simbólico ({entry}).", "só arquivos e pastas comuns", ""),
+    "zip_too_many_files": (
+        "Recusado: o zip contém {count} arquivos.",
+        "no máximo {limit}",
+        "use menos fotos por conjunto de dados neste servidor.",
+    ),
+    "zip_too_large": (
+        "Recusado: o zip ocuparia {gigabytes:.1f} GB descompactado.",
+        "no máximo {limit_gigabytes:.1f} GB descompactado",
+        "divida o conjunto de dados ou use fotos menores.",
+    ),
+    "zip_bomb": (
+        ("Recusado: o zip descompacta mais do que seus cabeçalhos dizem (mais de {limit_gigabytes:.1f} GB): "
+         "uma bomba de zip."),
+        "",
+        "",
+    ),
+    "dataset_name_invalid": ("{name!r} não pode ser nome de um conjunto de dados.", "letras, dígitos, - e _", ""),
+    "dataset_exists": ("Já existe um conjunto de dados chamado {name} em {root}.", "", "escolha outro nome."),
+    "zip_unreadable": ("O arquivo enviado não é um zip legível ({reason}).", "", ""),
+    # runs.py and jobs.py
+    "run_unreadable": ("{path} não é um treino do catdog: não tem um config.json legível.", "", ""),
+    "no_finished_run": (
+        "Ainda não há nenhum treino concluído em {root}.",
+        "",
+        "treine um primeiro: python -m catdog train --data DIR",
+    ),
+    "run_not_found": (
+        "Nenhum treino chamado {ref!r} em {root}.",
+        "o id de um treino, a pasta de um treino ou 'latest'",
+        "liste os treinos com: python -m catdog runs",
+    ),
+    "run_not_found_example": (
+        "Nenhum treino chamado {ref!r} em {root}.",
+        "o id de um treino, a pasta de um treino ou 'latest', por exemplo {example}",
+        "liste os treinos com: python -m catdog runs",
+    ),
+    "run_busy": ("O treino {run} está {state}.", "", "cancele-o antes de apagá-lo."),
+    "run_already_finished": ("O treino {run} já terminou ({state}); não há nada para cancelar.", "", ""),
+    "job_cancelled_before_start": ("Cancelado antes de começar.", "", ""),
+    "job_cancelled": ("Cancelado a pedido; o modelo não foi salvo.", "", ""),
+    # export.py
+    "export_without_model": ("O treino {run} não tem modelo para exportar (estado: {state}).", "", ""),
+    "tflite_disagrees": (
+        ("O modelo TFLite não concorda com o Keras: as probabilidades diferem em até {difference:.4f}, "
+         "e a classe mais provável é a mesma em {agreement:.0%} das fotos."),
+        "no máximo {tolerance} e pelo menos {min_agreement:.0%}",
+        "exporte sem quantização.",
+    ),
+    # explain.py
+    "opacity_out_of_range": ("opacidade = {opacity} está fora do intervalo permitido.", "de 0 a 1", ""),
+    "unknown_class": ("Classe desconhecida: {name!r}.", "uma destas: {allowed}", ""),
+    # multiworker.py
+    "tf_config_missing": (
+        "--strategy multiworker precisa de TF_CONFIG descrevendo o cluster, mas ele não foi definido.",
+        "JSON com cluster.worker (host:porta de cada worker) e task.index",
+        "em cada máquina, defina por exemplo {example} (índice 1 na segunda).",
+    ),
+    "tf_config_invalid": (
+        "--strategy multiworker precisa de TF_CONFIG descrevendo o cluster; recebeu {raw!r}.",
+        "JSON com cluster.worker (host:porta de cada worker) e task.index",
+        "em cada máquina, defina por exemplo {example} (índice 1 na segunda).",
+    ),
+    "tf_config_bad_task": (
+        "TF_CONFIG indica a tarefa {kind} {index}, mas o cluster tem os workers {workers}.",
+        "tipo de tarefa 'worker' com um índice de 0 a {last}",
+        "dê a cada máquina o seu próprio índice; o worker 0 guarda o registro do treino.",
+    ),
+    "too_few_photos_for_workers": (
+        "{photos} fotos de treino não podem ser divididas entre {count} workers.",
+        "pelo menos uma foto por worker ({count})",
+        "adicione fotos ou use menos workers.",
+    ),
+    # model.py
+    "weights_unavailable": (
+        "Os pesos ImageNet da rede {backbone} não estão nesta máquina e não puderam ser baixados ({reason}).",
+        "o arquivo {file} em {folder}",
+        ("conecte-se à internet uma vez, ou copie {file} para {folder} "
+         "(ou defina KERAS_HOME como uma pasta que contenha models/<arquivo>); "
+         "weights='none' treina sem pesos pré-treinados."),
+    ),
+    "too_few_classes_for_model": ("Um classificador precisa de pelo menos 2 classes, mas recebeu {count}.", "", ""),
+    "model_has_lambda": (
+        "{path}: recusado, o modelo contém uma camada Lambda (código arbitrário).",
+        "um modelo salvo pelo catdog",
+        "",
+    ),
+    # train.py
+    "no_readable_images": (
+        "Nenhuma imagem legível na divisão {split}.",
+        "",
+        "confira os arquivos com: python -m catdog data inspect DIR",
+    ),
+    # predict.py
+    "run_has_no_model": (
+        "O treino {run} não tem arquivo de modelo (o estado dele é {state}).",
+        "",
+        "escolha um treino concluído, ou espere este terminar.",
+    ),
+    # evaluate.py
+    "evaluation_no_split": ("{path} tem train/, mas não tem validation/ nem test/ para avaliar.", "", ""),
+    "evaluation_unknown_classes": (
+        "{folder} tem pasta(s) de classe {unknown} que o modelo não conhece.",
+        "pastas com os nomes das classes do modelo: {classes}",
+        "",
+    ),
+    "evaluation_no_images": ("{folder} não tem imagens em pastas chamadas {classes}.", "", ""),
+    "evaluation_unreadable": ("Nenhuma das {count} imagens em {folder} pôde ser lida.", "", ""),
+    # webui/loaders.py
+    "run_deleted": ("O treino {run} foi apagado enquanto você o olhava.", "", "escolha outro treino na barra lateral."),
+}
+
+
+def render(error: CatdogError, language: str) -> tuple[str, str, str]:
+    """(what, expected, fix) of `error` in `language` ("en" or "pt"); "" where a part is absent."""
+    if language.lower().startswith("pt") and error.key in PT:
+        params = dict(error.params)
+        if "state" in params:  # "queued", "done"...: runs.STATES, which the page catalogue translates
+            params["state"] = S.get(f"state.{params['state']}", {}).get("pt", params["state"])
+        return fill(error.key, PT[error.key], params)
+    return error.what, error.expected, error.fix

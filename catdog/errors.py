@@ -176,6 +176,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("Run {run} has already finished ({state}); there is nothing to cancel.", "", ""),
     "job_cancelled_before_start": ("Cancelled before it started.", "", ""),
     "job_cancelled": ("Cancelled by request; the model was not saved.", "", ""),
+    "job_silent": ("The training process (pid {pid}) stopped sending heartbeats: it hung, or the server is "
+                   "overloaded.", "", "launch the run again."),
+    "job_gone": ("The training process (pid {pid}) is no longer running: it was killed or crashed, or the "
+                 "server restarted.", "", "launch the run again."),
     # export.py
     "export_without_model": ("Run {run} has no model to export (state: {state}).", "", ""),
     "tflite_disagrees": (

@@ -113,7 +113,8 @@ def _mark_dead_runs(models_dir) -> None:
     """Persist as failed the runs whose process died (the reader already shows them so)."""
     for run in runs.list_runs(models_dir):
         if run.status.get("stale"):
-            runs.update_status(run.path, state="failed", error=run.status["error"], stale=True)
+            runs.update_status(run.path, state="failed", stale=True,
+                               **{key: run.status[key] for key in ("error", "error_key", "error_params")})
 
 
 def spawn_worker(models_dir) -> subprocess.Popen:
@@ -167,7 +168,7 @@ def cancel(ref, models_dir=None) -> runs.Run:
         raise CatdogError("run_already_finished", run=run.id, state=run.state)
     runs.write_atomic(run.path / "cancel", "requested\n")
     if run.state == "queued":
-        runs.update_status(run.path, state="cancelled", error="Cancelled before it started.")
+        runs.update_status(run.path, state="cancelled", **_reason(CatdogError("job_cancelled_before_start")))
     return runs.load_run(run.path)
 
 

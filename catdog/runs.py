@@ -201,10 +201,10 @@ def _effective_status(status: dict) -> dict:
         return status
     silent = time.time() - status.get("heartbeat", 0) > STALE_SECONDS
     if not pid_alive(status.get("pid")) or silent:
-        why = "stopped sending heartbeats" if pid_alive(status.get("pid")) else "is no longer running"
-        return {**status, "state": "failed", "stale": True,
-                "error": f"The training process (pid {status.get('pid')}) {why}: it was killed or "
-                         "crashed, or the server restarted. Launch the run again."}
+        pid = status.get("pid")
+        error = CatdogError("job_silent", pid=pid) if pid_alive(pid) else CatdogError("job_gone", pid=pid)
+        return {**status, "state": "failed", "stale": True, "error": str(error), "error_key": error.key,
+                "error_params": error.params}
     return status
 
 

@@ -90,3 +90,43 @@ def test_tiny_backbone_on_the_shared_photos_reaches_95_percent(tmp_path):
     run_id = json.loads(out.stdout)["run_id"]
     evaluated = cli("evaluate", run_id, "--data", SHARED_PHOTOS / "validation", "--models-dir", tmp_path / "m", "--json")
     assert json.loads(evaluated.stdout)["accuracy"] >= 0.95
+
+
+def test_train_help_lists_every_train_config_field():
+    import dataclasses
+
+    from catdog.config import TrainConfig
+
+    out = cli("train", "--help")
+    assert out.returncode == 0
+    for field in dataclasses.fields(TrainConfig):
+        assert f"--{field.name.replace('_', '-')}" in out.stdout, field.name
+
+
+def test_every_flag_reaches_the_config_with_the_config_defaults_elsewhere():
+    from catdog import augment, cli as catdog_cli
+    from catdog.config import TrainConfig
+
+    args = catdog_cli.parser().parse_args(
+        ["train", "--data", "d", "--pooling", "flatten", "--dense-units", "64", "--fine-tune-at", "7",
+         "--fine-tune-learning-rate", "3e-5", "--validation-fraction", "0.3", "--augmentation", "light,rotation=15",
+         "--mixed-precision"])
+    config = catdog_cli.config_from_args(args)
+    expected = TrainConfig(data_dir="d", pooling="flatten", dense_units=64, fine_tune_at=7,
+                           fine_tune_learning_rate=3e-5, validation_fraction=0.3, mixed_precision=True,
+                           augmentation=augment.AugmentConfig(rotation=15, zoom=0.1, horizontal_flip=True))
+    assert config == expected
+
+
+def test_progress_in_a_log_is_one_line_per_phase_not_a_bar():
+    import io
+
+    from catdog.cli import TerminalProgress
+    from catdog.runs import Phase, Progress
+
+    log = io.StringIO()  # not a terminal
+    shown = TerminalProgress(stream=log, every=3600)
+    shown(Progress(Phase.EXTRACTING, 0.1, split="train", images_done=10, images_total=100))
+    shown(Progress(Phase.EXTRACTING, 0.5, split="train", images_done=50, images_total=100))
+    shown(Progress(Phase.TRAINING_HEAD, 0.2, total_epochs=10, epoch=2, batch=1, batches=5, loss=0.5, accuracy=0.8))
+    assert log.getvalue().splitlines() == ["extracting features (train): 10%", "training head, epoch 2/10: 20%"]

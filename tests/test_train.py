@@ -123,3 +123,27 @@ def test_view_batches_switch_view_every_epoch_and_cover_every_photo():
     assert sorted(np.concatenate([batches[i][1] for i in range(len(batches))])) == [0, 1, 2, 3, 4]
     batches.on_epoch_end()
     assert (np.concatenate([batches[i][0] for i in range(len(batches))]) == 1).all()
+
+
+@pytest.mark.parametrize("settings, route, fine_tune", [
+    (dict(), "cached", False),
+    (dict(fine_tune_epochs=2), "cached", True),
+    (dict(augmentation=augment.preset("light")), "streaming", False),
+    (dict(augmentation=augment.preset("light"), augmented_views=3), "views", False),
+    (dict(backbone="simple_cnn", fine_tune_epochs=2), "scratch", False),  # nothing pretrained to fine-tune
+    (dict(strategy="multiworker"), "multiworker", False),
+])
+def test_the_plan_names_the_route_each_kind_of_run_takes(settings, route, fine_tune):
+    from catdog.train import plan_training
+
+    plan = plan_training(TrainConfig(data_dir="d", **settings))
+    assert (plan.route.value, plan.fine_tune) == (route, fine_tune)
+    assert plan.features_cached == (route in ("cached", "views"))
+    assert plan.describe().startswith(route)
+
+
+def test_the_run_records_the_route_it_took(tiny_dataset, models_dir):
+    run = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1, augmented_views=2,
+                 augmentation=augment.preset("light"))
+    assert run.metrics["route"] == "views"
+    assert "views:" in (run.path / "train.log").read_text()  # the run's own log says what it did

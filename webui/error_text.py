@@ -181,6 +181,10 @@ PT: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("O treino {run} já terminou ({state}); não há nada para cancelar.", "", ""),
     "job_cancelled_before_start": ("Cancelado antes de começar.", "", ""),
     "job_cancelled": ("Cancelado a pedido; o modelo não foi salvo.", "", ""),
+    "job_silent": ("O processo de treino (pid {pid}) parou de dar sinal de vida: travou, ou o servidor está "
+                   "sobrecarregado.", "", "inicie o treino de novo."),
+    "job_gone": ("O processo de treino (pid {pid}) não está mais rodando: foi encerrado ou falhou, ou o "
+                 "servidor reiniciou.", "", "inicie o treino de novo."),
     # export.py
     "export_without_model": ("O treino {run} não tem modelo para exportar (estado: {state}).", "", ""),
     "tflite_disagrees": (

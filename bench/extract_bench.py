@@ -10,7 +10,6 @@ import statistics
 import time
 
 import numpy as np
-
 from common import PHOTOS, report, use_shared_weights
 
 use_shared_weights()

@@ -10,7 +10,6 @@ import tempfile
 import time
 
 import numpy as np
-
 from common import PHOTOS, report, timed, use_shared_weights
 
 use_shared_weights()

@@ -17,9 +17,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from PIL import Image, ImageEnhance
-
 from common import PHOTOS, ROOT, PeakRss, report, use_shared_weights
+from PIL import Image, ImageEnhance
 
 
 def jittered_copy(job):

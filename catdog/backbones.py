@@ -8,8 +8,8 @@ Keras is imported inside the constructors only, so reading the registry is cheap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from catdog.errors import CatdogError
 

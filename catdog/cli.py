@@ -224,7 +224,8 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
                                 help=help_text)
         elif f.name == "augmentation":
             parser.add_argument(*names, dest=f.name, default="none",
-                                metavar="PRESET|KEY=VALUE,...", help=help_text + f"; presets: {', '.join(augment.PRESETS)}")
+                                metavar="PRESET|KEY=VALUE,...",
+                                help=help_text + f"; presets: {', '.join(augment.PRESETS)}")
         else:
             parser.add_argument(*names, dest=f.name, type=type(default), default=default, required=f.name == "data_dir",
                                 help=help_text + ("" if f.name == "data_dir" else " (default: %(default)s)"))

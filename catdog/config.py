@@ -54,7 +54,7 @@ def limits() -> Limits:
                   max_fine_tune_epochs=500, max_batch_size=1024, backbones=tuple(backbones.REGISTRY))
 
 
-def check_limits(config: "TrainConfig") -> None:
+def check_limits(config: TrainConfig) -> None:
     """Refuse a config this server's limits do not allow (only hosted mode is strict)."""
     allowed = limits()
     if config.backbone not in allowed.backbones:
@@ -124,7 +124,7 @@ class TrainConfig:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict) -> "TrainConfig":
+    def from_dict(cls, values: dict) -> TrainConfig:
         """Like `TrainConfig(**values)`, but an unknown key is a clear error, not a TypeError."""
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)

@@ -150,7 +150,7 @@ class Progress:
         return {key: value for key, value in asdict(self).items() if value is not None}
 
     @classmethod
-    def from_dict(cls, values: dict | None) -> "Progress":
+    def from_dict(cls, values: dict | None) -> Progress:
         known = {f.name for f in fields(cls)}
         values = {key: value for key, value in (values or {}).items() if key in known}
         phase = values.pop("phase", Phase.STARTING)

@@ -159,7 +159,8 @@ def cached_features(training: Training, extractor, split: data.Split, name: str)
     if missing:
         todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
         batches = pipeline.decoded_batches(todo, config.image_size, config.batch_size, training.skipped)
-        vectors, _ = extract_features(extractor, batches, len(missing), _extraction_report(training, name, len(missing)))
+        report = _extraction_report(training, name, len(missing))
+        vectors, _ = extract_features(extractor, batches, len(missing), report)
         failed = {path for path, _ in training.skipped}
         decoded = [i for i in missing if split.paths[i] not in failed]  # the pipeline keeps order
         cache.add([hashes[i] for i in decoded], vectors)

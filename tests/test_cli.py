@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from helpers import ROOT, needs_shared, SHARED_PHOTOS
+from helpers import ROOT, SHARED_PHOTOS, needs_shared
 
 
 def cli(*args, cwd=ROOT, env=None):
@@ -88,7 +88,8 @@ def test_tiny_backbone_on_the_shared_photos_reaches_95_percent(tmp_path):
               "--batch-size", "32", "--models-dir", tmp_path / "m", "--json", "--quiet")
     assert out.returncode == 0, out.stderr[-3000:]
     run_id = json.loads(out.stdout)["run_id"]
-    evaluated = cli("evaluate", run_id, "--data", SHARED_PHOTOS / "validation", "--models-dir", tmp_path / "m", "--json")
+    evaluated = cli("evaluate", run_id, "--data", SHARED_PHOTOS / "validation", "--models-dir", tmp_path / "m",
+                    "--json")
     assert json.loads(evaluated.stdout)["accuracy"] >= 0.95
 
 
@@ -104,7 +105,8 @@ def test_train_help_lists_every_train_config_field():
 
 
 def test_every_flag_reaches_the_config_with_the_config_defaults_elsewhere():
-    from catdog import augment, cli as catdog_cli
+    from catdog import augment
+    from catdog import cli as catdog_cli
     from catdog.config import TrainConfig
 
     args = catdog_cli.parser().parse_args(

@@ -61,7 +61,7 @@ def test_two_workers_on_loopback_train_one_model_in_step(tiny_dataset, tmp_path)
             cwd=ROOT, env={**os.environ, "TF_CONFIG": json.dumps(config)}, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True))
     outputs = [process.communicate(timeout=600) for process in processes]
-    for process, (out, err) in zip(processes, outputs):
+    for process, (_out, err) in zip(processes, outputs):
         assert process.returncode == 0, err[-3000:]
     chief, worker = (json.loads(out) for out, _ in outputs)
     assert chief["state"] == worker["state"] == "done" and worker["run_dir"] is None

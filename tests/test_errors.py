@@ -4,10 +4,10 @@ import ast
 import pickle
 
 import pytest
-from helpers import ROOT
 
 from catdog import data
 from catdog.errors import MESSAGES, CatdogError, placeholders
+from helpers import ROOT
 from webui.error_text import PT, render
 
 DEFINES_IT = {"errors.py"}  # unpickling rebuilds an error from its stored key

@@ -3,11 +3,11 @@ the preprocessing matches Keras's own, and a saved model opens in a Python witho
 
 import numpy as np
 import pytest
-from helpers import KERAS_HOME
 
 from catdog import backbones
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
+from helpers import KERAS_HOME
 
 
 @pytest.mark.parametrize("name", list(backbones.REGISTRY))

@@ -111,7 +111,7 @@ def _describe_file(path: Path) -> dict:
     try:
         images.open_image(path, draft_size=64)  # a full decode: the one check for every way a file is bad
     except CatdogError as error:
-        return {**record, "error": error.what}
+        return {**record, "error": error.what, "cause": error}
     with images.Image.open(path) as raw:  # it decodes, so its header reads: size and original mode
         return {**record, "width": raw.size[0], "height": raw.size[1], "mode": raw.mode, "format": raw.format,
                 "error": None}
@@ -135,7 +135,8 @@ def inspect(path, progress=None) -> dict:
         record.update(split=split, label=name)
         counts.setdefault(split, {}).setdefault(name, 0)
         counts[split][name] += record["error"] is None
-    bad = [{"path": r["path"], "reason": r["error"]} for r in records if r["error"]]
+    # reason: English (the CLI); cause: the CatdogError itself, which a page shows in its reader's language.
+    bad = [{"path": r["path"], "reason": r["error"], "cause": r.pop("cause")} for r in records if r["error"]]
     return {"root": str(path), "counts": counts, "images": records, "bad_files": bad}
 
 

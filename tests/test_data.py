@@ -48,6 +48,8 @@ def test_inspect_counts_and_reports_undecodable_files(tiny_dataset):
     report = data.inspect(tiny_dataset)
     assert report["counts"]["train"] == {"cats": 6, "dogs": 6}
     assert [bad["path"].endswith("broken.jpg") for bad in report["bad_files"]] == [True]
+    [bad] = report["bad_files"]
+    assert bad["cause"].key == "image_unknown_format" and bad["reason"] == bad["cause"].what  # translatable
     good = [r for r in report["images"] if r["error"] is None]
     assert all(r["width"] == 48 and r["height"] == 40 and r["mode"] == "RGB" for r in good)
 

@@ -137,6 +137,16 @@ class TrainConfig:
         return self.epochs + self.fine_tune_epochs
 
 
+def bounds(name: str) -> tuple:
+    """(lowest, highest) a TrainConfig number may be: what forms and flags offer."""
+    return next(f.metadata["range"] for f in dataclasses.fields(TrainConfig) if f.name == name)
+
+
+def choices(name: str) -> tuple:
+    """The values a TrainConfig choice may take, in the order forms list them."""
+    return next(f.metadata["choices"] for f in dataclasses.fields(TrainConfig) if f.name == name)
+
+
 def _check_range(name: str, value, low, high, kind=int):
     if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
         raise CatdogError("not_a_number", name=name, value=value, low=low, high=high)

@@ -148,6 +148,7 @@ def start(config: TrainConfig, models_dir=None) -> runs.Run:
     check_limits(config)
     root = Path(models_dir or models_root())
     run_dir = runs.create_run(config, root)
+    log.info("%s: queued", run_dir.name)
     spawn_worker(root)
     return runs.load_run(run_dir)
 

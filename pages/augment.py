@@ -6,11 +6,13 @@ import random
 import numpy as np
 import streamlit as st
 
-import ui
 from catdog import augment, data, images
 from catdog.config import limits
 from catdog.errors import CatdogError
-from i18n import explainer, t
+from webui.feedback import show_error
+from webui.navigation import explain_page, page, page_start
+from webui.sidebar import active_dataset
+from webui.text import t
 
 SIZE = 224
 CONTROLS = {  # field: (largest value, step); labels and reasons live in the catalogue
@@ -19,9 +21,9 @@ CONTROLS = {  # field: (largest value, step); labels and reasons live in the cat
     "hue": (0.2, 0.01), "erasing": (1.0, 0.05), "grayscale": (1.0, 0.05),
 }
 
-st.title(t("aug.title"))
+page_start("augment", explain=False)
 st.markdown(t("aug.intro"))
-explainer("aug.explain")
+explain_page("augment")
 
 
 def load_preset():
@@ -33,9 +35,10 @@ if "aug_rotation" not in st.session_state:
     st.session_state["preset"] = "seed recipe"
     load_preset()
 
-dataset = ui.active_dataset()
+dataset = active_dataset()
 with st.sidebar:
-    st.selectbox(t("aug.preset"), list(augment.PRESETS), key="preset", on_change=load_preset)
+    st.selectbox(t("aug.preset"), list(augment.PRESETS), key="preset", on_change=load_preset,
+                 format_func=lambda name: t(f"preset.{name}"))
     values = {key: st.slider(t(f"aug.{key}"), 0.0, top, step=step, key=f"aug_{key}", help=t(f"aug.{key}_why"))
               for key, (top, step) in CONTROLS.items()}
     values["horizontal_flip"] = st.checkbox(t("aug.hflip"), key="aug_horizontal_flip", help=t("aug.hflip_why"))
@@ -65,7 +68,7 @@ st.session_state["aug_seed"] = seed
 try:
     original = images.load_for_model(photo, SIZE)
 except CatdogError as error:
-    ui.show_error(error)
+    show_error(error)
     st.stop()
 left.image(original, caption=t("aug.original"))
 grid = augment.augment_batch(np.repeat(original[None], 12, axis=0), config, seed=int(seed)).numpy()
@@ -76,7 +79,7 @@ for i, picture in enumerate(grid.astype(np.uint8)):
 if st.button(t("aug.use"), type="primary", icon=":material/check:", key="use_for_training"):
     st.session_state["augmentation"] = config
     st.success(t("aug.saved"))
-    st.page_link("app_pages/train.py", label=t("common.go_train"), icon=":material/model_training:")
+    st.page_link(page("train"), label=t("common.go_train"))
 
 if dataset is not None and st.toggle(t("aug.batch")):
     loaded = data.load_dataset(dataset)

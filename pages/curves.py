@@ -7,17 +7,19 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-import ui
 from catdog import augment, export, jobs, runs
 from catdog.config import models_root
 from catdog.errors import CatdogError
-from i18n import t
+from webui.charts import curves_figure
+from webui.feedback import show_error
+from webui.navigation import page, page_start
+from webui.text import t
 
-ui.page_start("curves.title", "curves.explain")
+page_start("curves")
 all_runs = runs.list_runs()
 if not all_runs:
     st.info(t("curves.none"))
-    st.page_link("app_pages/train.py", label=t("common.go_train"), icon=":material/model_training:")
+    st.page_link(page("train"), label=t("common.go_train"))
     st.stop()
 
 
@@ -43,7 +45,7 @@ selected = [r for r in all_runs if r.id in chosen]
 if not selected:
     st.stop()
 
-st.plotly_chart(ui.curves_figure(selected), key="curves")
+st.plotly_chart(curves_figure(selected), key="curves")
 st.caption(t("curves.legend"))
 gaps = [{t("col.run"): r.id, t("col.augmentation"): on_off(r.config),
          t("col.train_acc"): r.history[-1].get("accuracy"), t("col.val_acc"): r.history[-1].get("val_accuracy"),
@@ -66,9 +68,9 @@ if st.button(t("curves.twin", state=t("off") if augmented else t("on")), icon=":
     try:
         st.session_state["watch"] = jobs.start(twin).id
         st.success(t("curves.launched"))
-        st.page_link("app_pages/train.py", label=t("common.go_train"), icon=":material/model_training:")
+        st.page_link(page("train"), label=t("common.go_train"))
     except CatdogError as error:
-        ui.show_error(error)
+        show_error(error)
 with st.expander(t("curves.config")):
     st.json(run.config.to_dict())
 st.markdown(t("curves.tensorboard"))
@@ -90,7 +92,7 @@ if run.has_model:
                          difference=f"{result['max_abs_difference']:.2g}", tolerance=result["tolerance"]))
             st.download_button(t("curves.tflite_download"), data=out.read_bytes(), file_name=out.name)
         except CatdogError as error:
-            ui.show_error(error)
+            show_error(error)
 with st.popover(t("curves.delete"), icon=":material/delete:"):
     st.warning(t("curves.delete_warning", path=run.path))
     if st.button(t("curves.delete_yes"), type="primary"):
@@ -98,4 +100,4 @@ with st.popover(t("curves.delete"), icon=":material/delete:"):
             runs.delete_run(run.id)
             st.rerun()
         except CatdogError as error:
-            ui.show_error(error)
+            show_error(error)

@@ -4,16 +4,18 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-import ui
-from i18n import t
+from webui.error_text import render
+from webui.loaders import folder_stamp, inspect_dataset, thumbnail_png
+from webui.navigation import need_dataset, page_start
+from webui.text import language, t
 
 PAGE_SIZE = 24
 
-ui.page_start("data.title", "data.explain")
-dataset = ui.need_dataset()
+page_start("dataset")
+dataset = need_dataset()
 
 with st.spinner(t("data.reading", name=dataset.name)):
-    report = ui.inspect_dataset(str(dataset), ui.folder_stamp(dataset))
+    report = inspect_dataset(str(dataset), folder_stamp(dataset))
 table = pd.DataFrame(report["images"])
 if table.empty:
     st.warning(t("data.empty", path=dataset))
@@ -35,7 +37,7 @@ page = right.number_input(t("data.page", pages=pages), 1, pages, 1)
 grid = st.columns(6)
 for i, row in chosen.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].iterrows():
     with grid[i % 6]:
-        st.image(ui.thumbnail_png(row["path"]), width="stretch")
+        st.image(thumbnail_png(row["path"]), width="stretch")
         with st.popover(f"{row['width']}x{row['height']}", width="stretch"):
             st.image(row["path"], caption=t("data.large", path=row["path"], width=row["width"], height=row["height"],
                                             mode=row["mode"], kb=round(row["bytes"] / 1000)))
@@ -54,6 +56,7 @@ st.caption(t("data.modes", modes=", ".join(f"{m} ({n})" for m, n in zip(modes["m
 st.subheader(t("data.bad"))
 if report["bad_files"]:
     st.warning(t("data.bad_count", count=len(report["bad_files"])))
-    st.dataframe(pd.DataFrame(report["bad_files"]), hide_index=True)
+    st.dataframe(pd.DataFrame([{t("col.file"): bad["path"], t("col.reason"): render(bad["cause"], language())[0]}
+                               for bad in report["bad_files"]]), hide_index=True)
 else:
     st.success(t("data.all_good"))

@@ -2,22 +2,23 @@
 
 import streamlit as st
 
-import ui
 from catdog import archive, data
 from catdog.config import data_root, limits
 from catdog.errors import CatdogError
-from i18n import explainer, t
+from webui.feedback import show_error
+from webui.navigation import explain_page, page, page_start
+from webui.sidebar import list_datasets
+from webui.text import t
 
-st.title(t("home.title"))
+page_start("home", explain=False)
 st.markdown(t("home.intro"))
-steps = [("app_pages/dataset.py", "home.step1"), ("app_pages/augment.py", "home.step2"),
-         ("app_pages/train.py", "home.step3"), ("app_pages/curves.py", "home.step4"),
-         ("app_pages/predict.py", "home.step5"), ("app_pages/evaluate.py", "home.step6")]
-for page, key in steps:
-    st.page_link(page, label=t(key))
-explainer("home.explain")
+steps = [("dataset", "home.step1"), ("augment", "home.step2"), ("train", "home.step3"),
+         ("curves", "home.step4"), ("predict", "home.step5"), ("evaluate", "home.step6")]
+for key, text in steps:
+    st.page_link(page(key), label=t(text), icon="")  # the steps are numbered, not iconed
+explain_page("home")
 
-datasets = ui.list_datasets()
+datasets = list_datasets()
 st.divider()
 if datasets:
     st.success(t("home.ready", count=len(datasets), root=data_root(), names=", ".join(d.name for d in datasets)))
@@ -31,13 +32,14 @@ with st.expander(t("home.get"), expanded=not datasets):
         if st.button(t("home.download"), icon=":material/download:"):
             bar = st.progress(0.0)
             report = lambda done, total: bar.progress(
-                done / total if total else 0.0, text=t("home.downloading", done=round(done / 1e6), total=round(total / 1e6)))
+                done / total if total else 0.0,
+                text=t("home.downloading", done=round(done / 1e6), total=round(total / 1e6)))
             try:
                 path = data.download_sample(progress=report)
                 bar.progress(1.0)
                 st.success(t("home.done", path=path))
             except CatdogError as error:
-                ui.show_error(error)
+                show_error(error)
     with right:
         st.subheader(t("home.own"))
         st.caption(t("home.own_note"))
@@ -51,5 +53,5 @@ with st.expander(t("home.get"), expanded=not datasets):
                 if report["skipped"]:
                     st.warning(t("home.skipped", count=len(report["skipped"]), names=", ".join(report["skipped"][:10])))
             except CatdogError as error:
-                ui.show_error(error)
+                show_error(error)
     st.caption(t("home.copy", root=data_root().resolve()))

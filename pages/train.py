@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-import ui
 from catdog import augment, backbones, jobs, runs
-from catdog.config import TrainConfig, limits
+from catdog.config import TrainConfig, bounds, choices, limits
 from catdog.errors import CatdogError
-from i18n import t
+from webui.feedback import job_status, show_error
+from webui.navigation import need_dataset, page_start
+from webui.text import t
 
-ui.page_start("train.title", "train.explain")
-dataset = ui.need_dataset()
+page_start("train")
+dataset = need_dataset()
 
 allowed = limits()
 names = [name for name in backbones.REGISTRY if name in allowed.backbones]
@@ -39,23 +40,26 @@ with st.form("train"):
                                  defaults.batch_size)
     learning_rate = c.select_slider(t("train.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], defaults.learning_rate)
     a, b, c = st.columns(3)
-    image_size = a.number_input(t("train.size"), 32, 512, step=8, key="image_size")
-    pooling = b.radio(t("train.pooling"), ["avg", "flatten"], horizontal=True, help=t("train.pooling_help"))
+    image_size = a.number_input(t("train.size"), *bounds("image_size"), step=8, key="image_size")
+    pooling = b.radio(t("train.pooling"), choices("pooling"), index=choices("pooling").index(defaults.pooling),
+                      horizontal=True, help=t("train.pooling_help"))
     dense_units = c.select_slider(t("train.dense"), [0, 64, 128, 256, 512], defaults.dense_units)
     a, b, c = st.columns(3)
     dropout = a.slider(t("train.dropout"), 0.0, 0.8, defaults.dropout, 0.05)
-    choices = list(augment.PRESETS) + (["playground"] if playground else [])
-    preset = b.selectbox(t("train.augmentation"), choices, index=len(choices) - 1 if playground else 0,
-                         format_func=lambda c: t("train.from_playground") if c == "playground" else c,
+    presets = list(augment.PRESETS) + (["playground"] if playground else [])
+    preset = b.selectbox(t("train.augmentation"), presets, index=len(presets) - 1 if playground else 0,
+                         format_func=lambda c: t("train.from_playground") if c == "playground" else t(f"preset.{c}"),
                          key="augmentation_preset")
-    patience = c.number_input(t("train.patience"), 0, 20, defaults.early_stopping_patience)
-    views = st.number_input(t("train.views"), 0, 10, defaults.augmented_views, help=t("train.views_help"))
+    patience = c.number_input(t("train.patience"), bounds("early_stopping_patience")[0], 20,
+                              defaults.early_stopping_patience)
+    views = st.number_input(t("train.views"), bounds("augmented_views")[0], 10, defaults.augmented_views,
+                            help=t("train.views_help"))
     st.markdown(t("train.fine_tuning"))
     a, b, c = st.columns(3)
-    fine_tune_epochs = a.slider(t("train.ft_epochs"), 0, min(20, allowed.max_fine_tune_epochs), 0,
-                                disabled=not entry.pretrained)
-    fine_tune_at = b.number_input(t("train.ft_at"), 1, 200, defaults.fine_tune_at)
-    fine_tune_learning_rate = c.select_slider(t("train.ft_lr"), [1e-6, 1e-5, 1e-4], 1e-5)
+    fine_tune_epochs = a.slider(t("train.ft_epochs"), 0, min(20, allowed.max_fine_tune_epochs),
+                                defaults.fine_tune_epochs, disabled=not entry.pretrained)
+    fine_tune_at = b.number_input(t("train.ft_at"), bounds("fine_tune_at")[0], 200, defaults.fine_tune_at)
+    fine_tune_learning_rate = c.select_slider(t("train.ft_lr"), [1e-6, 1e-5, 1e-4], defaults.fine_tune_learning_rate)
     launched = st.form_submit_button(t("train.start"), type="primary", icon=":material/play_arrow:", key="start")
 
 if launched:
@@ -70,9 +74,10 @@ if launched:
         run = jobs.start(config)
         st.session_state["watch"] = run.id
         busy = jobs.active()
-        st.toast(t("train.queued_behind", run=busy.id) if busy and busy.id != run.id else t("train.started", run=run.id))
+        st.toast(t("train.queued_behind", run=busy.id) if busy and busy.id != run.id
+                 else t("train.started", run=run.id))
     except CatdogError as error:
-        ui.show_error(error)
+        show_error(error)
 
 
 @st.fragment(run_every=1.5)
@@ -87,7 +92,7 @@ def job_panel():
     waiting = jobs.queued(listed=all_runs)
     if waiting:
         st.caption(t("train.queue", runs=", ".join(r.id for r in waiting)))
-    ui.job_status(run)
+    job_status(run)
     if run.state in ("running", "queued") and st.button(t("train.cancel"), icon=":material/stop:",
                                                          key=f"cancel-{run.id}"):
         jobs.cancel(run.id)

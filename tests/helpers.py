@@ -59,3 +59,25 @@ def make_dataset(root: Path, per_class: int = 6, classes=("cats", "dogs"), split
             for i in range(per_class):
                 make_image(root / split / name / f"{name}.{i}.jpg", kind % 2, seed=1000 * s + 100 * kind + i)
     return root
+
+
+def open_page(key: str, language: str | None = None):
+    """The app (AppTest) showing one page of the registry, as after a visit to the home page.
+
+    The entry point runs from AppTest's temp folder, away from the repository's `pages/`
+    folder: beside it, AppTest would start every run in Streamlit's legacy multipage mode
+    (it resets that process-wide mode before each run, which a server never does) and the
+    detour through the entry point would drop the click that started the run. A real
+    server, redirect included, is tested in test_browser.py.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    from webui.navigation import ENTRY, HOME, PAGES
+
+    app = AppTest.from_string(ENTRY.read_text(), default_timeout=120)
+    if language:
+        app.session_state["language"] = language
+    app.run()
+    if key != HOME:
+        app.switch_page(str(ROOT / PAGES[key].script)).run()
+    return app

@@ -15,13 +15,12 @@ import pytest
 
 from catdog import runs
 from helpers import ROOT, free_ports, make_dataset, make_image
+from webui.navigation import PAGES
+from webui.text import S
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                                        reason="Debian's chromium is not installed")]
-PAGES = {"": "catdog: teach", "dataset": "Look at the data", "augment": "Data augmentation",
-         "train": "Train a model", "curves": "Training curves", "predict": "Cat or dog?",
-         "evaluate": "Evaluate a model"}
 
 
 @pytest.fixture(scope="module")
@@ -81,26 +80,40 @@ def page(browser):
     context.close()
 
 
-def _open(page, server, path: str):
+def _open(page, server, key: str):
+    """Go to a page of the registry by its URL and wait for its title."""
     from playwright.sync_api import expect
 
-    page.goto(f"{server['url']}/{path}")
-    expect(page.get_by_role("heading", name=re.compile(PAGES[path].split(":")[0]))).to_be_visible(timeout=60_000)
+    page.goto(f"{server['url']}/{PAGES[key].url_path}")
+    expect(page.get_by_role("heading", name=S[PAGES[key].title_key]["en"])).to_be_visible(timeout=60_000)
 
 
-def test_a_bookmarked_page_opened_first_still_gets_the_apps_navigation(page, fresh_server):
+def _has_the_apps_sidebar(page, server, key: str):
+    """The page shows the app's navigation (not Streamlit's list of files) and sidebar, at its own URL."""
+    from playwright.sync_api import expect
+
+    nav = page.get_by_test_id("stSidebarNav")
+    for info in PAGES.values():
+        expect(nav.get_by_text(S[info.nav_key]["en"], exact=True)).to_be_visible()
+    expect(nav.get_by_text("streamlit app")).to_have_count(0)  # the entry point as a legacy page
+    expect(page.get_by_test_id("stSidebar").get_by_text(S["side.language"]["en"], exact=True)).to_be_visible()
+    expect(page).to_have_url(f"{server['url']}/{PAGES[key].url_path}")
+
+
+def test_a_bookmarked_page_opened_first_still_gets_the_apps_navigation(browser, fresh_server):
     """Regression: with a folder named pages/, Streamlit ran a page opened first by URL on
     its own (no sidebar, old-style navigation) until someone had opened the home page."""
-    from playwright.sync_api import expect
+    for key in ("train", "predict"):  # the first visit to the server, then another browser
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        _open(page, fresh_server, key)
+        _has_the_apps_sidebar(page, fresh_server, key)
+        context.close()
 
-    _open(page, fresh_server, "train")
-    expect(page.get_by_test_id("stSidebarNav").get_by_text("Training curves")).to_be_visible()
-    expect(page.get_by_text("Dataset", exact=True).first).to_be_visible()
 
-
-@pytest.mark.parametrize("path", list(PAGES))
-def test_every_page_renders_without_an_exception(page, server, path):
-    _open(page, server, path)
+@pytest.mark.parametrize("key", list(PAGES))
+def test_every_page_renders_without_an_exception(page, server, key):
+    _open(page, server, key)
     page.wait_for_timeout(1500)  # let late elements (charts, images) arrive
     assert page.get_by_test_id("stException").count() == 0
 
@@ -172,7 +185,7 @@ def test_moving_an_augmentation_slider_redraws_the_grid(page, server):
 def test_pick_a_confusion_matrix_cell_and_see_its_photos(page, server):
     from playwright.sync_api import expect
 
-    page.goto(f"{server['url']}/evaluate")
+    page.goto(f"{server['url']}/{PAGES['evaluate'].url_path}")
     expect(page.get_by_role("heading", name="Confusion matrix")).to_be_visible(timeout=90_000)
     cell = page.get_by_text(re.compile(r"^cats → cats \(\d+\)$")).first
     count = int(re.search(r"\((\d+)\)", cell.inner_text()).group(1))
@@ -187,7 +200,6 @@ def test_a_portuguese_browser_gets_the_portuguese_interface(browser, server):
     context = browser.new_context(locale="pt-BR")
     page = context.new_page()
     page.goto(server["url"])
-    expect(page.get_by_role("heading", name="catdog: ensine um computador a distinguir gatos de cachorros")
-           ).to_be_visible(timeout=60_000)
-    expect(page.get_by_test_id("stSidebarNav").get_by_text("Curvas de treino")).to_be_visible()
+    expect(page.get_by_role("heading", name=S["home.title"]["pt"])).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stSidebarNav").get_by_text(S["nav.curves"]["pt"])).to_be_visible()
     context.close()

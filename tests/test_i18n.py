@@ -7,12 +7,13 @@ import string
 import pytest
 
 from helpers import ROOT
+from webui.navigation import PAGES
 
 DISPLAY = {"title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error",
            "toast", "button", "toggle", "slider", "select_slider", "selectbox", "multiselect", "radio",
            "checkbox", "number_input", "text_input", "file_uploader", "camera_input", "download_button",
            "form_submit_button", "expander", "popover", "page_link", "metric", "pills", "spinner", "progress"}
-UI_FILES = sorted((ROOT / "app_pages").glob("*.py")) + [ROOT / "streamlit_app.py", ROOT / "ui.py"]
+UI_FILES = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "streamlit_app.py"] + sorted((ROOT / "webui").glob("*.py"))
 
 
 def _fields(text: str) -> set[str]:
@@ -20,7 +21,7 @@ def _fields(text: str) -> set[str]:
 
 
 def test_every_key_has_both_languages_with_the_same_placeholders():
-    from i18n import LANGUAGES, S
+    from webui.text import LANGUAGES, S
 
     for key, texts in S.items():
         assert set(texts) == set(LANGUAGES), key
@@ -28,17 +29,38 @@ def test_every_key_has_both_languages_with_the_same_placeholders():
         assert _fields(texts["en"]) == _fields(texts["pt"]), key
 
 
+NOT_TEXT = {"key", "type", "icon", "language", "format", "selection_mode", "on_select", "width", "mime",
+            "file_name", "label_visibility", "layout", "page_icon", "page_title", "url_path", "on_change",
+            "horizontal", "disabled", "value", "step", "placeholder_key"}
+
+
+def _strings(node):
+    """String constants in an argument: itself, an f-string's literal parts, a list's items,
+    and what a `format_func=lambda ...:` may return."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.JoinedStr):
+        yield from (v.value for v in node.values if isinstance(v, ast.Constant))
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        for item in node.elts:
+            yield from _strings(item)
+    elif isinstance(node, ast.Lambda):
+        yield from _strings(node.body)
+    elif isinstance(node, ast.IfExp):
+        yield from _strings(node.body)
+        yield from _strings(node.orelse)
+
+
 def _literal_texts(path):
-    """String literals with words in them passed straight to a Streamlit display call."""
+    """String literals with words in them that reach a Streamlit display call: any argument
+    (labels, options, help, captions, what format_func returns), not only the first."""
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DISPLAY:
-            for argument in node.args[:1] + [k.value for k in node.keywords if k.arg in ("label", "text", "help")]:
-                parts = [argument] if isinstance(argument, ast.Constant) else (
-                    [v for v in argument.values if isinstance(v, ast.Constant)] if isinstance(argument, ast.JoinedStr) else [])
-                for part in parts:
-                    if isinstance(part.value, str) and re.search(r"[A-Za-z]{3,}", part.value) \
-                            and not part.value.endswith(".py"):  # page_link's target, not a text
-                        yield node.lineno, part.value
+            arguments = node.args + [k.value for k in node.keywords if k.arg not in NOT_TEXT]
+            for argument in arguments:
+                for text in _strings(argument):
+                    if re.search(r"[A-Za-z]{3,}", text):
+                        yield node.lineno, text
 
 
 @pytest.mark.parametrize("path", UI_FILES, ids=lambda p: p.name)
@@ -47,43 +69,72 @@ def test_pages_take_their_texts_from_the_catalogue(path):
 
 
 def test_every_key_used_in_the_ui_exists():
-    from i18n import S
+    from webui.text import S
 
-    used = set()
+    used = {key for info in PAGES.values() for key in (info.title_key, info.nav_key, info.explain_key)}
     for path in UI_FILES:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_.0-9]+)["']""", path.read_text()))
         used |= set(re.findall(r"""explainer\(\s*["']([a-z_.0-9]+)["']""", path.read_text()))
-        for pair in re.findall(r"""page_start\(\s*["']([a-z_.0-9]+)["'],\s*["']([a-z_.0-9]+)["']""", path.read_text()):
-            used |= set(pair)
-    assert used, "the pages use the catalogue"
     assert sorted(used - set(S)) == []
 
 
-TITLES = {"app_pages/home.py": "home.title", "app_pages/dataset.py": "data.title",
-          "app_pages/augment.py": "aug.title", "app_pages/train.py": "train.title",
-          "app_pages/curves.py": "curves.title", "app_pages/predict.py": "predict.title",
-          "app_pages/evaluate.py": "eval.title"}
+@pytest.mark.parametrize("key", list(PAGES))
+def test_every_page_renders_in_portuguese(full_roots, key):
+    from helpers import open_page
+    from webui.text import S
 
-
-@pytest.mark.parametrize("page", list(TITLES))
-def test_every_page_renders_in_portuguese(full_roots, page):
-    from streamlit.testing.v1 import AppTest
-
-    from i18n import S
-
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    app.session_state["language"] = "pt"
-    app.run()
-    if page != "app_pages/home.py":
-        app.switch_page(page).run()
+    app = open_page(key, language="pt")
     assert not app.exception, [e.value for e in app.exception]
-    assert app.title[0].value == S[TITLES[page]]["pt"]
+    assert app.title[0].value == S[PAGES[key].title_key]["pt"]
     assert app.selectbox(key="language").value == "pt"
 
 
 def test_every_backbone_and_run_state_has_its_texts():
     from catdog import backbones, runs
-    from i18n import S
+    from webui.text import S
 
     assert all(f"note.{name}" in S for name in backbones.REGISTRY)
     assert all(f"state.{state}" in S for state in runs.STATES)
+
+
+def _shown_strings(app) -> list[str]:
+    """Every string the rendered page holds in its elements (charts aside: their data is data)."""
+    from google.protobuf.json_format import MessageToDict
+
+    found = []
+
+    def walk(value):
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for node in app._tree.children.values():
+        for element in _elements(node):
+            proto = getattr(element, "proto", None)
+            if proto is not None and element.type not in ("plotly_chart", "arrow_data_frame", "imgs", "image"):
+                walk(MessageToDict(proto))
+    return found
+
+
+def _elements(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _elements(child)
+
+
+@pytest.mark.parametrize("key", list(PAGES))
+def test_a_portuguese_reader_meets_no_english_catalogue_text(full_roots, key):
+    """What the page renders in Portuguese holds none of the catalogue's English texts."""
+    from helpers import open_page
+    from webui.text import S
+
+    english = {texts["en"].split("{")[0].strip() for texts in S.values() if texts["en"] != texts["pt"]}
+    english = {text for text in english if len(text) >= 12 and " " in text}  # phrases, not names
+    app = open_page(key, language="pt")
+    leaks = sorted({(phrase, shown) for shown in _shown_strings(app) for phrase in english if phrase in shown})
+    assert leaks == []

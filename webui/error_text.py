@@ -25,7 +25,8 @@ PT: dict[str, tuple[str, str, str]] = {
         "uma destas: {allowed}",
         "escolha uma rede menor; as grandes precisam de mais memória do que este servidor tem.",
     ),
-    "over_server_limit": ("{name} = {value} é mais do que este servidor compartilhado permite.", "no máximo {limit}", ""),
+    "over_server_limit": (
+        "{name} = {value} é mais do que este servidor compartilhado permite.", "no máximo {limit}", ""),
     "over_limit": ("{name} = {value} é mais do que o catdog permite.", "no máximo {limit}", ""),
     "unknown_settings": (
         "Configuração(ões) de treino desconhecida(s): {names}.",
@@ -139,7 +140,8 @@ PT: dict[str, tuple[str, str, str]] = {
         "caminhos relativos, como train/cats/1.jpg",
         "",
     ),
-    "zip_leaves_folder": ("Recusado: o zip contém um caminho que sai da sua pasta ({entry}).", "nenhum '..' nos caminhos", ""),
+    "zip_leaves_folder": (
+        "Recusado: o zip contém um caminho que sai da sua pasta ({entry}).", "nenhum '..' nos caminhos", ""),
     "zip_symlink": ("Recusado: o zip contém um link simbólico ({entry}).", "só arquivos e pastas comuns", ""),
     "zip_too_many_files": (
         "Recusado: o zip contém {count} arquivos.",

@@ -1,8 +1,9 @@
 """Every text the app shows, in English and Brazilian Portuguese: one catalogue, no text in pages.
 
-`t("key", name=value)` returns the text in the language chosen in the sidebar (default:
+`t("side.training", run=run_id)` returns a text in the language chosen in the sidebar (default:
 the browser's language). A test checks that every key has both languages and the same
-placeholders in each.
+placeholders in each. The catalogue is data, kept in one file so that both languages of a
+text sit side by side.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ S: dict[str, dict[str, str]] = {
                            "notebook, enquanto aprender do zero exigiria muito mais."},
     # dataset
     "data.title": {"en": "Look at the data", "pt": "Olhe para os dados"},
-    "data.reading": {"en": "Reading {name} (once; cached afterwards)...", "pt": "Lendo {name} (uma vez; depois fica em cache)..."},
+    "data.reading": {"en": "Reading {name} (once; cached afterwards)...",
+                     "pt": "Lendo {name} (uma vez; depois fica em cache)..."},
     "data.empty": {"en": "{path} holds no image files in class folders.",
                    "pt": "{path} não tem imagens em pastas de classes."},
     "data.summary": {"en": "{path}: {count} readable photos in {classes} classes.",
@@ -166,7 +168,8 @@ S: dict[str, dict[str, str]] = {
     "aug.grayscale_why": {"en": "Makes the model use shape, not only colour.",
                           "pt": "Faz o modelo usar a forma, não só a cor."},
     "aug.hflip": {"en": "Horizontal flip", "pt": "Espelhar na horizontal"},
-    "aug.hflip_why": {"en": "A cat facing left is still a cat.", "pt": "Um gato virado para a esquerda ainda é um gato."},
+    "aug.hflip_why": {"en": "A cat facing left is still a cat.",
+                      "pt": "Um gato virado para a esquerda ainda é um gato."},
     "aug.vflip": {"en": "Vertical flip", "pt": "Espelhar na vertical"},
     "aug.vflip_why": {"en": "Usually wrong for pets: upside-down cats are rare in photos.",
                       "pt": "Em geral errado para animais: gatos de cabeça para baixo são raros nas fotos."},
@@ -242,7 +245,7 @@ S: dict[str, dict[str, str]] = {
                             "grandes destruiriam o que ela aprendeu no ImageNet."},
     "path.scratch": {"en": "Trained from scratch: every photo goes through the whole network in every epoch.",
                      "pt": "Treinada do zero: toda foto passa pela rede inteira em toda época."},
-    "path.augmented": {"en": "Augmentation is on, so each epoch sees different versions of each photo: they "
+    "path.streaming": {"en": "Augmentation is on, so each epoch sees different versions of each photo: they "
                              "stream through the frozen backbone every epoch (slower than without augmentation).",
                        "pt": "O aumento de dados está ligado: cada época vê versões diferentes de cada foto, que "
                              "passam pela base congelada em toda época (mais lento que sem aumento)."},
@@ -256,12 +259,39 @@ S: dict[str, dict[str, str]] = {
                          "of each photo once; each epoch the head trains on one of them.",
                    "pt": "Aumento de dados com {views} versões em cache: a base congelada vê {views} versões "
                          "aumentadas de cada foto uma vez; a cada época a cabeça treina com uma delas."},
+    "path.multiworker": {"en": "Several machines: each streams its share of the photos through the network, and "
+                               "their gradients are summed after every step.",
+                         "pt": "Várias máquinas: cada uma passa sua parte das fotos pela rede, e os gradientes são "
+                               "somados a cada passo."},
+    "path.fine_tune": {"en": "Then fine-tuning: the top {layers} layers of the backbone learn too, on the photos "
+                             "themselves, at a learning rate of {rate}.",
+                       "pt": "Depois o ajuste fino: as {layers} camadas do topo da base também aprendem, com as "
+                             "próprias fotos, a uma taxa de aprendizado de {rate}."},
+    "train.plan": {"en": "How this run will train", "pt": "Como este treino vai acontecer"},
+    "phase.starting": {"en": "Starting", "pt": "Iniciando"},
+    "phase.extracting": {"en": "Computing features", "pt": "Calculando características"},
+    "phase.training_head": {"en": "Training the head", "pt": "Treinando a cabeça"},
+    "phase.training": {"en": "Training", "pt": "Treinando"},
+    "phase.fine_tuning": {"en": "Fine-tuning", "pt": "Ajuste fino"},
+    "phase.evaluating": {"en": "Evaluating", "pt": "Avaliando"},
+    "split.train": {"en": "training photos", "pt": "fotos de treino"},
+    "split.validation": {"en": "validation photos", "pt": "fotos de validação"},
+    "job.view": {"en": "{split}, augmented version {view} of {views}",
+                 "pt": "{split}, versão aumentada {view} de {views}"},
+    "col.file": {"en": "File", "pt": "Arquivo"},
+    "col.reason": {"en": "Why it cannot be read", "pt": "Por que não abre"},
+    "preset.none": {"en": "none", "pt": "nenhum"},
+    "preset.light": {"en": "light", "pt": "leve"},
+    "preset.seed recipe": {"en": "seed recipe (the course's)", "pt": "receita do curso"},
+    "preset.strong": {"en": "strong", "pt": "forte"},
+    "common.loading_model": {"en": "Loading the model...", "pt": "Carregando o modelo..."},
     "path.reused": {"en": "{count} photos' features came from the disk cache.",
                     "pt": "As características de {count} fotos vieram do cache em disco."},
     "job.state": {"en": "**{run}**: {state} ({backbone}, {epochs} epochs)",
                   "pt": "**{run}**: {state} ({backbone}, {epochs} épocas)"},
     "job.extracting": {"en": "Computing the frozen backbone's features once per photo ({split}: {done}/{total})",
-                       "pt": "Calculando as características da base congelada, uma vez por foto ({split}: {done}/{total})"},
+                       "pt": "Calculando as características da base congelada, uma vez por foto "
+                             "({split}: {done}/{total})"},
     "job.progress": {"en": "{phase}: epoch {epoch}/{epochs}, batch {batch}/{batches}",
                      "pt": "{phase}: época {epoch}/{epochs}, lote {batch}/{batches}"},
     "job.elapsed": {"en": "Elapsed", "pt": "Decorrido"},
@@ -273,7 +303,8 @@ S: dict[str, dict[str, str]] = {
     "job.val_accuracy": {"en": "Validation accuracy", "pt": "Acurácia na validação"},
     "job.val_loss": {"en": "Validation loss", "pt": "Perda na validação"},
     "job.time": {"en": "Training time", "pt": "Tempo de treino"},
-    "job.skipped": {"en": "{count} unreadable photo(s) were skipped.", "pt": "{count} foto(s) ilegível(is) ignorada(s)."},
+    "job.skipped": {"en": "{count} unreadable photo(s) were skipped.",
+                    "pt": "{count} foto(s) ilegível(is) ignorada(s)."},
     "job.see_curves": {"en": "See its training curves", "pt": "Ver as curvas de treino"},
     "job.predict_with": {"en": "Predict with it", "pt": "Prever com ele"},
     "job.traceback": {"en": "Traceback (for a bug report)", "pt": "Traceback (para relatar o erro)"},
@@ -303,7 +334,8 @@ S: dict[str, dict[str, str]] = {
     "curves.quantize": {"en": "Quantized TFLite (smaller, a little less exact)",
                         "pt": "TFLite quantizado (menor, um pouco menos exato)"},
     "curves.tflite": {"en": "Make a TensorFlow Lite file", "pt": "Gerar um arquivo TensorFlow Lite"},
-    "curves.converting": {"en": "Converting and checking against Keras...", "pt": "Convertendo e comparando com o Keras..."},
+    "curves.converting": {"en": "Converting and checking against Keras...",
+                          "pt": "Convertendo e comparando com o Keras..."},
     "curves.tflite_done": {"en": "{mb} MB; on {photos} photos its probabilities differ from Keras by at most "
                                  "{difference} (tolerance {tolerance}).",
                            "pt": "{mb} MB; em {photos} fotos, as probabilidades diferem das do Keras em no máximo "
@@ -371,7 +403,8 @@ S: dict[str, dict[str, str]] = {
     "predict.photos": {"en": "Photos", "pt": "Fotos"},
     "predict.camera": {"en": "Use the camera", "pt": "Usar a câmera"},
     "predict.take": {"en": "Take a photo", "pt": "Tirar uma foto"},
-    "predict.gradcam": {"en": "Show where the model looked (Grad-CAM)", "pt": "Mostrar para onde o modelo olhou (Grad-CAM)"},
+    "predict.gradcam": {"en": "Show where the model looked (Grad-CAM)",
+                        "pt": "Mostrar para onde o modelo olhou (Grad-CAM)"},
     "predict.gradcam_help": {"en": "Red: the regions that pushed the model towards the chosen class.",
                              "pt": "Vermelho: as regiões que levaram o modelo à classe escolhida."},
     "predict.opacity": {"en": "Heatmap opacity", "pt": "Opacidade do mapa de calor"},
@@ -421,7 +454,8 @@ S: dict[str, dict[str, str]] = {
                               "looked when it chose the wrong class.",
                         "pt": "Ordenados por confiança: os piores erros primeiro. O mapa de calor mostra para onde "
                               "o modelo olhou ao escolher a classe errada."},
-    "eval.seen_as": {"en": "{true} seen as {predicted} ({confidence})", "pt": "{true} visto como {predicted} ({confidence})"},
+    "eval.seen_as": {"en": "{true} seen as {predicted} ({confidence})",
+                     "pt": "{true} visto como {predicted} ({confidence})"},
     "eval.explain": {"en": "Accuracy is the share of photos it gets right. Precision: of the photos it called "
                            "'dog', how many were dogs. Recall: of the dogs, how many it found. The confusion "
                            "matrix shows which mistakes it makes; the worst ones often reveal a pattern.",

@@ -1,0 +1,76 @@
+"""The app's plotly figures: training curves, class probabilities, confusion matrix, ROC curve.
+
+Each function returns a figure and draws nothing; plotly is imported when a figure is made.
+"""
+
+from __future__ import annotations
+
+from catdog import runs
+from webui.text import t
+
+
+def curves_figure(selected: list[runs.Run]):
+    """Loss and accuracy per epoch, train solid and validation dashed, one colour per run;
+    a dotted line marks where fine-tuning (phase 2) began."""
+    import plotly.graph_objects as go
+    from plotly.colors import qualitative
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(rows=1, cols=2, subplot_titles=(t("job.loss"), t("job.accuracy")))
+    for index, run in enumerate(selected):
+        colour = qualitative.Plotly[index % len(qualitative.Plotly)]
+        epochs = [row["epoch"] for row in run.history]
+        for col, metric in ((1, "loss"), (2, "accuracy")):
+            for prefix, dash in (("", "solid"), ("val_", "dash")):
+                values = [row.get(prefix + metric) for row in run.history]
+                figure.add_trace(go.Scatter(
+                    x=epochs, y=values, mode="lines+markers", line={"color": colour, "dash": dash},
+                    name=f"{run.id} {t('fig.validation') if prefix else t('fig.train')}", legendgroup=run.id,
+                    showlegend=col == 1), row=1, col=col)
+        tuned = [row["epoch"] for row in run.history if row.get("phase") == 2]
+        if tuned:
+            for col in (1, 2):
+                figure.add_vline(x=tuned[0] - 0.5, line_dash="dot", line_color=colour, row=1, col=col)
+    figure.update_xaxes(title_text=t("fig.epoch"))
+    figure.update_layout(height=380, margin={"t": 40, "b": 10}, legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
+def probabilities_figure(probabilities: dict[str, float]):
+    """One horizontal bar per class, 0 to 100%."""
+    import pandas as pd
+    import plotly.express as px
+
+    table = pd.DataFrame({"class": list(probabilities), "probability": list(probabilities.values())})
+    chart = px.bar(table, x="probability", y="class", color="class", orientation="h",
+                   range_x=[0, 1], text_auto=".1%", height=90 + 50 * len(table))
+    chart.update_layout(showlegend=False, margin={"t": 10, "b": 10}, xaxis_tickformat=".0%",
+                        xaxis_title=t("predict.probability"))
+    chart.update_yaxes(type="category", title=None)
+    return chart
+
+
+def confusion_figure(names: list[str], matrix: list[list[int]]):
+    """The confusion matrix as clickable squares: rows the true class, columns the prediction."""
+    import plotly.graph_objects as go
+
+    cells = [(true, guess) for true in range(len(names)) for guess in range(len(names))]
+    figure = go.Figure(go.Scatter(
+        x=[names[g] for _, g in cells], y=[names[r] for r, _ in cells], mode="markers+text",
+        text=[str(matrix[r][g]) for r, g in cells], textfont={"size": 20},
+        marker={"symbol": "square", "size": 90, "color": [matrix[r][g] for r, g in cells], "colorscale": "Blues",
+                "showscale": True, "line": {"width": 1, "color": "white"}}))
+    figure.update_layout(height=160 + 110 * len(names), xaxis_title=t("eval.predicted"), yaxis_title=t("eval.true"),
+                         yaxis_autorange="reversed", margin={"t": 10})
+    return figure
+
+
+def roc_figure(roc):
+    """The ROC curve (true against false positive rate) with the diagonal of a coin toss."""
+    import plotly.express as px
+
+    curve = px.area(x=roc.false_positive_rate, y=roc.true_positive_rate,
+                    labels={"x": t("eval.fpr"), "y": t("eval.tpr")},
+                    title=t("eval.roc_title", auc=f"{roc.auc:.3f}", positive=roc.positive_class))
+    curve.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"dash": "dot"})
+    return curve

@@ -1,0 +1,110 @@
+"""What the user is told: an error as what happened and how to fix it, a run's state as it trains."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from catdog import runs
+from catdog.errors import CatdogError
+from catdog.runs import Phase, Progress
+from webui.charts import curves_figure
+from webui.error_text import render
+from webui.navigation import page
+from webui.text import language, t
+
+
+def show_error(error: Exception) -> None:
+    """A CatdogError as what happened / expected / how to fix it, in the reader's language;
+    anything else (a bug) with its type."""
+    if isinstance(error, CatdogError):
+        st.error(error_text(error), icon=":material/error:")
+    else:
+        st.error(f"{type(error).__name__}: {error}", icon=":material/error:")
+
+
+def error_text(error: CatdogError) -> str:
+    what, expected, fix = render(error, language())
+    text = what
+    if expected:
+        text += f"\n\n**{t('error.expected')}:** {expected}"
+    if fix:
+        text += f"\n\n**{t('error.fix')}:** {fix}"
+    return text
+
+
+def run_error(run: runs.Run) -> str:
+    """Why a run failed or was cancelled, translated when the run recorded a message key."""
+    if run.error_key:
+        key, params = run.error_key
+        try:
+            return error_text(CatdogError(key, **params))
+        except KeyError:  # recorded by another catdog version: its English is all we have
+            pass
+    return run.error or t(f"state.{run.state}")
+
+
+def route_text(route, views: int = 0) -> str:
+    """Which way a run trains, and why, in one sentence (the core decides: train.plan_training)."""
+    return t(f"path.{route}", views=views)
+
+
+def job_status(run: runs.Run) -> None:
+    """A run's state: progress while running, metrics when done, the reason when not."""
+    from catdog.train import plan_training
+
+    st.markdown(t("job.state", run=run.id, state=t(f"state.{run.state}"), backbone=run.config.backbone,
+                  epochs=run.config.total_epochs))
+    plan = plan_training(run.config)
+    reused = run.metrics.get("features_reused_from_disk")
+    tuning = " " + t("path.fine_tune", layers=run.config.fine_tune_at, rate=run.config.fine_tune_learning_rate) \
+        if plan.fine_tune else ""
+    st.caption(route_text(plan.route, plan.views) + tuning + (" " + t("path.reused", count=reused) if reused else ""))
+    if run.state == "running":
+        _progress(run.progress)
+    elif run.state == "queued":
+        st.info(t("job.waiting"))
+    elif run.state == "done":
+        m = run.metrics
+        a, b, c = st.columns(3)
+        a.metric(t("job.val_accuracy"), f"{m.get('val_accuracy', 0):.3f}")
+        b.metric(t("job.val_loss"), f"{m.get('val_loss', 0):.3f}")
+        c.metric(t("job.time"), _duration(m.get("seconds")))
+        if m.get("skipped_files"):
+            st.warning(t("job.skipped", count=len(m["skipped_files"])))
+        st.page_link(page("curves"), label=t("job.see_curves"))
+        st.page_link(page("predict"), label=t("job.predict_with"))
+    else:
+        (st.warning if run.state == "cancelled" else st.error)(run_error(run))
+        if run.status.get("traceback"):
+            with st.expander(t("job.traceback")):
+                st.code(run.status["traceback"], language="text")
+    if run.history:
+        st.plotly_chart(curves_figure([run]), key=f"live-{run.id}-{len(run.history)}")
+
+
+def phase_text(progress: Progress) -> str:
+    """What the job is doing, in the reader's language."""
+    if progress.phase is Phase.EXTRACTING:
+        split = t(f"split.{progress.split}") if progress.split in ("train", "validation") else progress.split
+        if progress.view:
+            split = t("job.view", split=split, view=progress.view, views=progress.views)
+        return t("job.extracting", split=split, done=progress.images_done, total=progress.images_total)
+    return t("job.progress", phase=t(f"phase.{progress.phase.name.lower()}"), epoch=progress.epoch or "-",
+             epochs=progress.total_epochs or "-", batch=progress.batch or "-", batches=progress.batches or "-")
+
+
+def _progress(progress: Progress) -> None:
+    """A running job: its progress bar, then elapsed time, time left, loss and accuracy."""
+    st.progress(min(progress.fraction, 1.0), text=phase_text(progress))
+    a, b, c, d = st.columns(4)
+    a.metric(t("job.elapsed"), _duration(progress.elapsed))
+    b.metric(t("job.eta"), _duration(progress.eta_seconds))
+    c.metric(t("job.loss"), "-" if progress.loss is None else f"{progress.loss:.3f}")
+    d.metric(t("job.accuracy"), "-" if progress.accuracy is None else f"{progress.accuracy:.3f}")
+
+
+def _duration(seconds) -> str:
+    if seconds is None:
+        return "-"
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"

@@ -1,0 +1,83 @@
+"""Cached loading for the pages: warm models, Grad-CAM, evaluations, dataset reports, thumbnails.
+
+Nothing here imports TensorFlow until a page asks for a model, so pages that only show
+files stay light.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from catdog import runs
+from catdog.errors import CatdogError
+from webui.startup import return_freed_memory
+from webui.text import t
+
+
+def predictor_for(run: runs.Run):
+    """The warm model of `run`, from the core's one bounded cache (shared by every session).
+
+    A run deleted meanwhile by another session is a clear error, not a crash."""
+    from catdog.predict import CACHE
+
+    if not run.model_path.exists():
+        raise CatdogError("run_deleted", run=run.id)
+    with st.spinner(t("common.loading_model")):
+        loaded = CACHE.get(run)
+    return_freed_memory()
+    return loaded
+
+
+@st.cache_data(max_entries=50, show_spinner=False)
+def gradcam(run_path: str, model_mtime: float, source: str | bytes, class_name: str, size: int = 512):
+    """(photo shrunk to `size`, heatmap) of a photo file or an upload's bytes, computed once
+    per model version, photo and class: moving the opacity slider only re-blends."""
+    from catdog import explain
+
+    result = explain.explain(predictor_for(runs.load_run(run_path)), source, class_name)
+    photo = result.photo
+    photo.thumbnail((size, size))  # a phone photo is kept at display size, not 12 megapixels
+    return photo, result.heatmap
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def explained_overlay(run_path: str, model_mtime: float, photo: str, class_name: str, opacity: float):
+    """Grad-CAM blended over a photo file, for galleries."""
+    from catdog import explain
+
+    return explain.overlay(*gradcam(run_path, model_mtime, photo, class_name), opacity)
+
+
+@st.cache_data(max_entries=10, show_spinner=False)
+def evaluation(run_path: str, model_mtime: float, folder: str):
+    """Evaluation figures of a run on a folder, computed once per model version."""
+    from catdog.evaluate import evaluate
+
+    return evaluate(run_path, folder)
+
+
+@st.cache_data(max_entries=20, show_spinner=False)
+def inspect_dataset(path: str, stamp: float) -> dict:
+    """The dataset's report (sizes, modes, unreadable files), once per `folder_stamp`."""
+    from catdog import data
+
+    return data.inspect(path)
+
+
+def folder_stamp(path: Path) -> float:
+    """Changes when files are added or removed in the dataset's folders (cache key)."""
+    return sum(p.stat().st_mtime for p in Path(path).rglob("*") if p.is_dir()) + Path(path).stat().st_mtime
+
+
+@st.cache_data(max_entries=5000, show_spinner=False)
+def thumbnail_png(path: str, size: int = 192) -> bytes:
+    """A small PNG of the photo: decoded once, not on every rerun."""
+    import io
+
+    from catdog import images
+
+    buffer = io.BytesIO()
+    images.thumbnail(path, size, square=True).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,0 +1,82 @@
+"""The sidebar every page shares: the language, the active dataset, the selected run, the job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from catdog import jobs, runs
+from catdog.config import data_root, limits
+from webui.text import LANGUAGES, language, t
+
+
+def language_picker() -> None:
+    """Before anything else is drawn, so every text below is in the chosen language."""
+    if "language" not in st.session_state:
+        st.session_state["language"] = language()  # the browser's language on the first visit
+    st.sidebar.selectbox(t("side.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language")
+
+
+def sidebar() -> None:
+    """Always visible: the active dataset, the selected run, and the training job."""
+    with st.sidebar:
+        datasets = list_datasets()
+        if datasets:
+            current = active_dataset(datasets)
+            names = [d.name for d in datasets]
+            picked = st.selectbox(t("side.dataset"), names,
+                                  index=names.index(current.name) if current in datasets else 0,
+                                  help=t("side.dataset_help", root=data_root()))
+            st.session_state["dataset"] = str(data_root() / picked)
+        else:
+            st.caption(t("side.no_dataset"))
+        listed = runs.list_runs()  # read once per rerun; everything below filters this list
+        finished = [r for r in listed if r.state == "done"]
+        if finished:
+            ids = [r.id for r in finished]
+            selected = st.session_state.get("run")
+            st.session_state["run"] = st.selectbox(
+                t("side.run"), ids, index=ids.index(selected) if selected in ids else 0, help=t("side.run_help"))
+        job = jobs.active(listed=listed)
+        waiting = jobs.queued(listed=listed)
+        if waiting and job is None:
+            jobs.kick()  # e.g. after a server restart: keep the queue moving
+        if job:
+            st.progress(min(job.progress.fraction, 1.0), text=t("side.training", run=job.id))
+        else:
+            st.caption(t("side.idle"))
+        if waiting:
+            st.caption(t("side.queued", count=len(waiting)))
+        if limits().hosted:
+            st.caption(t("side.hosted", epochs=limits().max_epochs, mb=limits().max_upload_mb))
+
+
+def list_datasets() -> list[Path]:
+    """Folders under the data root that look like datasets (train/ inside, or class folders)."""
+    root = data_root()
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        if folder.name == "downloads":
+            continue
+        if (folder / "train").is_dir() or any(child.is_dir() for child in folder.iterdir()):
+            found.append(folder)
+    return found
+
+
+def active_dataset(datasets: list[Path] | None = None) -> Path | None:
+    """The dataset picked in the sidebar, else the first one found."""
+    chosen = st.session_state.get("dataset")
+    if chosen and Path(chosen).is_dir():
+        return Path(chosen)
+    datasets = list_datasets() if datasets is None else datasets
+    return datasets[0] if datasets else None
+
+
+def selected_run() -> runs.Run | None:
+    """The run picked in the sidebar, else the newest finished one."""
+    finished = [r for r in runs.list_runs() if r.state == "done" and r.has_model]
+    chosen = st.session_state.get("run")
+    return next((r for r in finished if r.id == chosen), finished[0] if finished else None)

@@ -22,7 +22,7 @@ def _probabilities(run_dir, photos) -> np.ndarray:
     from catdog import runs
     from catdog.predict import Predictor
 
-    return np.array([list(r["probabilities"].values()) for r in Predictor(runs.load_run(run_dir)).predict(photos)])
+    return np.array([list(r.probabilities.values()) for r in Predictor(runs.load_run(run_dir)).predict(photos)])
 
 
 @pytest.mark.slow

@@ -69,7 +69,7 @@ def main(count: int) -> None:
     before = folder_digest(finished.path)
     photos = sorted((PHOTOS / "validation" / "cats").iterdir())[:count // 2] + \
         sorted((PHOTOS / "validation" / "dogs").iterdir())[:count - count // 2]
-    expected = {r["source"]: f"{r['top_class']} ({r['confidence']:.1%})"
+    expected = {r.source: f"{r.top_class} ({r.confidence:.1%})"
                 for r in predict(finished.path, [str(p) for p in photos], work / "models")}
 
     server, url, _ready = start_app(env)

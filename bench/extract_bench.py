@@ -10,6 +10,7 @@ import statistics
 import time
 
 import numpy as np
+
 from common import PHOTOS, report, use_shared_weights
 
 use_shared_weights()

@@ -10,6 +10,7 @@ import tempfile
 import time
 
 import numpy as np
+
 from common import PHOTOS, report, timed, use_shared_weights
 
 use_shared_weights()

@@ -7,6 +7,7 @@ augmentation layers and augmenting 12 copies, for the seed recipe and the strong
 import statistics
 
 import numpy as np
+
 from common import PHOTOS, report, timed, use_shared_weights
 
 use_shared_weights()

@@ -17,8 +17,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from common import PHOTOS, ROOT, PeakRss, report, use_shared_weights
 from PIL import Image, ImageEnhance
+
+from common import PHOTOS, ROOT, PeakRss, report, use_shared_weights
 
 
 def jittered_copy(job):

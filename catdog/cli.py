@@ -94,7 +94,7 @@ def config_from_args(args) -> TrainConfig:
 
 def cmd_train(args) -> int:
     from catdog import data, jobs, multiworker
-    from catdog.train import plan_training
+    from catdog.plan import plan_training
 
     config = config_from_args(args)
     data.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
@@ -276,8 +276,13 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from catdog.jobs import LOG_FORMAT
+
+    # The handler decides what reaches the terminal; loggers stay free to feed a run's train.log.
+    terminal = logging.StreamHandler()
+    terminal.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    terminal.setFormatter(logging.Formatter(LOG_FORMAT))
+    logging.basicConfig(level=logging.INFO, handlers=[terminal])
     try:
         return args.func(args)
     except CatdogError as error:

@@ -8,6 +8,7 @@ TensorFlow is never imported here (the pipeline is in `pipeline`), so browsing a
 from __future__ import annotations
 
 import random
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,6 +156,9 @@ def _fetch(url: str, target: Path, progress, timeout: float) -> None:
             done += len(chunk)
             if progress:
                 progress(done, total)
+    if total and done != total:  # http.client does not raise when the connection drops early
+        partial.unlink()
+        raise OSError(f"the connection closed after {done} of {total} bytes")
     partial.replace(target)
 
 
@@ -177,7 +181,8 @@ def download_sample(root=None, progress=None, timeout: float = 15.0) -> Path:
             _fetch(SAMPLE_URL, archive_path, progress, timeout)
         extracted = Path(keras.utils.get_file(
             f"{SAMPLE_NAME}.zip", SAMPLE_URL, extract=True, cache_dir=str(root), cache_subdir="downloads"))
-    except OSError as error:  # urllib's network failures (URLError, timeouts) are OSErrors
+    except (OSError, zipfile.BadZipFile) as error:  # network failures (URLError, timeouts) are OSErrors
+        archive_path.unlink(missing_ok=True)  # a damaged zip would otherwise be reused by every retry
         raise CatdogError("download_failed", url=SAMPLE_URL, reason=str(error), root=str(root)) from error
     source = next((p for p in [extracted / SAMPLE_NAME, extracted] if (p / "train").is_dir()), None)
     if source is None:

@@ -58,7 +58,8 @@ def execute(run_dir, listener=None) -> runs.Run:
         reporter.finish("cancelled", **_reason(CatdogError("job_cancelled_before_start")))
         return runs.load_run(run_dir)
     previous = signal.signal(signal.SIGTERM, lambda *_: reporter.request_stop())
-    run_log = _log_to(run_dir / "train.log")
+    catdog_log = logging.getLogger("catdog")
+    level, run_log = catdog_log.level, _log_to(run_dir / "train.log")
     reporter.start()
     try:
         metrics = train(runs.load_run(run_dir).config, run_dir, reporter)
@@ -77,7 +78,8 @@ def execute(run_dir, listener=None) -> runs.Run:
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-        logging.getLogger("catdog").removeHandler(run_log)
+        catdog_log.removeHandler(run_log)
+        catdog_log.setLevel(level)
         run_log.close()
     return runs.load_run(run_dir)
 

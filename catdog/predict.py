@@ -117,21 +117,40 @@ class ModelCache:
     def __init__(self, max_models: int, max_bytes: int):
         self.max_models, self.max_bytes = max_models, max_bytes
         self._models: OrderedDict[tuple, Predictor] = OrderedDict()
+        self._loading: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, run: runs.Run) -> Predictor:
-        try:  # the model file's mtime is in the key: a run trained again loads afresh
-            key = (str(run.path.resolve()), run.model_path.stat().st_mtime)
-        except FileNotFoundError:  # not trained yet, or deleted by another session meanwhile
-            raise CatdogError("run_has_no_model", run=run.id, state=run.state) from None
+        key = self._key(run)
         with self._lock:
             if key in self._models:
                 self._models.move_to_end(key)
                 return self._models[key]
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:  # one load per model; other sessions' cache hits do not wait for it
+            with self._lock:
+                if key in self._models:
+                    return self._models[key]
             predictor = Predictor(run)
-            self._models[key] = predictor
-            self._evict()
+            with self._lock:
+                self._models[key] = predictor
+                self._loading.pop(key, None)
+                self._evict()
             return predictor
+
+    def holds(self, run: runs.Run) -> bool:
+        """Whether `run`'s model is loaded already (a page shows a spinner only when it is not)."""
+        try:
+            return self._key(run) in self._models
+        except CatdogError:
+            return False
+
+    @staticmethod
+    def _key(run: runs.Run) -> tuple:
+        try:  # the model file's mtime is in the key: a run trained again loads afresh
+            return str(run.path.resolve()), run.model_path.stat().st_mtime
+        except FileNotFoundError:  # not trained yet, or deleted by another session meanwhile
+            raise CatdogError("run_has_no_model", run=run.id, state=run.state) from None
 
     def _evict(self) -> None:
         evicted = False
@@ -148,11 +167,6 @@ class ModelCache:
 
     def __len__(self) -> int:
         return len(self._models)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._models.clear()
-        gc.collect()
 
 
 # Three MobileNetV2 models hold ~30 MB of weights; a ResNet50 alone ~95 MB.

@@ -51,7 +51,7 @@ class Reporter:
         # Feature extraction or a long epoch can go minutes without an update: keep
         # proving that the process is alive, so a killed job is told apart from a slow one.
         while not self._stopped.wait(HEARTBEAT_SECONDS):
-            self._write(force=True)
+            self._write(force=True, notify=False)  # the listener (a terminal bar) is the main thread's
 
     def finish(self, state: str, **fields) -> None:
         self._stopped.set()
@@ -106,9 +106,9 @@ class Reporter:
                  " ".join(f"{k}={v:.4f}" for k, v in row.items() if k not in ("epoch", "phase", "seconds")))
         self._write(force=True)
 
-    def _write(self, force: bool = False) -> None:
+    def _write(self, force: bool = False, notify: bool = True) -> None:
         now = time.time()
-        if self.listener:
+        if self.listener and notify:
             self.listener(self.progress)
         if not force and now - self._last_write < WRITE_EVERY_SECONDS:
             return

@@ -1,7 +1,8 @@
 """Run folders: the one record of a training run, and the only module that reads them.
 
-    models/<run_id>/ config.json  status.json  history.csv  metrics.json
-                     model.keras  class_names  logs/ (TensorBoard)  traceback.txt (on failure)
+    models/<run_id>/ config.json  status.json  history.csv  metrics.json  model.keras  class_names
+                     train.log (what the job did)  logs/ (TensorBoard)  traceback.txt (on a crash)
+                     cancel (written to ask a running job to stop)
 
 Every file is written to a temporary name in the same folder and renamed into place,
 so a reader sees either the old file or the new one, never half of one.

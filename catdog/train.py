@@ -16,74 +16,19 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 
-from catdog import augment, backbones, data, pipeline, runs
+from catdog import augment, data, pipeline, runs
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
+from catdog.plan import Route, TrainingPlan, plan_training
 from catdog.progress import Reporter, progress_callback
 from catdog.runs import Phase
 from catdog.views import ViewBatches, extract_views
 
 log = logging.getLogger(__name__)
-
-
-class Route(StrEnum):
-    """The way phase 1 trains. The pages and the CLI show it, with its reason."""
-
-    CACHED = "cached"  # frozen pretrained base, no augmentation: features once per photo, on disk
-    VIEWS = "views"  # frozen base, augmentation: features of K augmented views per photo, in memory
-    STREAMING = "streaming"  # frozen base, augmentation: augmented photos through the network every epoch
-    SCRATCH = "scratch"  # no pretrained base: every layer learns, photos stream every epoch
-    MULTIWORKER = "multiworker"  # several machines: each streams its shard (a cache here is not there)
-
-
-REASONS = {
-    Route.CACHED: "the frozen backbone's features are computed once per photo and cached; the head trains on them",
-    Route.VIEWS: "{views} augmented versions of each photo go through the frozen backbone once; "
-                 "the head trains on one version per epoch",
-    Route.STREAMING: "augmented photos differ every epoch, so each epoch streams them through the whole network",
-    Route.SCRATCH: "a network without pretrained weights learns in every layer, so photos stream every epoch",
-    Route.MULTIWORKER: "each machine streams its share of the photos; gradients are summed after every step",
-}
-
-
-@dataclass(frozen=True)
-class TrainingPlan:
-    route: Route
-    views: int  # augmented views per photo (Route.VIEWS), else 0
-    fine_tune: bool  # phase 2 runs: it always streams photos
-    keep_decoded: bool  # decoded photos are read more than once, so tf.data keeps them in memory
-
-    @property
-    def features_cached(self) -> bool:
-        return self.route in (Route.CACHED, Route.VIEWS)
-
-    def describe(self) -> str:
-        text = f"{self.route.value}: {REASONS[self.route].format(views=self.views)}"
-        return text + ("; then fine-tuning streams the photos" if self.fine_tune else "")
-
-
-def plan_training(config: TrainConfig) -> TrainingPlan:
-    """The one place that decides how a run trains: `train`, the CLI and the Train page read it."""
-    pretrained = backbones.get(config.backbone).pretrained
-    if config.strategy == "multiworker":
-        route = Route.MULTIWORKER
-    elif not pretrained:
-        route = Route.SCRATCH
-    elif not config.augmentation.enabled:
-        route = Route.CACHED
-    elif config.augmented_views:
-        route = Route.VIEWS
-    else:
-        route = Route.STREAMING
-    fine_tune = pretrained and config.fine_tune_epochs > 0
-    cached = route in (Route.CACHED, Route.VIEWS)
-    return TrainingPlan(route, config.augmented_views if route is Route.VIEWS else 0, fine_tune,
-                        keep_decoded=not cached or fine_tune)
 
 
 @dataclass
@@ -302,7 +247,7 @@ def _use_mixed_precision(config: TrainConfig) -> None:
 def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dict:
     """Train `config` into `run_dir` (made by `runs.create_run`); returns metrics.json's contents.
 
-    Raises `progress.Cancelled` if the job is asked to stop; nothing is saved then."""
+    Raises `progress.Cancelled` if the job is asked to stop before its model is saved."""
     from catdog.model import build_model
 
     run_dir = Path(run_dir)

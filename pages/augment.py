@@ -53,7 +53,12 @@ if source == "upload":
     photo = st.file_uploader(t("aug.source"), type=["jpg", "jpeg", "png", "webp", "bmp", "gif"],
                              max_upload_size=limits().max_upload_mb)
 elif dataset is not None:
-    paths = data.load_dataset(dataset).train.paths
+    try:
+        loaded = data.load_dataset(dataset)
+    except CatdogError as error:  # e.g. a folder with one class: say so, the upload still works
+        show_error(error)
+        st.stop()
+    paths = loaded.train.paths
     index = st.number_input(t("aug.number", count=len(paths)), 0, len(paths) - 1, 0)
     photo = paths[index]
 if photo is None:
@@ -81,12 +86,16 @@ if st.button(t("aug.use"), type="primary", icon=":material/check:", key="use_for
     st.success(t("aug.saved"))
     st.page_link(page("train"), label=t("common.go_train"))
 
-if dataset is not None and st.toggle(t("aug.batch")):
-    loaded = data.load_dataset(dataset)
+if source == "dataset" and st.toggle(t("aug.batch")):
     split = loaded.train
     picks = random.Random(int(seed)).sample(range(len(split.paths)), min(16, len(split.paths)))
-    batch = np.stack([images.load_for_model(split.paths[i], SIZE) for i in picks])
-    shown = augment.augment_batch(batch, config, seed=int(seed)).numpy().astype(np.uint8)
+    readable = []
+    for i in picks:  # an unreadable photo is left out of the preview, not a crash
+        try:
+            readable.append((images.load_for_model(split.paths[i], SIZE), loaded.class_names[split.labels[i]]))
+        except CatdogError:
+            continue
+    shown = augment.augment_batch(np.stack([pixels for pixels, _ in readable]), config, seed=int(seed))
     columns = st.columns(8)
-    for i, picture in enumerate(shown):
-        columns[i % 8].image(picture, caption=loaded.class_names[split.labels[picks[i]]])
+    for i, (picture, (_, name)) in enumerate(zip(shown.numpy().astype(np.uint8), readable)):
+        columns[i % 8].image(picture, caption=name)

@@ -4,7 +4,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from catdog.errors import CatdogError
 from webui.error_text import render
+from webui.feedback import show_error
 from webui.loaders import folder_stamp, inspect_dataset, thumbnail_png
 from webui.navigation import need_dataset, page_start
 from webui.text import language, t
@@ -14,18 +16,25 @@ PAGE_SIZE = 24
 page_start("dataset")
 dataset = need_dataset()
 
-with st.spinner(t("data.reading", name=dataset.name)):
-    report = inspect_dataset(str(dataset), folder_stamp(dataset))
+try:
+    with st.spinner(t("data.reading", name=dataset.name)):
+        report = inspect_dataset(str(dataset), folder_stamp(dataset))
+except CatdogError as error:
+    show_error(error)
+    st.stop()
 table = pd.DataFrame(report["images"])
 if table.empty:
     st.warning(t("data.empty", path=dataset))
     st.stop()
 good = table[table["error"].isna()].copy()
+good["split"] = good["split"].map(lambda name: t(f"split.{name}"))
+LABELS = {"split": t("fig.split"), "photos": t("fig.photos"), "label": t("fig.class"), "width": t("fig.width"),
+          "height": t("fig.height"), "aspect": t("fig.aspect"), "count": t("fig.count")}
 st.caption(t("data.summary", path=dataset, count=len(good), classes=good["label"].nunique()))
 
 counts = good.groupby(["split", "label"]).size().reset_index(name="photos")
 st.plotly_chart(px.bar(counts, x="split", y="photos", color="label", barmode="group", text="photos",
-                       title=t("data.per_class")), key="counts")
+                       labels=LABELS, title=t("data.per_class")), key="counts")
 
 st.subheader(t("data.browse"))
 left, middle, right = st.columns(3)
@@ -47,9 +56,9 @@ st.caption(t("data.sizes_note"))
 good["aspect"] = good["width"] / good["height"]
 a, b = st.columns(2)
 a.plotly_chart(px.scatter(good, x="width", y="height", color="label", opacity=0.5, hover_data=["path"],
-                          title=t("data.scatter")), key="sizes")
-b.plotly_chart(px.histogram(good, x="aspect", color="label", nbins=40, barmode="overlay",
-                            title=t("data.aspect")), key="aspect")
+                          labels=LABELS, title=t("data.scatter")), key="sizes")
+b.plotly_chart(px.histogram(good, x="aspect", color="label", nbins=40, barmode="overlay", labels=LABELS,
+                            title=t("data.aspect")).update_yaxes(title_text=t("fig.count")), key="aspect")
 modes = good.groupby("mode").size().reset_index(name="photos")
 st.caption(t("data.modes", modes=", ".join(f"{m} ({n})" for m, n in zip(modes["mode"], modes["photos"]))))
 

@@ -7,7 +7,7 @@ from catdog import data
 from catdog.errors import CatdogError
 from webui.charts import confusion_figure, roc_figure
 from webui.feedback import show_error
-from webui.loaders import evaluation, explained_overlay, thumbnail_png
+from webui.loaders import evaluation, explained_overlay, model_version, thumbnail_png
 from webui.navigation import need_model, page_start
 from webui.sidebar import list_datasets
 from webui.text import t
@@ -20,7 +20,7 @@ try:
     splits = data.find_splits(run.config.data_dir)
 except CatdogError:
     pass
-choices = {t("eval.split_of", split=name, path=run.config.data_dir): str(path)
+choices = {t("eval.split_of", split=t(f"split.{name}"), path=run.config.data_dir): str(path)
            for name, path in splits.items() if name != "train"}
 choices.update({t("eval.dataset", name=d.name): str(d) for d in list_datasets()})
 if not choices:
@@ -30,7 +30,8 @@ label = st.selectbox(t("eval.on"), list(choices), help=t("eval.on_help"))
 st.caption(t("eval.model", run=run.id))
 try:
     with st.spinner(t("eval.predicting")):
-        result = evaluation(str(run.path), run.model_path.stat().st_mtime, choices[label])
+        version = model_version(run)
+        result = evaluation(str(run.path), version, choices[label])
 except CatdogError as error:
     show_error(error)
     st.stop()
@@ -76,7 +77,7 @@ else:
     st.caption(t("eval.worst_note"))
     grid = st.columns(4)
     for i, item in enumerate(wrong):  # cached: a rerun of this page does not recompute the heatmaps
-        overlay = explained_overlay(str(run.path), run.model_path.stat().st_mtime, item.path,
+        overlay = explained_overlay(str(run.path), version, item.path,
                                     item.predicted_class, 0.5)
         grid[i % 4].image(overlay, caption=t("eval.seen_as", true=item.true_class, predicted=item.predicted_class,
                                              confidence=f"{item.confidence:.0%}"))

@@ -44,7 +44,7 @@ with st.expander(t("home.get"), expanded=not datasets):
         st.subheader(t("home.own"))
         st.caption(t("home.own_note"))
         upload = st.file_uploader(t("home.zip"), type=["zip"], max_upload_size=limits().max_upload_mb)
-        name = st.text_input(t("home.name"), value="my_photos")
+        name = st.text_input(t("home.name"), value=t("home.default_name"))
         if upload and st.button(t("home.import"), icon=":material/upload:"):
             try:
                 with st.spinner(t("home.extracting")):

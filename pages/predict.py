@@ -9,7 +9,7 @@ from catdog.errors import CatdogError
 from webui.charts import probabilities_figure
 from webui.error_text import render
 from webui.feedback import show_error
-from webui.loaders import gradcam, predictor_for
+from webui.loaders import gradcam, model_version, predictor_for
 from webui.navigation import need_model, page_start
 from webui.text import language, t
 
@@ -29,7 +29,7 @@ if not photos:
     st.stop()
 
 try:
-    predictor = predictor_for(run)
+    predictor, version = predictor_for(run), model_version(run)
 except CatdogError as error:
     show_error(error)
     st.stop()
@@ -47,7 +47,7 @@ for number, (photo, result) in enumerate(zip(photos, results)):
         names = predictor.class_names
         chosen = left.radio(t("predict.explain_class"), names, index=names.index(result.top_class),
                             horizontal=True, key=f"explain-{number}-{result.source}")
-        picture, heatmap = gradcam(str(run.path), run.model_path.stat().st_mtime, photo.getvalue(), chosen)
+        picture, heatmap = gradcam(str(run.path), version, photo.getvalue(), chosen)
         left.image(explain.overlay(picture, heatmap, opacity),
                    caption=t("predict.looked", name=result.source, label=chosen), width="stretch")
     else:

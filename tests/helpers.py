@@ -1,4 +1,4 @@
-"""Helpers shared by the tests and benchmarks: paths to ../shared, tiny generated photos, free ports.
+"""Helpers shared by the tests: paths to ../shared, tiny generated photos, free ports, AppTest pages.
 
 Importing this module points KERAS_HOME at a temp copy of the shared weights. Keras reads
 KERAS_HOME once, when it is imported, so conftest imports this before any test imports Keras.

@@ -132,3 +132,12 @@ def test_progress_in_a_log_is_one_line_per_phase_not_a_bar():
     shown(Progress(Phase.EXTRACTING, 0.5, split="train", images_done=50, images_total=100))
     shown(Progress(Phase.TRAINING_HEAD, 0.2, total_epochs=10, epoch=2, batch=1, batches=5, loss=0.5, accuracy=0.8))
     assert log.getvalue().splitlines() == ["extracting features (train): 10%", "training head, epoch 2/10: 20%"]
+
+
+def test_train_keeps_info_logs_off_the_terminal_unless_verbose(tiny_dataset, tmp_path):
+    args = ("train", "--data", tiny_dataset, "--backbone", "simple_cnn", "--epochs", "1", "--batch-size", "4",
+            "--image-size", "32", "--models-dir", tmp_path / "m", "--quiet")
+    quiet, verbose = cli(*args), cli(*args, "--verbose")
+    assert quiet.returncode == verbose.returncode == 0
+    assert "INFO" not in quiet.stderr
+    assert "INFO catdog.train" in verbose.stderr and "INFO catdog.progress" in verbose.stderr

@@ -56,13 +56,38 @@ def test_inspect_counts_and_reports_undecodable_files(tiny_dataset):
 
 def test_download_fails_fast_offline_with_a_way_out(tmp_path, monkeypatch):
     import urllib.error
+    import urllib.request
 
-    import keras.src.utils.file_utils as file_utils
+    seen = {}
 
-    def offline(*args, **kwargs):
+    def offline(url, timeout=None):
+        seen["timeout"] = timeout
         raise urllib.error.URLError("Name or service not known")
 
-    monkeypatch.setattr(file_utils, "urlretrieve", offline)
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
     with pytest.raises(CatdogError, match="Could not download the sample dataset") as error:
         data.download_sample(tmp_path)
     assert "--data" in str(error.value)
+    assert seen["timeout"] == 15.0  # the request's own timeout, not the process's sockets'
+    import socket
+
+    assert socket.getdefaulttimeout() is None
+
+
+def test_a_download_cut_short_is_refused_and_not_kept(tmp_path, monkeypatch):
+    import io
+    import urllib.request
+
+    class CutShort(io.BytesIO):
+        headers = {"Content-Length": "1000"}
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout=None: CutShort(b"PK" + b"x" * 98))
+    with pytest.raises(CatdogError, match="100 of 1000 bytes"):
+        data.download_sample(tmp_path)
+    assert list((tmp_path / "downloads").iterdir()) == []  # nothing half-written is left to be reused

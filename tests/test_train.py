@@ -134,7 +134,7 @@ def test_view_batches_switch_view_every_epoch_and_cover_every_photo():
     (dict(strategy="multiworker"), "multiworker", False),
 ])
 def test_the_plan_names_the_route_each_kind_of_run_takes(settings, route, fine_tune):
-    from catdog.train import plan_training
+    from catdog.plan import plan_training
 
     plan = plan_training(TrainConfig(data_dir="d", **settings))
     assert (plan.route.value, plan.fine_tune) == (route, fine_tune)

@@ -43,6 +43,7 @@ def probabilities_figure(probabilities: dict[str, float]):
 
     table = pd.DataFrame({"class": list(probabilities), "probability": list(probabilities.values())})
     chart = px.bar(table, x="probability", y="class", color="class", orientation="h",
+                   labels={"probability": t("fig.probability"), "class": t("fig.class")},
                    range_x=[0, 1], text_auto=".1%", height=90 + 50 * len(table))
     chart.update_layout(showlegend=False, margin={"t": 10, "b": 10}, xaxis_tickformat=".0%",
                         xaxis_title=t("predict.probability"))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from catdog import runs
 from catdog.errors import CatdogError
+from catdog.plan import plan_training
 from catdog.runs import Phase, Progress
 from webui.charts import curves_figure
 from webui.error_text import render
@@ -44,14 +45,12 @@ def run_error(run: runs.Run) -> str:
 
 
 def route_text(route, views: int = 0) -> str:
-    """Which way a run trains, and why, in one sentence (the core decides: train.plan_training)."""
+    """Which way a run trains, and why, in one sentence (the core decides: catdog.plan)."""
     return t(f"path.{route}", views=views)
 
 
 def job_status(run: runs.Run) -> None:
     """A run's state: progress while running, metrics when done, the reason when not."""
-    from catdog.train import plan_training
-
     st.markdown(t("job.state", run=run.id, state=t(f"state.{run.state}"), backbone=run.config.backbone,
                   epochs=run.config.total_epochs))
     plan = plan_training(run.config)

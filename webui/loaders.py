@@ -22,12 +22,21 @@ def predictor_for(run: runs.Run):
     A run deleted meanwhile by another session is a clear error, not a crash."""
     from catdog.predict import CACHE
 
-    if not run.model_path.exists():
-        raise CatdogError("run_deleted", run=run.id)
+    model_version(run)  # a clear message if another session deleted the run meanwhile
+    if CACHE.holds(run):
+        return CACHE.get(run)
     with st.spinner(t("common.loading_model")):
         loaded = CACHE.get(run)
-    return_freed_memory()
+    return_freed_memory()  # what TensorFlow's start-up and the load freed goes back to the system
     return loaded
+
+
+def model_version(run: runs.Run) -> float:
+    """The run's model file's modification time, the cache key of what is computed from it."""
+    try:
+        return run.model_path.stat().st_mtime
+    except FileNotFoundError as error:
+        raise CatdogError("run_deleted", run=run.id) from error
 
 
 @st.cache_data(max_entries=50, show_spinner=False)

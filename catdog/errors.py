@@ -176,6 +176,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("Run {run} has already finished ({state}); there is nothing to cancel.", "", ""),
     "job_cancelled_before_start": ("Cancelled before it started.", "", ""),
     "job_cancelled": ("Cancelled by request; the model was not saved.", "", ""),
+    "not_your_run": ("Run {run} belongs to {owner}: only they and the teacher may cancel or delete it.", "",
+                     "cancel or delete your own runs; ask the teacher to remove someone else's."),
     "job_silent": ("The training process (pid {pid}) stopped sending heartbeats: it hung, or the server is "
                    "overloaded.", "", "launch the run again."),
     "job_gone": ("The training process (pid {pid}) is no longer running: it was killed or crashed, or the "

@@ -1,10 +1,12 @@
-"""Training jobs: each in its own process, one at a time per models folder, the rest queued.
+"""Training jobs: outside the web server, one at a time per models folder, the rest queued.
 
-A crash or an out-of-memory kill takes down the job, not the web server, and the memory
-of a finished job goes back to the system. `start` writes a queued run and spawns a
-worker; a worker holds an exclusive lock while it trains the oldest queued run, then
-releases it and spawns the next worker if more runs are waiting. The lock is released
-by the kernel when a process dies, so a SIGKILLed job never blocks the queue.
+`start` writes a queued run and makes sure a trainer runs. The trainer is one process,
+separate from the server, that holds an exclusive lock and trains queued runs one after
+another, round-robin between owners, keeping TensorFlow loaded between them; it exits
+when idle and hands over to a fresh process when its memory grows. A crash or an
+out-of-memory kill takes down the trainer, not the web server; the kernel releases the
+lock when a process dies, the dead run shows as failed, and the next `start` or `kick`
+starts a new trainer.
 """
 
 from __future__ import annotations
@@ -15,15 +17,21 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
 from catdog import runs
+from catdog.access import Identity, check_may_change
 from catdog.config import TrainConfig, check_limits, models_root
 from catdog.errors import CatdogError
 
 LOCK_NAME = ".train.lock"
+FOREGROUND_WAITING = ".foreground-waiting"
+IDLE_SECONDS = float(os.environ.get("CATDOG_TRAINER_IDLE_SECONDS", 60))
+MAX_TRAINER_MB = float(os.environ.get("CATDOG_TRAINER_MAX_MB", 1800))
+POLL_SECONDS = 0.3
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger(__name__)
 
@@ -101,9 +109,23 @@ def _log_to(path: Path) -> logging.Handler:
 
 
 def queued(models_dir=None, listed: list | None = None) -> list[runs.Run]:
-    """Queued runs, oldest first (the order they will train in); `listed` saves a re-read."""
-    waiting = [run for run in (listed if listed is not None else runs.list_runs(models_dir)) if run.state == "queued"]
-    return sorted(waiting, key=lambda run: (run.status.get("created", 0), run.id))
+    """Queued runs in the order they will train: round-robin between owners, so one student's
+    ten launches do not hold up the class. The owner served longest ago goes first; each
+    owner's runs in launch order. `listed` saves a re-read."""
+    listed = listed if listed is not None else runs.list_runs(models_dir)
+    waiting = sorted((run for run in listed if run.state == "queued"),
+                     key=lambda run: (run.status.get("created", 0), run.id))
+    last_served: dict = {}
+    for run in listed:
+        if run.state != "queued" and run.status.get("started"):
+            last_served[run.owner] = max(last_served.get(run.owner, 0), run.status["started"])
+    by_owner: dict = {}
+    for run in waiting:
+        by_owner.setdefault(run.owner, []).append(run)
+    owners = sorted(by_owner, key=lambda owner: (last_served.get(owner, 0),
+                                                 by_owner[owner][0].status.get("created", 0)))
+    rounds = max((len(mine) for mine in by_owner.values()), default=0)
+    return [by_owner[owner][turn] for turn in range(rounds) for owner in owners if turn < len(by_owner[owner])]
 
 
 def active(models_dir=None, listed: list | None = None) -> runs.Run | None:
@@ -130,26 +152,67 @@ def spawn_worker(models_dir) -> subprocess.Popen:
 
 
 def worker(models_dir) -> None:
-    """Train the oldest queued run if nobody else is training; then hand on to the next worker."""
-    with train_lock(models_dir, blocking=False) as got_it:
+    """The trainer: trains queued runs one after another in this one process, so TensorFlow and
+    the backbones stay loaded between jobs (a class's head-only jobs then cost about a second
+    each, not a process start). It waits IDLE_SECONDS for more work, then exits; it hands over
+    to a fresh process once its memory has grown past MAX_TRAINER_MB."""
+    root = Path(models_dir)
+    with train_lock(root, blocking=False) as got_it:
         if not got_it:
-            return  # the holder starts the next worker after its run
-        _mark_dead_runs(models_dir)
-        waiting = queued(models_dir)
-        if waiting:
+            return  # a trainer is running: it will see the new run
+        idle_since = time.time()
+        while not _should_stop(root, idle_since):
+            _mark_dead_runs(root)
+            waiting = queued(root)
+            if not waiting:
+                time.sleep(POLL_SECONDS)
+                continue
             try:
                 execute(waiting[0].path)
             except Exception:  # execute recorded it in the run folder and logged it: keep the queue moving
                 log.info("moving on to the next queued run")
-    if queued(models_dir):  # checked after releasing, so a run queued meanwhile is never stranded
-        spawn_worker(models_dir)
+            _forget_models()
+            idle_since = time.time()
+            if _memory_mb() > MAX_TRAINER_MB:
+                log.info("trainer at %.0f MB: handing over to a fresh process", _memory_mb())
+                break
+    if queued(root):  # checked after releasing, so a run queued meanwhile is never stranded
+        spawn_worker(root)
 
 
-def start(config: TrainConfig, models_dir=None) -> runs.Run:
-    """Queue a run for `config` and make sure a worker will train it; returns at once."""
+def _should_stop(root: Path, idle_since: float) -> bool:
+    """Idle for long enough, or a foreground run (the CLI) is waiting for the lock."""
+    return time.time() - idle_since > IDLE_SECONDS or (root / FOREGROUND_WAITING).exists()
+
+
+def _forget_models() -> None:
+    """Free the last job's graphs and layers; TensorFlow itself stays loaded."""
+    import gc
+
+    import keras
+
+    keras.backend.clear_session()
+    keras.mixed_precision.set_global_policy("float32")  # a mixed-precision job must not leak into the next
+    gc.collect()
+
+
+def _memory_mb() -> float:
+    """This process's resident memory (Linux), or 0 where /proc cannot tell."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def start(config: TrainConfig, models_dir=None, owner: Identity | None = None) -> runs.Run:
+    """Queue a run for `config` (owned by `owner` in hosted mode) and make sure the trainer
+    will train it; returns at once."""
     check_limits(config)
     root = Path(models_dir or models_root())
-    run_dir = runs.create_run(config, root)
+    run_dir = runs.create_run(config, root, owner)
     log.info("%s: queued", run_dir.name)
     spawn_worker(root)
     return runs.load_run(run_dir)
@@ -165,8 +228,10 @@ def kick(models_dir=None) -> None:
             spawn_worker(root)
 
 
-def cancel(ref, models_dir=None) -> runs.Run:
+def cancel(ref, models_dir=None, who: Identity | None = None) -> runs.Run:
+    """Ask a queued or running run to stop; in hosted mode only its owner or the teacher may."""
     run = runs.load_run(ref, models_dir)
+    check_may_change(who, run.owner, run.owner_name, run.id)
     if run.state in runs.FINISHED:
         raise CatdogError("run_already_finished", run=run.id, state=run.state)
     runs.write_atomic(run.path / "cancel", "requested\n")
@@ -178,9 +243,16 @@ def cancel(ref, models_dir=None) -> runs.Run:
 def run_in_foreground(config: TrainConfig, models_dir=None, listener=None) -> runs.Run:
     """Create and train a run in this process (the CLI), waiting for any background job first."""
     root = Path(models_dir or models_root())
-    # Create the run only once the lock is ours, so a background worker cannot take it.
-    with train_lock(root, blocking=True):
-        return execute(runs.create_run(config, root), listener)
+    root.mkdir(parents=True, exist_ok=True)
+    waiting = root / FOREGROUND_WAITING  # an idle trainer sees it and hands the lock over at once
+    waiting.touch()
+    try:
+        # Create the run only once the lock is ours, so a background worker cannot take it.
+        with train_lock(root, blocking=True):
+            waiting.unlink(missing_ok=True)
+            return execute(runs.create_run(config, root), listener)
+    finally:
+        waiting.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

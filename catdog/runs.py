@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from pathlib import Path
 
+from catdog.access import Identity, check_may_change
 from catdog.config import TrainConfig, models_root
 from catdog.errors import CatdogError
 
@@ -61,8 +62,8 @@ def write_history(run_dir: Path, rows: list[dict]) -> None:
     write_atomic(Path(run_dir) / "history.csv", buffer.getvalue())
 
 
-def create_run(config: TrainConfig, models_dir=None) -> Path:
-    """A new run folder holding config.json and a `queued` status."""
+def create_run(config: TrainConfig, models_dir=None, owner: Identity | None = None) -> Path:
+    """A new run folder holding config.json and a `queued` status (with its owner, if any)."""
     root = Path(models_dir or models_root())
     root.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -75,7 +76,8 @@ def create_run(config: TrainConfig, models_dir=None) -> Path:
             continue
     run_dir = root / run_id
     write_json(run_dir / "config.json", config.to_dict())
-    write_json(run_dir / "status.json", {"state": "queued", "created": time.time(), "progress": {}})
+    write_json(run_dir / "status.json", {"state": "queued", "created": time.time(), "progress": {},
+                                         "owner": owner and owner.id, "owner_name": owner and owner.name})
     return run_dir
 
 
@@ -171,6 +173,15 @@ class Run:
     @property
     def state(self) -> str:
         return self.status.get("state", "queued")
+
+    @property
+    def owner(self) -> str | None:
+        """The identity that launched the run (hosted mode), else None."""
+        return self.status.get("owner")
+
+    @property
+    def owner_name(self) -> str:
+        return self.status.get("owner_name") or ""
 
     @property
     def progress(self) -> Progress:
@@ -271,8 +282,10 @@ def load_run(ref, models_dir=None) -> Run:
     raise CatdogError("run_not_found", ref=ref, root=str(root))
 
 
-def delete_run(ref, models_dir=None) -> None:
+def delete_run(ref, models_dir=None, who: Identity | None = None) -> None:
+    """Delete a finished run's folder; in hosted mode only its owner or the teacher may."""
     run = load_run(ref, models_dir)
+    check_may_change(who, run.owner, run.owner_name, run.id)
     if run.state in ("running", "queued"):
         raise CatdogError("run_busy", run=run.id, state=run.state)
     shutil.rmtree(run.path, ignore_errors=True)

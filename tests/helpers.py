@@ -28,6 +28,9 @@ if SHARED_WEIGHTS.is_dir():
     shutil.copytree(SHARED_WEIGHTS, KERAS_HOME / "models")
 os.environ["KERAS_HOME"] = str(KERAS_HOME)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# A trainer waits this long for more work before it exits: short, so that each test's
+# trainer is gone soon after its test, not holding TensorFlow in memory for a minute.
+os.environ.setdefault("CATDOG_TRAINER_IDLE_SECONDS", "2")
 
 def free_ports(count: int = 1) -> list[int]:
     """`count` distinct free loopback ports (all held open while choosing, so none repeats)."""

@@ -97,3 +97,51 @@ def test_cancelling_a_finished_run_is_refused(models_dir):
     runs.update_status(run_dir, state="done")
     with pytest.raises(CatdogError, match="already finished"):
         jobs.cancel(run_dir.name, models_dir)
+
+
+def _queued_run(models_dir, owner, created, name=""):
+    from catdog.access import Identity
+
+    run_dir = runs.create_run(TrainConfig(data_dir="unused"), models_dir, Identity(owner, name or owner))
+    runs.update_status(run_dir, created=created)
+    return run_dir.name
+
+
+def test_the_queue_takes_turns_between_owners(models_dir):
+    """Ana's ten launches do not hold up Bia: they alternate, Ana first (she launched first)."""
+    ana = [_queued_run(models_dir, "ana", created=100 + i) for i in range(3)]
+    bia = [_queued_run(models_dir, "bia", created=200 + i) for i in range(2)]
+    assert [r.id for r in jobs.queued(models_dir)] == [ana[0], bia[0], ana[1], bia[1], ana[2]]
+
+
+def test_whoever_was_served_longest_ago_goes_first(models_dir):
+    ana = [_queued_run(models_dir, "ana", created=100 + i) for i in range(2)]
+    bia = _queued_run(models_dir, "bia", created=300)
+    runs.update_status(models_dir / ana[0], state="done", started=400)  # Ana just had her turn
+    assert [r.id for r in jobs.queued(models_dir)] == [bia, ana[1]]
+
+
+def test_a_student_cannot_cancel_or_delete_anothers_run_but_the_teacher_can(models_dir):
+    from catdog.access import Identity
+    from catdog.errors import CatdogError
+
+    ana, bia, teacher = Identity("ana-token", "Ana"), Identity("bia-token", "Bia"), Identity("t", "Prof", True)
+    queued_run = runs.create_run(TrainConfig(data_dir="unused"), models_dir, ana)
+    with pytest.raises(CatdogError, match="belongs to Ana") as refused:
+        jobs.cancel(queued_run.name, models_dir, who=bia)
+    assert refused.value.key == "not_your_run" and runs.load_run(queued_run).state == "queued"
+    assert jobs.cancel(queued_run.name, models_dir, who=ana).state == "cancelled"
+    with pytest.raises(CatdogError, match="belongs to Ana"):
+        runs.delete_run(queued_run.name, models_dir, who=bia)
+    assert queued_run.exists()
+    runs.delete_run(queued_run.name, models_dir, who=teacher)
+    assert not queued_run.exists()
+
+
+def test_one_trainer_process_trains_queued_runs_one_after_another(tiny_dataset, models_dir):
+    """The warm trainer: TensorFlow is loaded once for several jobs, not once per job."""
+    config = TrainConfig(data_dir=str(tiny_dataset), **FAST)
+    first = jobs.start(config, models_dir)
+    second = jobs.start(config, models_dir)
+    assert _wait(lambda: all(runs.load_run(r.path).state == "done" for r in (first, second)))
+    assert runs.load_run(first.path).status["pid"] == runs.load_run(second.path).status["pid"]

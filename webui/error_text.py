@@ -183,6 +183,8 @@ PT: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("O treino {run} já terminou ({state}); não há nada para cancelar.", "", ""),
     "job_cancelled_before_start": ("Cancelado antes de começar.", "", ""),
     "job_cancelled": ("Cancelado a pedido; o modelo não foi salvo.", "", ""),
+    "not_your_run": ("O treino {run} é de {owner}: só essa pessoa e o professor podem cancelá-lo ou apagá-lo.", "",
+                     "cancele ou apague os seus próprios treinos; peça ao professor para remover o de outra pessoa."),
     "job_silent": ("O processo de treino (pid {pid}) parou de dar sinal de vida: travou, ou o servidor está "
                    "sobrecarregado.", "", "inicie o treino de novo."),
     "job_gone": ("O processo de treino (pid {pid}) não está mais rodando: foi encerrado ou falhou, ou o "

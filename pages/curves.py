@@ -8,14 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from catdog import augment, export, jobs, runs
+from catdog.access import may_change
 from catdog.config import models_root
 from catdog.errors import CatdogError
 from webui.charts import curves_figure
 from webui.feedback import show_error
+from webui.identity import current, sees_server, shown_path
 from webui.navigation import page, page_start
 from webui.text import t
 
 page_start("curves")
+who = current()
 all_runs = runs.list_runs()
 if not all_runs:
     st.info(t("curves.none"))
@@ -30,7 +33,9 @@ def on_off(config) -> str:
 def row(run: runs.Run) -> dict:
     c = run.config
     best = max((h.get("val_accuracy", 0) for h in run.history), default=None)
-    return {t("col.run"): run.id, t("col.status"): t(f"state.{run.state}"), t("col.backbone"): c.backbone,
+    who_made_it = {t("col.owner"): run.owner_name or "-"} if who is not None else {}  # hosted: the class's runs
+    return {t("col.run"): run.id, **who_made_it, t("col.status"): t(f"state.{run.state}"),
+            t("col.backbone"): c.backbone,
             t("col.epochs"): c.epochs, t("col.ft_epochs"): c.fine_tune_epochs, t("col.batch"): c.batch_size,
             t("col.lr"): c.learning_rate, t("col.augmentation"): on_off(c), t("col.best"): best,
             t("col.duration"): run.metrics.get("seconds")}
@@ -66,15 +71,16 @@ if st.button(t("curves.twin", state=t("off") if augmented else t("on")), icon=":
              help=t("curves.twin_help")):
     twin = dataclasses.replace(run.config, augmentation=augment.preset("none" if augmented else "seed recipe"))
     try:
-        st.session_state["watch"] = jobs.start(twin).id
+        st.session_state["watch"] = jobs.start(twin, owner=who).id
         st.success(t("curves.launched"))
         st.page_link(page("train"), label=t("common.go_train"))
     except CatdogError as error:
         show_error(error)
 with st.expander(t("curves.config")):
     st.json(run.config.to_dict())
-st.markdown(t("curves.tensorboard"))
-st.code(f"tensorboard --logdir {(models_root() / run.id / 'logs').resolve()}", language="bash")
+if sees_server(who):  # a server path: for a single user or the teacher, not for a class's students
+    st.markdown(t("curves.tensorboard"))
+    st.code(f"tensorboard --logdir {(models_root() / run.id / 'logs').resolve()}", language="bash")
 if run.has_model:
     st.subheader(t("curves.export"))
     a, b, c = st.columns(3)
@@ -93,11 +99,12 @@ if run.has_model:
             st.download_button(t("curves.tflite_download"), data=out.read_bytes(), file_name=out.name)
         except CatdogError as error:
             show_error(error)
-with st.popover(t("curves.delete"), icon=":material/delete:"):
-    st.warning(t("curves.delete_warning", path=run.path))
-    if st.button(t("curves.delete_yes"), type="primary"):
-        try:
-            runs.delete_run(run.id)
-            st.rerun()
-        except CatdogError as error:
-            show_error(error)
+if may_change(who, run.owner):
+    with st.popover(t("curves.delete"), icon=":material/delete:"):
+        st.warning(t("curves.delete_warning", path=shown_path(run.path, who)))
+        if st.button(t("curves.delete_yes"), type="primary"):
+            try:
+                runs.delete_run(run.id, who=who)
+                st.rerun()
+            except CatdogError as error:
+                show_error(error)

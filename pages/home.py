@@ -6,11 +6,13 @@ from catdog import archive, data
 from catdog.config import data_root, limits
 from catdog.errors import CatdogError
 from webui.feedback import show_error
+from webui.identity import current, sees_server, shown_path
 from webui.navigation import explain_page, page, page_start
 from webui.sidebar import list_datasets
 from webui.text import t
 
 page_start("home", explain=False)
+who = current()
 st.markdown(t("home.intro"))
 steps = [("dataset", "home.step1"), ("augment", "home.step2"), ("train", "home.step3"),
          ("curves", "home.step4"), ("predict", "home.step5"), ("evaluate", "home.step6")]
@@ -21,9 +23,10 @@ explain_page("home")
 datasets = list_datasets()
 st.divider()
 if datasets:
-    st.success(t("home.ready", count=len(datasets), root=data_root(), names=", ".join(d.name for d in datasets)))
+    st.success(t("home.ready", count=len(datasets), root=shown_path(data_root(), who),
+                 names=", ".join(d.name for d in datasets)))
 else:
-    st.info(t("home.none", root=data_root()))
+    st.info(t("home.none", root=shown_path(data_root(), who)))
 with st.expander(t("home.get"), expanded=not datasets):
     left, right = st.columns(2)
     with left:
@@ -37,7 +40,7 @@ with st.expander(t("home.get"), expanded=not datasets):
             try:
                 path = data.download_sample(progress=report)
                 bar.progress(1.0)
-                st.success(t("home.done", path=path))
+                st.success(t("home.done", path=shown_path(path, who)))
             except CatdogError as error:
                 show_error(error)
     with right:
@@ -54,4 +57,5 @@ with st.expander(t("home.get"), expanded=not datasets):
                     st.warning(t("home.skipped", count=len(report["skipped"]), names=", ".join(report["skipped"][:10])))
             except CatdogError as error:
                 show_error(error)
-    st.caption(t("home.copy", root=data_root().resolve()))
+    if sees_server(who):
+        st.caption(t("home.copy", root=data_root().resolve()))

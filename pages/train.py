@@ -3,13 +3,16 @@
 import streamlit as st
 
 from catdog import augment, backbones, jobs, runs
+from catdog.access import may_change
 from catdog.config import TrainConfig, bounds, choices, limits
 from catdog.errors import CatdogError
 from webui.feedback import job_status, show_error
+from webui.identity import current, sees_server
 from webui.navigation import need_dataset, page_start
 from webui.text import t
 
 page_start("train")
+who = current()
 dataset = need_dataset()
 
 allowed = limits()
@@ -71,7 +74,7 @@ if launched:
             augmented_views=int(views),
             fine_tune_at=int(fine_tune_at), fine_tune_learning_rate=fine_tune_learning_rate,
             augmentation=playground if preset == "playground" else augment.preset(preset))
-        run = jobs.start(config)
+        run = jobs.start(config, owner=who)
         st.session_state["watch"] = run.id
         busy = jobs.active()
         st.toast(t("train.queued_behind", run=busy.id) if busy and busy.id != run.id
@@ -84,19 +87,31 @@ if launched:
 def job_panel():
     """Re-drawn every 1.5 s without rerunning the page: the job itself runs in another process."""
     all_runs = runs.list_runs()  # one read of the run folders per refresh
-    watched = next((r for r in all_runs if r.id == st.session_state.get("watch")), None)
-    run = jobs.active(listed=all_runs) or watched or (all_runs[0] if all_runs else None)
+    mine = [r for r in all_runs if may_change(who, r.owner)]  # everything, outside hosted mode
+    watched = next((r for r in mine if r.id == st.session_state.get("watch")), None)
+    active = jobs.active(listed=all_runs)
+    run = (active if active in mine else None) or watched or (mine[0] if mine else None)
+    waiting = jobs.queued(listed=all_runs)
+    if who is not None and not who.teacher:  # hosted: my place in the queue; others' runs only as a count
+        others = [r for r in waiting if r.owner != who.id]
+        for place, queued_run in enumerate(waiting, 1):
+            if queued_run.owner == who.id:
+                st.caption(t("train.your_place", run=queued_run.id, place=place))
+        if others:
+            st.caption(t("train.others", count=len(others)))
+    elif waiting:
+        st.caption(t("train.queue", runs=", ".join(r.id for r in waiting)))
     if run is None:
         st.caption(t("train.no_runs"))
         return
-    waiting = jobs.queued(listed=all_runs)
-    if waiting:
-        st.caption(t("train.queue", runs=", ".join(r.id for r in waiting)))
-    job_status(run)
+    job_status(run, show_internals=sees_server(who))
     if run.state in ("running", "queued") and st.button(t("train.cancel"), icon=":material/stop:",
                                                          key=f"cancel-{run.id}"):
-        jobs.cancel(run.id)
-        st.toast(t("train.cancelling", run=run.id))
+        try:
+            jobs.cancel(run.id, who=who)
+            st.toast(t("train.cancelling", run=run.id))
+        except CatdogError as error:
+            show_error(error)
 
 
 st.divider()

@@ -93,9 +93,9 @@ def launched(monkeypatch) -> list[TrainConfig]:
     """The configs the Train page launches: each is queued as a run folder, and nothing trains."""
     configs = []
 
-    def start(config, models_dir=None):
+    def start(config, models_dir=None, owner=None):
         configs.append(config)
-        return runs.load_run(runs.create_run(config, models_dir))
+        return runs.load_run(runs.create_run(config, models_dir, owner))
 
     monkeypatch.setattr(jobs, "start", start)
     monkeypatch.setattr(jobs, "kick", lambda models_dir=None: None)  # the sidebar would start a worker

@@ -49,8 +49,9 @@ def route_text(route, views: int = 0) -> str:
     return t(f"path.{route}", views=views)
 
 
-def job_status(run: runs.Run) -> None:
-    """A run's state: progress while running, metrics when done, the reason when not."""
+def job_status(run: runs.Run, show_internals: bool = True) -> None:
+    """A run's state: progress while running, metrics when done, the reason when not (with its
+    traceback where `show_internals`: not for a class's students on a hosted server)."""
     st.markdown(t("job.state", run=run.id, state=t(f"state.{run.state}"), backbone=run.config.backbone,
                   epochs=run.config.total_epochs))
     plan = plan_training(run.config)
@@ -74,7 +75,7 @@ def job_status(run: runs.Run) -> None:
         st.page_link(page("predict"), label=t("job.predict_with"))
     else:
         (st.warning if run.state == "cancelled" else st.error)(run_error(run))
-        if run.status.get("traceback"):
+        if run.status.get("traceback") and show_internals:
             with st.expander(t("job.traceback")):
                 st.code(run.status["traceback"], language="text")
     if run.history:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from catdog import jobs, runs
 from catdog.config import data_root, limits
+from webui import identity
 from webui.text import LANGUAGES, language, t
 
 
@@ -27,7 +28,8 @@ def sidebar() -> None:
             names = [d.name for d in datasets]
             picked = st.selectbox(t("side.dataset"), names,
                                   index=names.index(current.name) if current in datasets else 0,
-                                  help=t("side.dataset_help", root=data_root()))
+                                  help=t("side.dataset_help",
+                                         root=identity.shown_path(data_root(), identity.current())))
             st.session_state["dataset"] = str(data_root() / picked)
         else:
             st.caption(t("side.no_dataset"))

@@ -1,0 +1,89 @@
+"""Hosted mode (a class on one server): names, owners, who may change what, no server internals."""
+
+import pytest
+
+from catdog import jobs, runs
+from catdog.access import Identity
+from helpers import open_page
+from webui.text import S
+
+
+def en(key: str, **values) -> str:
+    return S[key]["en"].format(**values) if values else S[key]["en"]
+
+
+@pytest.fixture
+def hosted(full_roots, monkeypatch):
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_TEACHER_CODE", "owl-42")
+    monkeypatch.setattr(jobs, "kick", lambda models_dir=None: None)  # nothing trains in these tests
+    monkeypatch.setattr(jobs, "start", lambda config, models_dir=None, owner=None:
+                        runs.load_run(runs.create_run(config, models_dir, owner)))
+    return full_roots
+
+
+def student(name: str, page: str = "home"):
+    """A new browser: it is asked its name once, then sees the page."""
+    app = open_page("home")
+    assert [s.value for s in app.subheader] == [en("who.welcome")]
+    app.text_input(key="display_name").set_value(name)
+    app.button[0].click().run()
+    if page != "home":
+        from webui.navigation import PAGES, ROOT
+
+        app.switch_page(str(ROOT / PAGES[page].script)).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def identity_of(app) -> Identity:
+    token = app.session_state["_identity_token"]
+    return Identity(token)
+
+
+def test_a_student_names_themself_once_and_their_run_carries_it(hosted):
+    app = student("Ana", "train")
+    assert en("who.you", name="Ana") in [c.value for c in app.sidebar.caption]
+    app.button(key="start").click().run()
+    [run] = [r for r in runs.list_runs(hosted / "models") if r.state == "queued"]
+    assert (run.owner, run.owner_name) == (identity_of(app).id, "Ana")
+    assert en("train.your_place", run=run.id, place=1) in [c.value for c in app.caption]
+
+
+def test_another_students_job_shows_as_a_count_without_a_cancel_button(hosted):
+    ana = student("Ana", "train")
+    ana.button(key="start").click().run()
+    bia = student("Bia", "train")
+    assert en("train.others", count=1) in [c.value for c in bia.caption]
+    assert not [b for b in bia.button if b.key and b.key.startswith("cancel-")]
+    [run] = [r for r in runs.list_runs(hosted / "models") if r.state == "queued"]
+    with pytest.raises(Exception, match="belongs to Ana"):
+        jobs.cancel(run.id, hosted / "models", who=identity_of(bia))
+
+
+def test_the_teacher_code_unlocks_the_teachers_controls(hosted):
+    ana = student("Ana", "train")
+    ana.button(key="start").click().run()
+    [run] = [r for r in runs.list_runs(hosted / "models") if r.state == "queued"]
+    teacher = student("Prof", "train")
+    assert not [b for b in teacher.button if b.key == f"cancel-{run.id}"]  # a student, until the code
+    teacher.text_input(key="teacher_code").set_value("owl-42").run()
+    assert en("who.teacher") in " ".join(c.value for c in teacher.sidebar.caption)
+    teacher.button(key=f"cancel-{run.id}").click().run()
+    assert not teacher.exception and runs.load_run(run.path).state == "cancelled"
+
+
+def test_a_wrong_teacher_code_unlocks_nothing(hosted):
+    app = student("Bia", "train")
+    app.text_input(key="teacher_code").set_value("owl-41").run()
+    assert [e.value for e in app.error] == [en("who.wrong_code")]
+    assert en("who.teacher") not in " ".join(c.value for c in app.sidebar.caption)
+
+
+@pytest.mark.parametrize("page", ["home", "train", "curves"])
+def test_no_page_shows_a_student_a_server_path(hosted, page):
+    app = student("Ana", page)
+    shown = " ".join(str(element.value) for kind in ("markdown", "caption", "success", "info", "code", "warning")
+                     for element in app.get(kind) if isinstance(getattr(element, "value", None), str))
+    assert str(hosted) not in shown
+    assert "tensorboard --logdir" not in shown

@@ -50,11 +50,11 @@ class Training:
     phase1_seconds: float = 0.0
 
 
-def _compile(model, learning_rate: float) -> None:
+def _compile(model, learning_rate: float, steps_per_execution: int = 1) -> None:
     import keras
 
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], steps_per_execution=steps_per_execution)
 
 
 def _callbacks(training: Training, phase: int) -> list:
@@ -146,7 +146,9 @@ def _phase1_on_features(training: Training) -> None:
     val_features, val_labels, val_reused = cached_features(training, extractor, dataset.validation, "validation")
     training.features_reused = reused + val_reused
     training.reporter.set_phase(Phase.TRAINING_HEAD)
-    _compile(head, config.learning_rate)
+    # A step of the head on cached features takes well under a millisecond, so Keras's per-step
+    # overhead dominated: 8 steps per call to the graph take a class's head-only job from ~3 s to ~2 s.
+    _compile(head, config.learning_rate, steps_per_execution=8)
     head.fit(**train_data, epochs=config.epochs, validation_data=(val_features, val_labels), verbose=0,
              callbacks=_callbacks(training, 1))
     training.reporter.raise_if_cancelled()

@@ -40,6 +40,8 @@ class TerminalProgress:
         if not self.enabled:
             return
         extracting = progress.phase is Phase.EXTRACTING
+        if extracting and not progress.images_total:
+            return  # the phase has begun but not yet said how many photos it has
         key = (progress.phase, progress.split, progress.view)
         total = progress.images_total if extracting else (progress.total_epochs or 1) * (progress.batches or 1)
         done = progress.images_done if extracting else (
@@ -60,6 +62,7 @@ class TerminalProgress:
         if self._bar is None:
             unit = "img" if progress.phase is Phase.EXTRACTING else "batch"
             self._bar = tqdm(total=total, desc=describe(progress), unit=unit, file=self.stream, leave=True)
+        self._bar.set_description(describe(progress), refresh=False)
         self._bar.total = total
         self._bar.n = min(done, total)
         if progress.loss is not None:

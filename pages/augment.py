@@ -43,7 +43,8 @@ with st.sidebar:
               for key, (top, step) in CONTROLS.items()}
     values["horizontal_flip"] = st.checkbox(t("aug.hflip"), key="aug_horizontal_flip", help=t("aug.hflip_why"))
     values["vertical_flip"] = st.checkbox(t("aug.vflip"), key="aug_vertical_flip", help=t("aug.vflip_why"))
-    values["fill_mode"] = st.selectbox(t("aug.fill"), augment.FILL_MODES, key="aug_fill_mode", help=t("aug.fill_why"))
+    values["fill_mode"] = st.selectbox(t("aug.fill"), augment.FILL_MODES, key="aug_fill_mode", help=t("aug.fill_why"),
+                                       format_func=lambda mode: t(f"fill.{mode}"))
 config = augment.AugmentConfig(**values)
 
 sources = {"dataset": t("aug.from_dataset"), "upload": t("aug.upload")}

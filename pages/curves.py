@@ -37,12 +37,12 @@ def row(run: runs.Run) -> dict:
     return {t("col.run"): run.id, **who_made_it, t("col.status"): t(f"state.{run.state}"),
             t("col.backbone"): c.backbone,
             t("col.epochs"): c.epochs, t("col.ft_epochs"): c.fine_tune_epochs, t("col.batch"): c.batch_size,
-            t("col.lr"): c.learning_rate, t("col.augmentation"): on_off(c), t("col.best"): best,
-            t("col.duration"): run.metrics.get("seconds")}
+            t("col.lr"): c.learning_rate, t("col.augmentation"): on_off(c),
+            t("col.best"): "-" if best is None else f"{best:.3f}",  # a failed or cancelled run has none
+            t("col.duration"): "-" if run.metrics.get("seconds") is None else round(run.metrics["seconds"])}
 
 
-st.dataframe(pd.DataFrame([row(r) for r in all_runs]), hide_index=True,
-             column_config={t("col.best"): st.column_config.NumberColumn(format="%.3f")})
+st.dataframe(pd.DataFrame([row(r) for r in all_runs]), hide_index=True)
 ids = [r.id for r in all_runs]
 with_history = [r.id for r in all_runs if r.history]
 chosen = st.multiselect(t("curves.compare"), ids, default=with_history[:1])

@@ -25,7 +25,7 @@ def _backbone_changed() -> None:
     st.session_state["image_size"] = backbones.REGISTRY[st.session_state["backbone"]].default_size
 
 
-backbone = st.selectbox(t("train.backbone"), names, key="backbone", format_func=lambda n: backbones.REGISTRY[n].label,
+backbone = st.selectbox(t("train.backbone"), names, key="backbone", format_func=lambda n: t(f"backbone.{n}"),
                         on_change=_backbone_changed)
 st.session_state.setdefault("image_size", backbones.REGISTRY[backbone].default_size)
 entry = backbones.REGISTRY[backbone]
@@ -45,6 +45,7 @@ with st.form("train"):
     a, b, c = st.columns(3)
     image_size = a.number_input(t("train.size"), *bounds("image_size"), step=8, key="image_size")
     pooling = b.radio(t("train.pooling"), choices("pooling"), index=choices("pooling").index(defaults.pooling),
+                      format_func=lambda name: t(f"pooling.{name}"),
                       horizontal=True, help=t("train.pooling_help"))
     dense_units = c.select_slider(t("train.dense"), [0, 64, 128, 256, 512], defaults.dense_units)
     a, b, c = st.columns(3)

@@ -134,7 +134,7 @@ def _launch(page, server, epochs_patience_off: bool):
 
     _open(page, server, "train")
     page.get_by_test_id("stSelectbox").filter(has_text="Backbone").click()
-    page.get_by_role("option", name="Small CNN from scratch").click()
+    page.get_by_role("option", name=S["backbone.simple_cnn"]["en"]).click()
     if epochs_patience_off:
         patience = page.get_by_label("Early stopping patience (0: off)")
         patience.fill("0")

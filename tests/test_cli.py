@@ -141,3 +141,31 @@ def test_train_keeps_info_logs_off_the_terminal_unless_verbose(tiny_dataset, tmp
     assert quiet.returncode == verbose.returncode == 0
     assert "INFO" not in quiet.stderr
     assert "INFO catdog.train" in verbose.stderr and "INFO catdog.progress" in verbose.stderr
+
+def test_the_terminal_bar_waits_for_a_phase_to_say_how_much_work_it_has(tmp_path):
+    """Regression: a tqdm bar drawn before the photo count was known crashed on a terminal."""
+    from catdog.cli import TerminalProgress
+    from catdog.runs import Phase, Progress
+
+    class Terminal:
+        def __init__(self):
+            self.text = ""
+
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            self.text += text
+
+        def flush(self):
+            pass
+
+    terminal = Terminal()
+    shown = TerminalProgress(stream=terminal)
+    shown(Progress(Phase.EXTRACTING, total_epochs=10))  # as set_phase sends it, before any count
+    shown(Progress(Phase.EXTRACTING, 0.5, split="train", images_done=50, images_total=100))
+    shown(Progress(Phase.TRAINING_HEAD, 0.2, total_epochs=10))
+    shown(Progress(Phase.TRAINING_HEAD, 0.2, total_epochs=10, epoch=2, batch=1, batches=5, loss=0.5, accuracy=0.8))
+    shown.close()
+    assert "extracting features (train)" in terminal.text and "50/100" in terminal.text
+    assert "training head, epoch 2/10" in terminal.text

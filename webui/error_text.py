@@ -104,8 +104,8 @@ PT: dict[str, tuple[str, str, str]] = {
     "download_failed": (
         "Não foi possível baixar o conjunto de dados de exemplo de {url} ({reason}).",
         "uma conexão com a internet",
-        ("copie uma pasta de conjunto de dados (train/ e validation/, com uma pasta por classe) para {root} "
-         "e escolha-a lá, ou passe --data DIR na linha de comando."),
+        ("envie suas fotos num zip, em \"Suas próprias fotos\" ao lado (uma pasta por classe); ou copie uma "
+         "pasta de conjunto de dados para {root}."),
     ),
     "download_has_no_train": (
         "O arquivo baixado em {folder} não tem a pasta train/.",

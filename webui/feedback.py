@@ -89,8 +89,11 @@ def phase_text(progress: Progress) -> str:
         if progress.view:
             split = t("job.view", split=split, view=progress.view, views=progress.views)
         return t("job.extracting", split=split, done=progress.images_done, total=progress.images_total)
-    return t("job.progress", phase=t(f"phase.{progress.phase.name.lower()}"), epoch=progress.epoch or "-",
-             epochs=progress.total_epochs or "-", batch=progress.batch or "-", batches=progress.batches or "-")
+    phase = t(f"phase.{progress.phase.name.lower()}")
+    if not progress.epoch:  # starting, evaluating, or the first moment of a phase
+        return phase
+    return t("job.progress", phase=phase, epoch=progress.epoch, epochs=progress.total_epochs or "-",
+             batch=progress.batch or "-", batches=progress.batches or "-")
 
 
 def _progress(progress: Progress) -> None:

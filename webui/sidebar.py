@@ -40,18 +40,25 @@ def sidebar() -> None:
             selected = st.session_state.get("run")
             st.session_state["run"] = st.selectbox(
                 t("side.run"), ids, index=ids.index(selected) if selected in ids else 0, help=t("side.run_help"))
-        job = jobs.active(listed=listed)
-        waiting = jobs.queued(listed=listed)
-        if waiting and job is None:
-            jobs.kick()  # e.g. after a server restart: keep the queue moving
-        if job:
-            st.progress(min(job.progress.fraction, 1.0), text=t("side.training", run=job.id))
-        else:
-            st.caption(t("side.idle"))
-        if waiting:
-            st.caption(t("side.queued", count=len(waiting)))
+        job_line()
         if limits().hosted:
             st.caption(t("side.hosted", epochs=limits().max_epochs, mb=limits().max_upload_mb))
+
+
+@st.fragment(run_every=2)
+def job_line() -> None:
+    """The training job, as it is now: redrawn every 2 s on its own, not only when the page reruns."""
+    listed = runs.list_runs()
+    job = jobs.active(listed=listed)
+    waiting = jobs.queued(listed=listed)
+    if waiting and job is None:
+        jobs.kick()  # e.g. after a server restart: keep the queue moving
+    if job:
+        st.progress(min(job.progress.fraction, 1.0), text=t("side.training", run=job.id))
+    else:
+        st.caption(t("side.idle"))
+    if waiting:
+        st.caption(t("side.queued", count=len(waiting)))
 
 
 def list_datasets() -> list[Path]:

@@ -148,7 +148,10 @@ def _phase1_on_features(training: Training) -> None:
     training.reporter.set_phase(Phase.TRAINING_HEAD)
     # A step of the head on cached features takes well under a millisecond, so Keras's per-step
     # overhead dominated: 8 steps per call to the graph take a class's head-only job from ~3 s to ~2 s.
-    _compile(head, config.learning_rate, steps_per_execution=8)
+    # Not under tf.distribute, where Keras 3's multi-step loop fails ("must feed a value for placeholder").
+    import tensorflow as tf
+
+    _compile(head, config.learning_rate, steps_per_execution=1 if tf.distribute.has_strategy() else 8)
     head.fit(**train_data, epochs=config.epochs, validation_data=(val_features, val_labels), verbose=0,
              callbacks=_callbacks(training, 1))
     training.reporter.raise_if_cancelled()

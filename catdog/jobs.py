@@ -31,7 +31,7 @@ LOCK_NAME = ".train.lock"
 FOREGROUND_WAITING = ".foreground-waiting"
 IDLE_SECONDS = float(os.environ.get("CATDOG_TRAINER_IDLE_SECONDS", 60))
 MAX_TRAINER_MB = float(os.environ.get("CATDOG_TRAINER_MAX_MB", 1800))
-POLL_SECONDS = 0.3
+POLL_SECONDS = 0.1  # how soon an idle trainer sees a new run
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger(__name__)
 

@@ -43,13 +43,18 @@ class Limits:
     max_fine_tune_epochs: int
     max_batch_size: int
     backbones: tuple[str, ...]
+    # Per student (hosted mode; the teacher has none): so that one student cannot fill the queue or the disk.
+    max_waiting_runs: int = 1_000_000  # queued or running at once
+    max_kept_runs: int = 1_000_000  # run folders kept
 
 
 def limits() -> Limits:
     if os.environ.get("CATDOG_HOSTED", "").strip().lower() in ("1", "true", "yes", "on"):
         return Limits(True, max_upload_mb=50, max_images_per_dataset=5000, max_epochs=30,
                       max_fine_tune_epochs=10, max_batch_size=64,
-                      backbones=("mobilenet_v2", "mobilenet_v1_025", "simple_cnn"))
+                      backbones=("mobilenet_v2", "mobilenet_v1_025", "simple_cnn"),
+                      max_waiting_runs=int(os.environ.get("CATDOG_MAX_WAITING_RUNS", 3)),
+                      max_kept_runs=int(os.environ.get("CATDOG_MAX_KEPT_RUNS", 20)))
     return Limits(False, max_upload_mb=500, max_images_per_dataset=200_000, max_epochs=500,
                   max_fine_tune_epochs=500, max_batch_size=1024, backbones=tuple(backbones.REGISTRY))
 

@@ -176,6 +176,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("Run {run} has already finished ({state}); there is nothing to cancel.", "", ""),
     "job_cancelled_before_start": ("Cancelled before it started.", "", ""),
     "job_cancelled": ("Cancelled by request; the model was not saved.", "", ""),
+    "quota_waiting_runs": ("You already have {count} run(s) waiting or training.", "at most {limit} at a time",
+                           "wait for one to finish, or cancel one on the Train page."),
+    "quota_kept_runs": ("You already keep {count} runs on this shared server.", "at most {limit}",
+                        "delete runs you no longer need on the Training curves page."),
     "not_your_run": ("Run {run} belongs to {owner}: only they and the teacher may cancel or delete it.", "",
                      "cancel or delete your own runs; ask the teacher to remove someone else's."),
     "job_silent": ("The training process (pid {pid}) stopped sending heartbeats: it hung, or the server is "

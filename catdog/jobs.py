@@ -24,7 +24,7 @@ from pathlib import Path
 
 from catdog import runs
 from catdog.access import Identity, check_may_change
-from catdog.config import TrainConfig, check_limits, models_root
+from catdog.config import TrainConfig, check_limits, limits, models_root
 from catdog.errors import CatdogError
 
 LOCK_NAME = ".train.lock"
@@ -212,10 +212,24 @@ def start(config: TrainConfig, models_dir=None, owner: Identity | None = None) -
     will train it; returns at once."""
     check_limits(config)
     root = Path(models_dir or models_root())
+    check_quota(owner, runs.list_runs(root))
     run_dir = runs.create_run(config, root, owner)
     log.info("%s: queued", run_dir.name)
     spawn_worker(root)
     return runs.load_run(run_dir)
+
+
+def check_quota(owner: Identity | None, listed: list[runs.Run]) -> None:
+    """A student may have a few runs waiting and keep a few dozen (hosted mode; not the teacher)."""
+    allowed = limits()
+    if owner is None or owner.teacher:
+        return
+    mine = [run for run in listed if run.owner == owner.id]
+    waiting = [run for run in mine if run.state in ("queued", "running")]
+    if len(waiting) >= allowed.max_waiting_runs:
+        raise CatdogError("quota_waiting_runs", count=len(waiting), limit=allowed.max_waiting_runs)
+    if len(mine) >= allowed.max_kept_runs:
+        raise CatdogError("quota_kept_runs", count=len(mine), limit=allowed.max_kept_runs)
 
 
 def kick(models_dir=None) -> None:

@@ -145,3 +145,27 @@ def test_one_trainer_process_trains_queued_runs_one_after_another(tiny_dataset, 
     second = jobs.start(config, models_dir)
     assert _wait(lambda: all(runs.load_run(r.path).state == "done" for r in (first, second)))
     assert runs.load_run(first.path).status["pid"] == runs.load_run(second.path).status["pid"]
+
+
+def test_a_student_gets_a_few_waiting_runs_and_is_told_what_to_do_past_them(models_dir, monkeypatch):
+    from catdog.access import Identity
+    from catdog.errors import CatdogError
+
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MAX_WAITING_RUNS", "2")
+    monkeypatch.setenv("CATDOG_MAX_KEPT_RUNS", "3")
+    monkeypatch.setattr(jobs, "spawn_worker", lambda models_dir: None)  # nothing trains here
+    ana, bia = Identity("ana", "Ana"), Identity("bia", "Bia")
+    config = TrainConfig(data_dir="unused", backbone="mobilenet_v1_025")
+    first, _second = jobs.start(config, models_dir, ana), jobs.start(config, models_dir, ana)
+    with pytest.raises(CatdogError, match="cancel one on the Train page") as refused:
+        jobs.start(config, models_dir, ana)
+    assert refused.value.key == "quota_waiting_runs"
+    jobs.start(config, models_dir, bia)  # the quota is Ana's, not the class's
+    jobs.start(config, models_dir, Identity("t", "Prof", teacher=True))  # the teacher has none
+    runs.update_status(first.path, state="done")
+    jobs.start(config, models_dir, ana)  # one finished: room again, now 3 kept
+    runs.update_status(_second.path, state="done")
+    with pytest.raises(CatdogError, match="delete runs you no longer need") as refused:
+        jobs.start(config, models_dir, ana)
+    assert refused.value.key == "quota_kept_runs"

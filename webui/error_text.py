@@ -183,6 +183,10 @@ PT: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("O treino {run} já terminou ({state}); não há nada para cancelar.", "", ""),
     "job_cancelled_before_start": ("Cancelado antes de começar.", "", ""),
     "job_cancelled": ("Cancelado a pedido; o modelo não foi salvo.", "", ""),
+    "quota_waiting_runs": ("Você já tem {count} treino(s) esperando ou treinando.", "no máximo {limit} por vez",
+                           "espere um terminar, ou cancele um na página Treinar."),
+    "quota_kept_runs": ("Você já guarda {count} treinos neste servidor compartilhado.", "no máximo {limit}",
+                        "apague os treinos de que não precisa mais na página Curvas de treino."),
     "not_your_run": ("O treino {run} é de {owner}: só essa pessoa e o professor podem cancelá-lo ou apagá-lo.", "",
                      "cancele ou apague os seus próprios treinos; peça ao professor para remover o de outra pessoa."),
     "job_silent": ("O processo de treino (pid {pid}) parou de dar sinal de vida: travou, ou o servidor está "

@@ -133,9 +133,9 @@ def active(models_dir=None, listed: list | None = None) -> runs.Run | None:
                  if run.state == "running"), None)
 
 
-def _mark_dead_runs(models_dir) -> None:
+def _mark_dead_runs(listed: list[runs.Run]) -> None:
     """Persist as failed the runs whose process died (the reader already shows them so)."""
-    for run in runs.list_runs(models_dir):
+    for run in listed:
         if run.status.get("stale"):
             runs.update_status(run.path, state="failed", stale=True,
                                **{key: run.status[key] for key in ("error", "error_key", "error_params")})
@@ -162,8 +162,9 @@ def worker(models_dir) -> None:
             return  # a trainer is running: it will see the new run
         idle_since = time.time()
         while not _should_stop(root, idle_since):
-            _mark_dead_runs(root)
-            waiting = queued(root)
+            listed = runs.list_runs(root)  # one read of the run folders per turn
+            _mark_dead_runs(listed)
+            waiting = queued(listed=listed)
             if not waiting:
                 time.sleep(POLL_SECONDS)
                 continue

@@ -14,12 +14,13 @@ from catdog.errors import CatdogError
 from webui.charts import curves_figure
 from webui.feedback import show_error
 from webui.identity import current, sees_server, shown_path
+from webui.loaders import current_runs, listed_runs
 from webui.navigation import page, page_start
 from webui.text import t
 
 page_start("curves")
 who = current()
-all_runs = runs.list_runs()
+all_runs = current_runs()
 if not all_runs:
     st.info(t("curves.none"))
     st.page_link(page("train"), label=t("common.go_train"))
@@ -72,6 +73,7 @@ if st.button(t("curves.twin", state=t("off") if augmented else t("on")), icon=":
     twin = dataclasses.replace(run.config, augmentation=augment.preset("none" if augmented else "seed recipe"))
     try:
         st.session_state["watch"] = jobs.start(twin, owner=who).id
+        listed_runs.clear()
         st.success(t("curves.launched"))
         st.page_link(page("train"), label=t("common.go_train"))
     except CatdogError as error:
@@ -105,6 +107,7 @@ if may_change(who, run.owner):
         if st.button(t("curves.delete_yes"), type="primary"):
             try:
                 runs.delete_run(run.id, who=who)
+                listed_runs.clear()
                 st.rerun()
             except CatdogError as error:
                 show_error(error)

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from catdog import augment, backbones, jobs, runs
+from catdog import augment, backbones, jobs
 from catdog.access import may_change
 from catdog.config import TrainConfig, bounds, choices, limits
 from catdog.errors import CatdogError
 from webui.feedback import job_status, show_error
 from webui.identity import current, sees_server
+from webui.loaders import current_runs, listed_runs
 from webui.navigation import need_dataset, page_start
 from webui.text import t
 
@@ -76,6 +77,7 @@ if launched:
             fine_tune_at=int(fine_tune_at), fine_tune_learning_rate=fine_tune_learning_rate,
             augmentation=playground if preset == "playground" else augment.preset(preset))
         run = jobs.start(config, owner=who)
+        listed_runs.clear()
         st.session_state["watch"] = run.id
         busy = jobs.active()
         st.toast(t("train.queued_behind", run=busy.id) if busy and busy.id != run.id
@@ -87,7 +89,7 @@ if launched:
 @st.fragment(run_every=1.5)
 def job_panel():
     """Re-drawn every 1.5 s without rerunning the page: the job itself runs in another process."""
-    all_runs = runs.list_runs()  # one read of the run folders per refresh
+    all_runs = current_runs()  # one read of the run folders a second, for the whole server
     mine = [r for r in all_runs if may_change(who, r.owner)]  # everything, outside hosted mode
     watched = next((r for r in mine if r.id == st.session_state.get("watch")), None)
     active = jobs.active(listed=all_runs)
@@ -110,6 +112,7 @@ def job_panel():
                                                          key=f"cancel-{run.id}"):
         try:
             jobs.cancel(run.id, who=who)
+            listed_runs.clear()
             st.toast(t("train.cancelling", run=run.id))
         except CatdogError as error:
             show_error(error)

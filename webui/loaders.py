@@ -16,6 +16,20 @@ from webui.startup import return_freed_memory
 from webui.text import t
 
 
+@st.cache_resource(ttl=1.0, show_spinner=False)
+def listed_runs(models_dir: str) -> list[runs.Run]:
+    """Every run, read at most once a second for the whole server: thirty sessions' sidebars
+    and job panels refresh every few seconds, and each read opens every run folder.
+    Pages that change runs (launch, cancel, delete) call `listed_runs.clear()`."""
+    return runs.list_runs(models_dir)
+
+
+def current_runs() -> list[runs.Run]:
+    from catdog.config import models_root
+
+    return listed_runs(str(models_root()))
+
+
 def predictor_for(run: runs.Run):
     """The warm model of `run`, from the core's one bounded cache (shared by every session).
 

@@ -9,6 +9,7 @@ import streamlit as st
 from catdog import jobs, runs
 from catdog.config import data_root, limits
 from webui import identity
+from webui.loaders import current_runs
 from webui.text import LANGUAGES, language, t
 
 
@@ -33,7 +34,7 @@ def sidebar() -> None:
             st.session_state["dataset"] = str(data_root() / picked)
         else:
             st.caption(t("side.no_dataset"))
-        listed = runs.list_runs()  # read once per rerun; everything below filters this list
+        listed = current_runs()  # everything below filters this one list
         finished = [r for r in listed if r.state == "done"]
         if finished:
             ids = [r.id for r in finished]
@@ -48,7 +49,7 @@ def sidebar() -> None:
 @st.fragment(run_every=2)
 def job_line() -> None:
     """The training job, as it is now: redrawn every 2 s on its own, not only when the page reruns."""
-    listed = runs.list_runs()
+    listed = current_runs()
     job = jobs.active(listed=listed)
     waiting = jobs.queued(listed=listed)
     if waiting and job is None:
@@ -86,6 +87,6 @@ def active_dataset(datasets: list[Path] | None = None) -> Path | None:
 
 def selected_run() -> runs.Run | None:
     """The run picked in the sidebar, else the newest finished one."""
-    finished = [r for r in runs.list_runs() if r.state == "done" and r.has_model]
+    finished = [r for r in current_runs() if r.state == "done" and r.has_model]
     chosen = st.session_state.get("run")
     return next((r for r in finished if r.id == chosen), finished[0] if finished else None)

@@ -75,9 +75,11 @@ def create_run(config: TrainConfig, models_dir=None, owner: Identity | None = No
         except FileExistsError:
             continue
     run_dir = root / run_id
-    write_json(run_dir / "config.json", config.to_dict())
+    # status.json first: readers (a trainer polling the queue) see a run once config.json exists,
+    # and must never find it without its status, take it, and have their "running" overwritten.
     write_json(run_dir / "status.json", {"state": "queued", "created": time.time(), "progress": {},
                                          "owner": owner and owner.id, "owner_name": owner and owner.name})
+    write_json(run_dir / "config.json", config.to_dict())
     return run_dir
 
 

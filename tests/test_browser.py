@@ -35,12 +35,18 @@ def fresh_server(tmp_path_factory, trained_run):
     yield from _serve(tmp_path_factory, trained_run)
 
 
-def _serve(tmp_path_factory, trained_run):
+@pytest.fixture
+def hosted_server(tmp_path_factory, trained_run):
+    """A server in hosted mode (a class sharing it), with a teacher code."""
+    yield from _serve(tmp_path_factory, trained_run, CATDOG_HOSTED="1", CATDOG_TEACHER_CODE="owl-42")
+
+
+def _serve(tmp_path_factory, trained_run, **settings):
     root = tmp_path_factory.mktemp("served")
     make_dataset(root / "data" / "pets", per_class=6)
     shutil.copytree(trained_run.path, root / "models" / trained_run.id)
     port = free_ports()[0]
-    env = {**os.environ, "CATDOG_DATA_DIR": str(root / "data"), "CATDOG_MODELS_DIR": str(root / "models")}
+    env = {**os.environ, "CATDOG_DATA_DIR": str(root / "data"), "CATDOG_MODELS_DIR": str(root / "models"), **settings}
     started = time.time()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
@@ -203,3 +209,30 @@ def test_a_portuguese_browser_gets_the_portuguese_interface(browser, server):
     expect(page.get_by_role("heading", name=S["home.title"]["pt"])).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stSidebarNav").get_by_text(S["nav.curves"]["pt"])).to_be_visible()
     context.close()
+
+
+def test_a_students_identity_survives_a_reload_and_a_page_change_and_is_theirs_alone(browser, hosted_server):
+    """Hosted mode: the name is asked once per browser; the cookie keeps who it is."""
+    from playwright.sync_api import expect
+
+    welcome = S["who.welcome"]["pt"]
+    ana = browser.new_context(locale="pt-BR")
+    page = ana.new_page()
+    page.goto(f"{hosted_server['url']}/train")
+    expect(page.get_by_text(welcome)).to_be_visible(timeout=60_000)
+    page.get_by_label(S["who.name"]["pt"]).fill("Ana")
+    page.get_by_role("button", name=S["who.go"]["pt"]).click()
+    you = page.get_by_text(S["who.you"]["pt"].format(name="Ana"))
+    expect(you).to_be_visible(timeout=30_000)
+    assert "catdog_id" in [cookie["name"] for cookie in ana.cookies()]
+    page.reload()
+    expect(you).to_be_visible(timeout=30_000)
+    assert page.get_by_text(welcome).count() == 0
+    page.goto(f"{hosted_server['url']}/curves")
+    expect(you).to_be_visible(timeout=30_000)
+    bia = browser.new_context(locale="pt-BR")
+    other = bia.new_page()
+    other.goto(hosted_server["url"])
+    expect(other.get_by_text(welcome)).to_be_visible(timeout=60_000)  # not Ana
+    ana.close()
+    bia.close()

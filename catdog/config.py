@@ -16,6 +16,10 @@ from catdog import backbones
 from catdog.augment import AugmentConfig
 from catdog.errors import CatdogError
 
+# Hosted mode's memory bounds (bench/job_memory_bench.py measures the heaviest job they allow):
+# decoding again each epoch costs ~3% of a fine-tuning job's time and saves ~400 MB for 3000 photos.
+HOSTED_DECODED_CACHE_MB = 0
+HOSTED_STEP_PHOTOS = 8
 POOLINGS = ("avg", "flatten")
 STRATEGIES = ("auto", "single", "mirrored", "multiworker")
 WEIGHTS = ("imagenet", "none")
@@ -46,6 +50,15 @@ class Limits:
     # Per student (hosted mode; the teacher has none): so that one student cannot fill the queue or the disk.
     max_waiting_runs: int = 1_000_000  # queued or running at once
     max_kept_runs: int = 1_000_000  # run folders kept
+    max_datasets: int = 1_000_000  # imported datasets kept
+    max_upload_disk_mb: int = 1_000_000  # photos their imports wrote
+    # Decoded photos a job may keep in memory between passes (fine-tuning, streaming, views):
+    # a job's memory then does not grow with the number of photos beyond this.
+    decoded_cache_mb: int = 600
+    # Photos in one forward and backward pass: a bigger batch is split into passes whose gradients
+    # are averaged before one update (same update, bounded activations: they grow with the batch).
+    max_step_photos: int = 1_000_000
+    max_image_size: int = 1024
 
 
 def limits() -> Limits:
@@ -54,9 +67,15 @@ def limits() -> Limits:
                       max_fine_tune_epochs=10, max_batch_size=64,
                       backbones=("mobilenet_v2", "mobilenet_v1_025", "simple_cnn"),
                       max_waiting_runs=int(os.environ.get("CATDOG_MAX_WAITING_RUNS", 3)),
-                      max_kept_runs=int(os.environ.get("CATDOG_MAX_KEPT_RUNS", 20)))
+                      max_kept_runs=int(os.environ.get("CATDOG_MAX_KEPT_RUNS", 20)),
+                      max_datasets=int(os.environ.get("CATDOG_MAX_DATASETS", 3)),
+                      max_upload_disk_mb=int(os.environ.get("CATDOG_MAX_UPLOAD_DISK_MB", 200)),
+                      decoded_cache_mb=int(os.environ.get("CATDOG_DECODED_CACHE_MB", HOSTED_DECODED_CACHE_MB)),
+                      max_step_photos=int(os.environ.get("CATDOG_MAX_STEP_PHOTOS", HOSTED_STEP_PHOTOS)),
+                      max_image_size=224)
     return Limits(False, max_upload_mb=500, max_images_per_dataset=200_000, max_epochs=500,
-                  max_fine_tune_epochs=500, max_batch_size=1024, backbones=tuple(backbones.REGISTRY))
+                  max_fine_tune_epochs=500, max_batch_size=1024, backbones=tuple(backbones.REGISTRY),
+                  decoded_cache_mb=int(os.environ.get("CATDOG_DECODED_CACHE_MB", 600)))
 
 
 def check_limits(config: TrainConfig) -> None:
@@ -67,7 +86,8 @@ def check_limits(config: TrainConfig) -> None:
         if allowed.hosted:
             raise CatdogError("backbone_not_on_server", backbone=config.backbone, allowed=names)
         raise CatdogError("backbone_not_available", backbone=config.backbone, allowed=names)
-    for name, value, top in (("epochs", config.epochs, allowed.max_epochs),
+    for name, value, top in (("image_size", config.image_size, allowed.max_image_size),
+                             ("epochs", config.epochs, allowed.max_epochs),
                              ("fine_tune_epochs", config.fine_tune_epochs, allowed.max_fine_tune_epochs),
                              ("batch_size", config.batch_size, allowed.max_batch_size)):
         if value > top:

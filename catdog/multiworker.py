@@ -100,14 +100,14 @@ def evaluate(model, val_ds, forward=None) -> dict:
 def _batches(strategy, config, split: Split, skipped: list, phase: int):
     """This worker's endless batches of its own shard, and how many steps make an epoch."""
     from catdog import augment, pipeline
-
     workers = len(cluster()["workers"])
     global_batch = max(config.batch_size // strategy.num_replicas_in_sync, 1) * strategy.num_replicas_in_sync
 
     def make(context):
         part = shard(split, context.input_pipeline_id, context.num_input_pipelines)
         data = pipeline.make_dataset(part, config.image_size, context.get_per_replica_batch_size(global_batch),
-                                     shuffle=True, seed=config.seed, skipped=skipped)
+                                     shuffle=True, seed=config.seed, skipped=skipped,
+                                     cache_bytes=pipeline.cache_budget())
         if config.augmentation.enabled:
             data = data.map(augment.make_augmenter(config.augmentation, config.seed + 100 * (phase - 1)))
         return data.repeat()

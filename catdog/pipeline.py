@@ -55,8 +55,30 @@ def _decoder(image_size: int, skipped: list):
     return decode
 
 
-def _decoded(split: Split, image_size: int, skipped: list, branches=None, start: int = 0):
-    """Unbatched (pixels, label, index) of split[start:], in order, unreadable files dropped."""
+def cache_budget() -> int:
+    """Bytes of decoded photos a job may keep between passes: the server's `decoded_cache_mb`."""
+    from catdog.config import limits
+
+    return limits().decoded_cache_mb * 2**20
+
+
+def step_split(batch_size: int) -> tuple[int, int]:
+    """(photos per pass, passes per update) for a batch on this server: activations grow with
+    the photos in one pass, so a shared server splits big batches (`Limits.max_step_photos`)."""
+    from catdog.config import limits
+
+    passes = -(-batch_size // limits().max_step_photos)
+    return -(-batch_size // passes), passes
+
+
+def decoded_bytes(split: Split, image_size: int) -> int:
+    """Memory the decoded photos of `split` take at `image_size` (uint8)."""
+    return len(split.paths) * image_size * image_size * 3
+
+
+def _decoded(split: Split, image_size: int, skipped: list, branches=None, start: int = 0, order_seed=None):
+    """Unbatched (pixels, label, index) of split[start:], in order (or shuffled with
+    `order_seed`, anew each pass), unreadable files dropped."""
     import tensorflow as tf
 
     count = len(split.paths)
@@ -71,6 +93,8 @@ def _decoded(split: Split, image_size: int, skipped: list, branches=None, start:
     columns = (split.paths[start:], np.asarray(split.labels[start:], np.int32), branches[start:],
                np.arange(start, count, dtype=np.int32))
     data = tf.data.Dataset.from_tensor_slices(columns)
+    if order_seed is not None:
+        data = data.shuffle(count - start, seed=order_seed, reshuffle_each_iteration=True)
     data = data.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return data.filter(_decoded_ok).map(_drop_flag)
 
@@ -90,26 +114,32 @@ def _to_float(pixels, labels, *rest):
 
 
 def make_dataset(split: Split, image_size: int, batch_size: int, shuffle: bool = False,
-                 seed: int = 1337, skipped: list | None = None, cache_limit_bytes: int = 600_000_000,
-                 cache: bool = True):
+                 seed: int = 1337, skipped: list | None = None, cache_bytes: int = 0):
     """A batched, prefetched `tf.data.Dataset` of (0-255 float32 images, int labels).
 
     Decoding runs in parallel through PIL, as prediction does. (Not through TensorFlow's
     decoder as in `decoded_batches`: a JPEG it refuses would stop `model.fit` mid-epoch,
     where the pipeline cannot be rebuilt.) A file that fails to decode is dropped and
     appended to `skipped` (path, reason): one bad photo never stops training.
-    Decoded images are kept in memory when they fit in `cache_limit_bytes` and `cache` is
-    set, so later epochs skip JPEG decoding.
+    Decoded photos are kept in memory when they all fit in `cache_bytes`, so later passes
+    skip decoding; otherwise memory does not grow with the number of photos.
     """
     import tensorflow as tf
 
     skipped = skipped if skipped is not None else []
-    data = _decoded(split, image_size, skipped).map(lambda pixels, label, index: (pixels, label))
-    if cache and len(split.paths) * image_size * image_size * 3 <= cache_limit_bytes:
-        data = data.cache()  # uint8, before shuffling: memory is bounded by the limit above
-    if shuffle:
-        data = data.shuffle(min(len(split.paths), 4096), seed=seed, reshuffle_each_iteration=True)
+    if 0 < decoded_bytes(split, image_size) <= cache_bytes:
+        data = _decoded(split, image_size, skipped).map(_drop_index).cache()
+        if shuffle:  # the buffer shares the cached photos' memory: no second copy
+            data = data.shuffle(len(split.paths), seed=seed, reshuffle_each_iteration=True)
+    else:
+        # The file list is shuffled, not decoded photos: a buffer of thousands of decoded
+        # photos would take as much memory as caching them (600 MB for 4096 at 224 px).
+        data = _decoded(split, image_size, skipped, order_seed=seed if shuffle else None).map(_drop_index)
     return data.batch(batch_size).map(_to_float).prefetch(tf.data.AUTOTUNE)
+
+
+def _drop_index(pixels, label, index):
+    return pixels, label
 
 
 def tensorflow_branches(split: Split, image_size: int) -> list[int]:

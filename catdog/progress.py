@@ -89,7 +89,9 @@ class Reporter:
             images_total=total, fraction=seen / max(total, 1))
         self._write()
 
-    def batch(self, epoch: int, batch: int, logs: dict) -> None:
+    def batch(self, epoch: int, batch: int, logs: dict, batches: int | None = None) -> None:
+        """Batch `batch` of `batches` (Keras's steps per epoch; a split batch counts its passes) done."""
+        self.batches_per_epoch = batches or self.batches_per_epoch
         done = (epoch + batch / self.batches_per_epoch) / self.total_epochs
         elapsed = time.time() - self._started
         self.progress = dataclasses.replace(
@@ -137,7 +139,7 @@ def progress_callback(reporter: Reporter, phase: int):
             self._epoch, self._epoch_started = epoch, time.time()
 
         def on_train_batch_end(self, batch, logs=None):
-            reporter.batch(self._epoch, batch + 1, logs or {})
+            reporter.batch(self._epoch, batch + 1, logs or {}, (self.params or {}).get("steps"))
             if reporter.stop_requested():
                 self.model.stop_training = True  # Keras 3 checks this after every batch
 

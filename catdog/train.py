@@ -50,10 +50,14 @@ class Training:
     phase1_seconds: float = 0.0
 
 
-def _compile(model, learning_rate: float, steps_per_execution: int = 1) -> None:
+def _compile(model, learning_rate: float, steps_per_execution: int = 1, batch_size: int = 0) -> None:
+    """Adam on cross-entropy. Given the `batch_size` of photos streamed through the network, a
+    batch this server splits (`pipeline.step_split`) gets its passes' gradients averaged into one update."""
     import keras
 
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+    passes = pipeline.step_split(batch_size)[1] if batch_size else 1
+    optimizer = keras.optimizers.Adam(learning_rate, gradient_accumulation_steps=passes if passes > 1 else None)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"], steps_per_execution=steps_per_execution)
 
 
@@ -103,7 +107,8 @@ def cached_features(training: Training, extractor, split: data.Split, name: str)
     missing = [i for i, h in enumerate(hashes) if h not in found]
     if missing:
         todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
-        batches = pipeline.decoded_batches(todo, config.image_size, config.batch_size, training.skipped)
+        photos_per_pass = pipeline.step_split(config.batch_size)[0]
+        batches = pipeline.decoded_batches(todo, config.image_size, photos_per_pass, training.skipped)
         report = _extraction_report(training, name, len(missing))
         vectors, _ = extract_features(extractor, batches, len(missing), report)
         failed = {path for path, _ in training.skipped}
@@ -183,7 +188,7 @@ def train_head(training: Training) -> None:
     else:
         training.reporter.set_phase(Phase.TRAINING_HEAD if training.plan.route is not Route.SCRATCH
                                     else Phase.TRAINING)
-        _compile(training.model, training.config.learning_rate)
+        _compile(training.model, training.config.learning_rate, batch_size=training.config.batch_size)
         _stream(training, 1, 0, training.config.epochs)
     training.phase1_seconds = time.time() - training.started
 
@@ -193,7 +198,7 @@ def fine_tune(training: Training) -> None:
     from catdog.model import set_trainable
 
     set_trainable(training.model, training.config, phase=2)
-    _compile(training.model, training.config.fine_tune_learning_rate)
+    _compile(training.model, training.config.fine_tune_learning_rate, batch_size=training.config.batch_size)
     training.reporter.set_phase(Phase.FINE_TUNING)
     _stream(training, 2, len(training.reporter.history), training.config.fine_tune_epochs)
 
@@ -263,11 +268,15 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
     training = Training(config, plan, dataset, run_dir, reporter or Reporter(run_dir))
     strategy = distribution(config)
     _use_mixed_precision(config)
-    make = lambda split, shuffle: pipeline.make_dataset(
-        split, config.image_size, config.batch_size, shuffle=shuffle, seed=config.seed, skipped=training.skipped,
-        cache=plan.keep_decoded)
+    make = lambda split, shuffle, cache_bytes: pipeline.make_dataset(
+        split, config.image_size, pipeline.step_split(config.batch_size)[0], shuffle=shuffle, seed=config.seed,
+        skipped=training.skipped, cache_bytes=cache_bytes)
+    budget = pipeline.cache_budget() if plan.keep_decoded else 0
+    train_bytes = pipeline.decoded_bytes(dataset.train, config.image_size)
     with strategy.scope():  # variables made here are mirrored on every device
-        training.train_batches, training.validation_batches = make(dataset.train, True), make(dataset.validation, False)
+        training.train_batches = make(dataset.train, True, budget)
+        training.validation_batches = make(dataset.validation, False, budget - train_bytes if train_bytes <= budget
+                                           else budget)
         training.reporter.plan(config, len(dataset.train.paths))
         training.model = build_model(config, len(dataset.class_names))
         train_head(training)

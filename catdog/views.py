@@ -20,10 +20,12 @@ from catdog import augment, pipeline
 def extract_views(config, split, skipped: list, extract) -> tuple[np.ndarray, np.ndarray]:
     """(views of shape (K, N, D), labels): K augmented passes over the training photos.
 
-    The photos are decoded once and kept decoded for the K passes; each pass draws its
+    The photos are decoded once and kept decoded for the K passes (if they fit the job's budget); each pass draws its
     own augmentation with its own seed. `extract(batches, total, view)` runs the frozen
     backbone over one pass (train.extract_features with its progress report)."""
-    decoded = pipeline.make_dataset(split, config.image_size, config.batch_size, skipped=skipped, cache=True)
+    photos_per_pass = pipeline.step_split(config.batch_size)[0]
+    decoded = pipeline.make_dataset(split, config.image_size, photos_per_pass, skipped=skipped,
+                                    cache_bytes=pipeline.cache_budget())
     views, labels = [], None
     for view in range(config.augmented_views):
         augmented = decoded.map(augment.make_augmenter(config.augmentation, config.seed + 1000 * view))

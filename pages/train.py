@@ -44,7 +44,8 @@ with st.form("train"):
                                  defaults.batch_size)
     learning_rate = c.select_slider(t("train.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], defaults.learning_rate)
     a, b, c = st.columns(3)
-    image_size = a.number_input(t("train.size"), *bounds("image_size"), step=8, key="image_size")
+    image_size = a.number_input(t("train.size"), bounds("image_size")[0], allowed.max_image_size, step=8,
+                                key="image_size")
     pooling = b.radio(t("train.pooling"), choices("pooling"), index=choices("pooling").index(defaults.pooling),
                       format_func=lambda name: t(f"pooling.{name}"),
                       horizontal=True, help=t("train.pooling_help"))

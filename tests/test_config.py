@@ -60,6 +60,8 @@ def test_hosted_mode_limits_backbones_epochs_and_batch_size(monkeypatch):
         check_limits(TrainConfig(epochs=100))
     with pytest.raises(CatdogError, match="batch_size"):
         check_limits(TrainConfig(batch_size=512))
+    with pytest.raises(CatdogError, match="image_size"):
+        check_limits(TrainConfig(image_size=320))
     check_limits(TrainConfig())  # the defaults fit
 
 

@@ -27,6 +27,25 @@ def test_pipeline_shuffles_deterministically_under_a_seed(tiny_dataset):
     assert sorted(order(3)) == sorted(split.labels)
 
 
+@pytest.mark.parametrize("cache_bytes", [0, 10**9])
+def test_each_pass_reshuffles_every_photo_whether_cached_or_not(tiny_dataset, cache_bytes):
+    split = data.load_dataset(tiny_dataset).train
+    batches = pipeline.make_dataset(split, 16, 4, shuffle=True, seed=3, cache_bytes=cache_bytes)
+    passes = [np.concatenate([pixels.numpy().reshape(len(pixels), -1)[:, :8] for pixels, _ in batches])
+              for _ in range(3)]
+    key = lambda rows: sorted(map(tuple, rows))
+    assert key(passes[0]) == key(passes[1]) == key(passes[2])  # the same photos every pass
+    assert not all(np.array_equal(passes[0], other) for other in passes[1:])  # in a new order
+
+
+def test_big_batches_are_split_only_on_a_shared_server(monkeypatch):
+    monkeypatch.delenv("CATDOG_HOSTED", raising=False)
+    assert pipeline.step_split(64) == (64, 1)
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MAX_STEP_PHOTOS", "8")
+    assert [pipeline.step_split(size) for size in (8, 20, 64)] == [(8, 1), (7, 3), (8, 8)]
+
+
 def _photo(path, size, mode="RGB", **save):
     pixels = np.random.default_rng(size[0]).integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
     image = Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(2))

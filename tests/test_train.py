@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from catdog import augment, jobs, runs
@@ -59,9 +60,9 @@ def test_cancel_request_stops_at_the_next_batch(tiny_dataset, models_dir, monkey
 
     original = progress.Reporter.batch
 
-    def cancel_after_first_batch(self, epoch, batch, logs):
+    def cancel_after_first_batch(self, epoch, batch, logs, batches=None):
         (self.run_dir / "cancel").write_text("test")
-        original(self, epoch, batch, logs)
+        original(self, epoch, batch, logs, batches)
 
     monkeypatch.setattr(progress.Reporter, "batch", cancel_after_first_batch)
     run = _train(tiny_dataset, models_dir, backbone="simple_cnn", epochs=50)
@@ -147,3 +148,30 @@ def test_the_run_records_the_route_it_took(tiny_dataset, models_dir):
                  augmentation=augment.preset("light"))
     assert run.metrics["route"] == "views"
     assert "views:" in (run.path / "train.log").read_text()  # the run's own log says what it did
+
+
+def test_a_split_batch_makes_the_same_update_as_the_whole_batch(monkeypatch):
+    """A shared server passes a big batch in parts (bounded memory); the update must not change."""
+    import keras
+
+    from catdog import pipeline
+    from catdog.train import _compile
+
+    photos, labels = np.random.default_rng(0).normal(size=(8, 5)).astype("float32"), np.array([0, 1] * 4)
+
+    def weights_after_one_update(step_photos: int):
+        monkeypatch.setenv("CATDOG_HOSTED", "1")
+        monkeypatch.setenv("CATDOG_MAX_STEP_PHOTOS", str(step_photos))
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(2, activation="softmax")])
+        _compile(model, 0.1, batch_size=8)
+        model.fit(photos, labels, batch_size=pipeline.step_split(8)[0], epochs=1, shuffle=False, verbose=0)
+        return model.get_weights()
+
+    whole, halves = weights_after_one_update(8), weights_after_one_update(4)
+    assert pipeline.step_split(8) == (4, 2)  # the second model saw 8 photos in 2 passes of 4
+    for a, b in zip(whole, halves):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    keras.utils.set_random_seed(1)
+    moved = keras.Sequential([keras.Input((5,)), keras.layers.Dense(2, activation="softmax")]).get_weights()
+    assert not np.allclose(moved[0], whole[0])  # the update did change the weights

@@ -25,6 +25,10 @@ def may_change(who: Identity | None, owner: str | None) -> bool:
     return who is None or who.teacher or (owner is not None and owner == who.id)
 
 
-def check_may_change(who: Identity | None, owner: str | None, owner_name: str, run: str) -> None:
+def check_may_change(who: Identity | None, owner: str | None, owner_name: str, run: str = "",
+                     dataset: str = "") -> None:
+    """Refuse `who` changing a run (or a `dataset`) that is not theirs, naming whose it is."""
     if not may_change(who, owner):
+        if dataset:
+            raise CatdogError("not_your_dataset", dataset=dataset, owner=owner_name or "?")
         raise CatdogError("not_your_run", run=run, owner=owner_name or "?")

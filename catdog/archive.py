@@ -15,7 +15,8 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from catdog import data, images
+from catdog import data, datasets, images
+from catdog.access import Identity
 from catdog.config import data_root, limits
 from catdog.errors import CatdogError
 
@@ -77,15 +78,17 @@ def _dataset_folder(extracted: Path) -> Path:
     return extracted
 
 
-def import_zip(source, name: str, root=None) -> dict:
-    """Extract a dataset zip (path or file-like) into `<data root>/<name>`; returns a report."""
+def import_zip(source, name: str, root=None, owner: Identity | None = None) -> dict:
+    """Extract a dataset zip (path or file-like) into `<data root>/<name>`; returns a report.
+
+    On a shared server the dataset is recorded as `owner`'s, within their quotas."""
     root = Path(root or data_root())
     clean = "".join(ch for ch in name if ch.isalnum() or ch in "-_ .").strip(" .")
     if not clean:
         raise CatdogError("dataset_name_invalid", name=name)
     target = root / clean
     if target.exists():
-        raise CatdogError("dataset_exists", name=clean, root=str(root))
+        raise CatdogError("dataset_exists", name=clean)
     root.mkdir(parents=True, exist_ok=True)
     try:
         archive = zipfile.ZipFile(source)
@@ -95,10 +98,13 @@ def import_zip(source, name: str, root=None) -> dict:
     work = Path(tempfile.mkdtemp(prefix=".import-", dir=root))
     try:
         with archive:
-            _extract(archive, _check_entries(archive), work, skipped)
+            entries = _check_entries(archive)
+            datasets.check_import_quota(owner, sum(info.file_size for info, _ in entries), root)
+            _extract(archive, entries, work, skipped)
         folder = _dataset_folder(work)
         dataset = data.load_dataset(folder)  # explains a wrong layout before anything is kept
         folder.rename(target)
+        datasets.record_owner(target, owner)
     finally:
         shutil.rmtree(work, ignore_errors=True)  # a failed import leaves nothing behind
     return {"path": str(target), "class_names": dataset.class_names, "skipped": skipped,

@@ -153,7 +153,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "",
     ),
     "dataset_name_invalid": ("{name!r} cannot be a dataset name.", "letters, digits, - and _", ""),
-    "dataset_exists": ("A dataset called {name} already exists in {root}.", "", "choose another name."),
+    "dataset_exists": ("A dataset called {name} already exists.", "", "choose another name."),
     "zip_unreadable": ("The upload is not a readable zip file ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_unreadable": ("{path} is not a catdog run: it has no readable config.json.", "", ""),
@@ -180,6 +180,21 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                            "wait for one to finish, or cancel one on the Train page."),
     "quota_kept_runs": ("You already keep {count} runs on this shared server.", "at most {limit}",
                         "delete runs you no longer need on the Training curves page."),
+    "quota_datasets": ("You already keep {count} imported dataset(s) on this shared server ({names}).",
+                       "at most {limit}", "delete one you no longer need on the Home page, then import again."),
+    "quota_upload_disk": ("Your datasets take {used_mb} MB and this upload {size_mb} MB.", "at most {limit_mb} MB "
+                          "of uploaded photos per student", "delete a dataset you no longer need ({names}) on "
+                          "the Home page, or upload fewer photos."),
+    "dataset_not_found": ("There is no dataset called {name}.", "", "pick one of the datasets listed."),
+    "teacher_only_test_set": ("Only the teacher may choose the class's test set.", "", "ask the teacher."),
+    "no_test_set": ("The teacher has not chosen a test set yet.", "", "the teacher picks one on the Leaderboard "
+                    "page; every finished run is then scored on it."),
+    "test_set_hidden": ("The class's test set is kept for the leaderboard: no student trains on it.", "",
+                        "pick another dataset in the sidebar."),
+    "not_your_dataset": ("The dataset {dataset} belongs to {owner}: only they and the teacher may delete it.", "",
+                         "delete your own datasets; ask the teacher to remove any other."),
+    "shared_dataset": ("The dataset {dataset} was put on this server for the whole class: only the teacher may "
+                       "delete it.", "", "ask the teacher."),
     "not_your_run": ("Run {run} belongs to {owner}: only they and the teacher may cancel or delete it.", "",
                      "cancel or delete your own runs; ask the teacher to remove someone else's."),
     "job_silent": ("The training process (pid {pid}) stopped sending heartbeats: it hung, or the server is "

@@ -78,7 +78,7 @@ class Evaluation:
         return values
 
 
-def _evaluation_split(path, class_names: list[str]) -> tuple[data.Split, str]:
+def evaluation_split(path, class_names: list[str]) -> tuple[data.Split, str]:
     """A dataset root means its test/ split if it has one, else validation/."""
     splits = data.find_splits(path)
     folder = splits.get("test", splits.get("validation", splits.get("all")))
@@ -129,7 +129,7 @@ def evaluate(ref, data_dir, models_dir=None, progress=None, batch_size: int = 64
     """Accuracy, per-class precision/recall/F1, confusion matrix and every photo's result."""
     predictor = predictor_for(ref, models_dir)
     names = predictor.class_names
-    split, folder = _evaluation_split(data_dir, names)
+    split, folder = evaluation_split(data_dir, names)
     results = []
     for start in range(0, len(split.paths), batch_size):
         results += predictor.predict(split.paths[start:start + batch_size])

@@ -69,3 +69,8 @@ class FeatureCache:
         np.savez(tmp, hashes=np.array(hashes), features=features.astype(np.float32))
         os.replace(tmp, self.folder / f"{name}.npz")
         self._load().update(zip(hashes, features))
+
+
+def cache_for(config: TrainConfig, models_dir: Path) -> FeatureCache:
+    """The cache a models folder's runs share: beside the run folders (or in CATDOG_CACHE_DIR)."""
+    return FeatureCache(config, Path(os.environ.get("CATDOG_CACHE_DIR", Path(models_dir) / ".feature_cache")))

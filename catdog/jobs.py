@@ -154,8 +154,12 @@ def spawn_worker(models_dir) -> subprocess.Popen:
 def worker(models_dir) -> None:
     """The trainer: trains queued runs one after another in this one process, so TensorFlow and
     the backbones stay loaded between jobs (a class's head-only jobs then cost about a second
-    each, not a process start). It waits IDLE_SECONDS for more work, then exits; it hands over
+    each, not a process start). With no job waiting it scores finished runs on the leaderboard's
+    test set. It waits IDLE_SECONDS for more work, then exits; it hands over
     to a fresh process once its memory has grown past MAX_TRAINER_MB."""
+    from catdog import leaderboard
+    from catdog.predict import CACHE
+
     root = Path(models_dir)
     with train_lock(root, blocking=False) as got_it:
         if not got_it:
@@ -166,7 +170,11 @@ def worker(models_dir) -> None:
             _mark_dead_runs(listed)
             waiting = queued(listed=listed)
             if not waiting:
-                time.sleep(POLL_SECONDS)
+                if leaderboard.score_next(root, listed):  # only when no job waits: scores never delay one
+                    CACHE.clear()
+                    idle_since = time.time()
+                else:
+                    time.sleep(POLL_SECONDS)
                 continue
             try:
                 execute(waiting[0].path)
@@ -211,9 +219,14 @@ def _memory_mb() -> float:
 def start(config: TrainConfig, models_dir=None, owner: Identity | None = None) -> runs.Run:
     """Queue a run for `config` (owned by `owner` in hosted mode) and make sure the trainer
     will train it; returns at once."""
+    from catdog import leaderboard
+
     check_limits(config)
     root = Path(models_dir or models_root())
     check_quota(owner, runs.list_runs(root))
+    test = leaderboard.test_set(root)
+    if owner is not None and not owner.teacher and test and Path(config.data_dir).resolve() == test.path:
+        raise CatdogError("test_set_hidden")  # training on the test photos would make the challenge moot
     run_dir = runs.create_run(config, root, owner)
     log.info("%s: queued", run_dir.name)
     spawn_worker(root)
@@ -234,9 +247,13 @@ def check_quota(owner: Identity | None, listed: list[runs.Run]) -> None:
 
 
 def kick(models_dir=None) -> None:
-    """Start a worker if runs are queued but nobody holds the lock (e.g. after a server restart)."""
+    """Start a worker if runs are queued, or wait for a leaderboard score, but nobody holds the
+    lock (e.g. after a server restart, or when the teacher has just chosen a test set)."""
+    from catdog import leaderboard
+
     root = Path(models_dir or models_root())
-    if queued(root):
+    listed = runs.list_runs(root)
+    if queued(listed=listed) or leaderboard.unscored(listed, leaderboard.test_set(root)):
         with train_lock(root, blocking=False) as free:
             pass
         if free:

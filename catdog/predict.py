@@ -161,6 +161,12 @@ class ModelCache:
         if evicted:
             gc.collect()  # the graphs refer to their models in cycles: free them now, not later
 
+    def clear(self) -> None:
+        """Forget every model (the trainer, before its next job)."""
+        with self._lock:
+            self._models.clear()
+        gc.collect()
+
     @property
     def used_bytes(self) -> int:
         return sum(predictor.weight_bytes for predictor in self._models.values())

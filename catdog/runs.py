@@ -3,6 +3,7 @@
     models/<run_id>/ config.json  status.json  history.csv  metrics.json  model.keras  class_names
                      train.log (what the job did)  logs/ (TensorBoard)  traceback.txt (on a crash)
                      cancel (written to ask a running job to stop)
+                     test_score.json (the leaderboard's score on the teacher's test set)
 
 Every file is written to a temporary name in the same folder and renamed into place,
 so a reader sees either the old file or the new one, never half of one.
@@ -17,7 +18,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 
@@ -81,6 +82,10 @@ def create_run(config: TrainConfig, models_dir=None, owner: Identity | None = No
                                          "owner": owner and owner.id, "owner_name": owner and owner.name})
     write_json(run_dir / "config.json", config.to_dict())
     return run_dir
+
+
+def write_test_score(run_dir: Path, score: dict) -> None:
+    write_json(Path(run_dir) / "test_score.json", score)
 
 
 def update_status(run_dir: Path, **fields) -> dict:
@@ -171,6 +176,7 @@ class Run:
     history: list[dict]
     metrics: dict
     class_names: list[str]
+    test_score: dict = field(default_factory=dict)  # see catdog.leaderboard
 
     @property
     def state(self) -> str:
@@ -248,6 +254,7 @@ def _read_run(run_dir: Path) -> Run:
         history=_read_history(run_dir / "history.csv"),
         metrics=_read_json(run_dir / "metrics.json") or {},
         class_names=names_file.read_text().split("\n")[:-1] if names_file.exists() else [],
+        test_score=_read_json(run_dir / "test_score.json") or {},
     )
 
 

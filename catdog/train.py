@@ -13,7 +13,6 @@ features change as the backbone learns.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,11 +96,10 @@ def cached_features(training: Training, extractor, split: data.Split, name: str)
     """Features of every readable photo in `split`, computing only those not cached on disk.
 
     Returns (features, labels, how many came from the cache)."""
-    from catdog.features import FeatureCache, file_hash
+    from catdog.features import cache_for, file_hash
 
     config = training.config
-    # The cache lives beside the run folders it serves (unless CATDOG_CACHE_DIR says otherwise).
-    cache = FeatureCache(config, Path(os.environ.get("CATDOG_CACHE_DIR", training.run_dir.parent / ".feature_cache")))
+    cache = cache_for(config, training.run_dir.parent)
     hashes = [file_hash(path) for path in split.paths]
     found = cache.get(hashes)
     missing = [i for i, h in enumerate(hashes) if h not in found]

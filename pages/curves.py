@@ -46,7 +46,8 @@ def row(run: runs.Run) -> dict:
 st.dataframe(pd.DataFrame([row(r) for r in all_runs]), hide_index=True)
 ids = [r.id for r in all_runs]
 with_history = [r.id for r in all_runs if r.history]
-chosen = st.multiselect(t("curves.compare"), ids, default=with_history[:1])
+opened = [run_id for run_id in st.session_state.pop("open_runs", []) if run_id in ids]  # from the Leaderboard
+chosen = st.multiselect(t("curves.compare"), ids, default=opened or with_history[:1])
 selected = [r for r in all_runs if r.id in chosen]
 if not selected:
     st.stop()

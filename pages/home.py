@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from catdog import archive, data
+from catdog import archive, data, datasets
+from catdog.access import may_change
 from catdog.config import data_root, limits
 from catdog.errors import CatdogError
 from webui.feedback import show_error
@@ -20,14 +21,14 @@ for key, text in steps:
     st.page_link(page(key), label=t(text), icon="")  # the steps are numbered, not iconed
 explain_page("home")
 
-datasets = list_datasets()
+datasets_shown = list_datasets()
 st.divider()
-if datasets:
-    st.success(t("home.ready", count=len(datasets), root=shown_path(data_root(), who),
-                 names=", ".join(d.name for d in datasets)))
+if datasets_shown:
+    st.success(t("home.ready", count=len(datasets_shown), root=shown_path(data_root(), who),
+                 names=", ".join(d.name for d in datasets_shown)))
 else:
     st.info(t("home.none", root=shown_path(data_root(), who)))
-with st.expander(t("home.get"), expanded=not datasets):
+with st.expander(t("home.get"), expanded=not datasets_shown):
     left, right = st.columns(2)
     with left:
         st.subheader(t("home.sample"))
@@ -51,7 +52,7 @@ with st.expander(t("home.get"), expanded=not datasets):
         if upload and st.button(t("home.import"), icon=":material/upload:"):
             try:
                 with st.spinner(t("home.extracting")):
-                    report = archive.import_zip(upload, name)
+                    report = archive.import_zip(upload, name, owner=who)
                 st.success(t("home.imported", count=report["images"], classes=", ".join(report["class_names"])))
                 if report["skipped"]:
                     st.warning(t("home.skipped", count=len(report["skipped"]), names=", ".join(report["skipped"][:10])))
@@ -59,3 +60,18 @@ with st.expander(t("home.get"), expanded=not datasets):
                 show_error(error)
     if sees_server(who):
         st.caption(t("home.copy", root=data_root().resolve()))
+
+# Deleting: one's own imports (the teacher: any dataset; a single user: their own machine's).
+removable = [d for d in datasets.all_datasets() if may_change(who, d.owner) and d.path in datasets_shown]
+if removable:
+    with st.expander(t("home.manage")):
+        for dataset in removable:
+            with st.popover(t("home.delete", name=dataset.name), icon=":material/delete:"):
+                st.warning(t("home.delete_warning", name=dataset.name))
+                if st.button(t("curves.delete_yes"), type="primary", key=f"delete-{dataset.name}"):
+                    try:
+                        datasets.delete_dataset(dataset.name, who)
+                        st.session_state.pop("dataset", None)
+                        st.rerun()
+                    except CatdogError as error:
+                        show_error(error)

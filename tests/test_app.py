@@ -22,7 +22,7 @@ def _without_data(key: str, roots) -> str:
     """What each page says when there is no dataset and no run yet."""
     return {"home": en("home.none", root=roots / "data"), "dataset": en("common.no_dataset"),
             "augment": en("aug.choose"), "train": en("common.no_dataset"), "curves": en("curves.none"),
-            "predict": en("common.no_model"), "evaluate": en("common.no_model")}[key]
+            "predict": en("common.no_model"), "evaluate": en("common.no_model"), "leaderboard": en("board.none")}[key]
 
 
 @pytest.mark.parametrize("key", list(PAGES))
@@ -205,3 +205,19 @@ def test_a_run_deleted_while_shown_gives_a_message_not_a_crash(full_roots):
     assert not app.exception
     assert not app.error
     assert [info.value for info in app.info] == [en("common.no_model")]  # nothing left to predict with
+
+
+def test_leaderboard_ranks_the_runs_once_the_trainer_scored_them(full_roots):
+    from catdog import leaderboard, runs
+    from helpers import make_dataset
+
+    make_dataset(full_roots / "data" / "exam", per_class=2, splits=("",))
+    app = open_page("leaderboard")  # a single user is their own teacher
+    app.main.selectbox[0].set_value("exam").run()
+    app.main.button[0].click().run()
+    assert leaderboard.test_set().name == "exam" and en("board.scoring", count=1) in [c.value for c in app.caption]
+    leaderboard.score_next()
+    app.run()
+    [table] = [d.value for d in app.dataframe]
+    assert list(table[en("col.run")]) == [run.id for run in runs.list_runs()]
+    assert 0 <= table[en("col.test_acc")][0] <= 1

@@ -87,3 +87,30 @@ def test_no_page_shows_a_student_a_server_path(hosted, page):
                      for element in app.get(kind) if isinstance(getattr(element, "value", None), str))
     assert str(hosted) not in shown
     assert "tensorboard --logdir" not in shown
+
+
+def _switch(app, page: str):
+    from webui.navigation import PAGES, ROOT
+
+    return app.switch_page(str(ROOT / PAGES[page].script)).run()
+
+
+def test_the_teacher_picks_the_hidden_test_set_and_the_class_sees_the_ranking(hosted):
+    from catdog import leaderboard
+    from helpers import make_dataset
+
+    make_dataset(hosted / "data" / "exam", per_class=2, splits=("",))
+    ana = student("Ana", "leaderboard")
+    assert not ana.main.selectbox and en("board.none") in [i.value for i in ana.info]  # no chooser for a student
+    teacher = student("Prof", "leaderboard")
+    teacher.text_input(key="teacher_code").set_value("owl-42").run()
+    teacher.main.selectbox[0].set_value("exam").run()
+    teacher.main.button[0].click().run()  # "Use this test set"
+    assert not teacher.exception and leaderboard.test_set(hosted / "models").name == "exam"
+    assert "exam" in teacher.sidebar.selectbox[1].options  # the teacher sees it
+    while leaderboard.score_next(hosted / "models"):  # what the trainer does when idle
+        pass
+    _switch(ana, "leaderboard")
+    assert not ana.exception and "exam" not in ana.sidebar.selectbox[1].options  # hidden from students now
+    [table] = [d.value for d in ana.dataframe][:1]
+    assert list(table[en("col.rank")]) == [1] and table[en("col.test_acc")].between(0, 1).all()

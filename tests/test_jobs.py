@@ -169,3 +169,15 @@ def test_a_student_gets_a_few_waiting_runs_and_is_told_what_to_do_past_them(mode
     with pytest.raises(CatdogError, match="delete runs you no longer need") as refused:
         jobs.start(config, models_dir, ana)
     assert refused.value.key == "quota_kept_runs"
+
+
+def test_the_trainer_scores_a_finished_run_on_the_test_set_by_itself(tiny_dataset, models_dir, monkeypatch):
+    from catdog import leaderboard
+
+    monkeypatch.setenv("CATDOG_DATA_DIR", str(tiny_dataset.parent))
+    test = leaderboard.choose_test_set(tiny_dataset.name, None, models_dir)
+    run = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **FAST), models_dir)
+    assert _wait(lambda: runs.load_run(run.path).test_score.get("fingerprint") == test.fingerprint)
+    scored = runs.load_run(run.path)
+    assert scored.state == "done" and scored.test_score["photos"] > 0
+    assert leaderboard.ranking(runs.list_runs(models_dir), test)[0].run_id == run.id

@@ -160,7 +160,7 @@ PT: dict[str, tuple[str, str, str]] = {
         "",
     ),
     "dataset_name_invalid": ("{name!r} não pode ser nome de um conjunto de dados.", "letras, dígitos, - e _", ""),
-    "dataset_exists": ("Já existe um conjunto de dados chamado {name} em {root}.", "", "escolha outro nome."),
+    "dataset_exists": ("Já existe um conjunto de dados chamado {name}.", "", "escolha outro nome."),
     "zip_unreadable": ("O arquivo enviado não é um zip legível ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_unreadable": ("{path} não é um treino do catdog: não tem um config.json legível.", "", ""),
@@ -187,6 +187,22 @@ PT: dict[str, tuple[str, str, str]] = {
                            "espere um terminar, ou cancele um na página Treinar."),
     "quota_kept_runs": ("Você já guarda {count} treinos neste servidor compartilhado.", "no máximo {limit}",
                         "apague os treinos de que não precisa mais na página Curvas de treino."),
+    "quota_datasets": ("Você já guarda {count} conjunto(s) de dados importado(s) neste servidor compartilhado "
+                       "({names}).", "no máximo {limit}", "apague um de que não precisa mais na página Início e "
+                       "importe de novo."),
+    "quota_upload_disk": ("Seus conjuntos de dados ocupam {used_mb} MB e este envio {size_mb} MB.",
+                          "no máximo {limit_mb} MB de fotos enviadas por aluno", "apague um conjunto de que não "
+                          "precisa mais ({names}) na página Início, ou envie menos fotos."),
+    "dataset_not_found": ("Não existe um conjunto de dados chamado {name}.", "", "escolha um dos conjuntos listados."),
+    "teacher_only_test_set": ("Só o professor pode escolher o conjunto de teste da turma.", "", "peça ao professor."),
+    "no_test_set": ("O professor ainda não escolheu um conjunto de teste.", "", "o professor escolhe um na página "
+                    "Ranking; cada treino concluído é então avaliado nele."),
+    "test_set_hidden": ("O conjunto de teste da turma é reservado ao ranking: nenhum aluno treina com ele.", "",
+                        "escolha outro conjunto de dados na barra lateral."),
+    "not_your_dataset": ("O conjunto de dados {dataset} é de {owner}: só essa pessoa e o professor podem apagá-lo.",
+                         "", "apague seus próprios conjuntos; peça ao professor para remover qualquer outro."),
+    "shared_dataset": ("O conjunto de dados {dataset} foi colocado no servidor para a turma toda: só o professor "
+                       "pode apagá-lo.", "", "peça ao professor."),
     "not_your_run": ("O treino {run} é de {owner}: só essa pessoa e o professor podem cancelá-lo ou apagá-lo.", "",
                      "cancele ou apague os seus próprios treinos; peça ao professor para remover o de outra pessoa."),
     "job_silent": ("O processo de treino (pid {pid}) parou de dar sinal de vida: travou, ou o servidor está "

@@ -58,6 +58,7 @@ PAGES: dict[str, PageInfo] = {info.key: info for info in (
     PageInfo("curves", "curves.title", "nav.curves", "curves.explain", ":material/show_chart:"),
     PageInfo("predict", "predict.title", "nav.predict", "predict.explain", ":material/image_search:"),
     PageInfo("evaluate", "eval.title", "nav.evaluate", "eval.explain", ":material/fact_check:"),
+    PageInfo("leaderboard", "board.title", "nav.leaderboard", "board.explain", ":material/leaderboard:"),
 )}
 
 

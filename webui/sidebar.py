@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from catdog import jobs, runs
+from catdog import datasets, jobs, leaderboard, runs
 from catdog.config import data_root, limits
 from webui import identity
 from webui.loaders import current_runs
@@ -23,12 +23,12 @@ def language_picker() -> None:
 def sidebar() -> None:
     """Always visible: the active dataset, the selected run, and the training job."""
     with st.sidebar:
-        datasets = list_datasets()
-        if datasets:
-            current = active_dataset(datasets)
-            names = [d.name for d in datasets]
+        found = list_datasets()
+        if found:
+            current = active_dataset(found)
+            names = [d.name for d in found]
             picked = st.selectbox(t("side.dataset"), names,
-                                  index=names.index(current.name) if current in datasets else 0,
+                                  index=names.index(current.name) if current in found else 0,
                                   help=t("side.dataset_help",
                                          root=identity.shown_path(data_root(), identity.current())))
             st.session_state["dataset"] = str(data_root() / picked)
@@ -63,26 +63,18 @@ def job_line() -> None:
 
 
 def list_datasets() -> list[Path]:
-    """Folders under the data root that look like datasets (train/ inside, or class folders)."""
-    root = data_root()
-    if not root.is_dir():
-        return []
-    found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        if folder.name == "downloads":
-            continue
-        if (folder / "train").is_dir() or any(child.is_dir() for child in folder.iterdir()):
-            found.append(folder)
-    return found
+    """The datasets this browser may use (a class's students never see the leaderboard's test set)."""
+    test = leaderboard.test_set()
+    return [d.path for d in datasets.list_datasets(identity.current(), hidden=test and test.name)]
 
 
-def active_dataset(datasets: list[Path] | None = None) -> Path | None:
+def active_dataset(found: list[Path] | None = None) -> Path | None:
     """The dataset picked in the sidebar, else the first one found."""
+    found = list_datasets() if found is None else found
     chosen = st.session_state.get("dataset")
-    if chosen and Path(chosen).is_dir():
+    if chosen and Path(chosen) in found:
         return Path(chosen)
-    datasets = list_datasets() if datasets is None else datasets
-    return datasets[0] if datasets else None
+    return found[0] if found else None
 
 
 def selected_run() -> runs.Run | None:

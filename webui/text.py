@@ -21,6 +21,7 @@ S: dict[str, dict[str, str]] = {
     "nav.curves": {"en": "Training curves", "pt": "Curvas de treino"},
     "nav.predict": {"en": "Predict", "pt": "Prever"},
     "nav.evaluate": {"en": "Evaluate", "pt": "Avaliar"},
+    "nav.leaderboard": {"en": "Leaderboard", "pt": "Ranking"},
     "side.language": {"en": "Language", "pt": "Idioma"},
     "side.dataset": {"en": "Dataset", "pt": "Conjunto de dados"},
     "side.dataset_help": {"en": "Folders under the data root {root}", "pt": "Pastas dentro da raiz de dados {root}"},
@@ -348,6 +349,40 @@ S: dict[str, dict[str, str]] = {
     "job.predict_with": {"en": "Predict with it", "pt": "Prever com ele"},
     "job.traceback": {"en": "Traceback (for a bug report)", "pt": "Traceback (para relatar o erro)"},
     # curves
+    "home.manage": {"en": "Delete a dataset", "pt": "Apagar um conjunto de dados"},
+    "home.delete": {"en": "Delete {name}", "pt": "Apagar {name}"},
+    "home.delete_warning": {"en": "This deletes the dataset {name} and its photos from the server, for good. Runs "
+                                  "trained on it keep their models.",
+                            "pt": "Isto apaga o conjunto {name} e suas fotos do servidor, para sempre. Os treinos "
+                                  "feitos com ele mantêm seus modelos."},
+    "board.title": {"en": "Class leaderboard", "pt": "Ranking da turma"},
+    "board.explain": {
+        "en": "Every finished run is scored on **test photos nobody trained on** and nobody can browse: the "
+              "teacher chose them. Validation photos guided your choices, so your validation accuracy flatters "
+              "you a little; the test photos say how well your model **generalises** to photos it has never "
+              "seen. Who generalises best? Compare the settings of the top runs below.",
+        "pt": "Cada treino concluído é avaliado em **fotos de teste com que ninguém treinou** e que ninguém pode "
+              "ver: o professor as escolheu. As fotos de validação guiaram suas escolhas, então sua acurácia de "
+              "validação é um pouco otimista; as fotos de teste dizem quão bem seu modelo **generaliza** para "
+              "fotos que nunca viu. Quem generaliza melhor? Compare os ajustes dos melhores treinos abaixo."},
+    "board.choose": {"en": "Test set (teacher)", "pt": "Conjunto de teste (professor)"},
+    "board.test_set": {"en": "Dataset whose photos score every run (students cannot browse it)",
+                       "pt": "Conjunto cujas fotos avaliam cada treino (os alunos não podem vê-lo)"},
+    "board.no_test": {"en": "(no leaderboard)", "pt": "(sem ranking)"},
+    "board.use": {"en": "Use this test set", "pt": "Usar este conjunto de teste"},
+    "board.none": {"en": "No test set chosen yet: the teacher picks one here, then every finished run is "
+                         "scored on it.",
+                   "pt": "Nenhum conjunto de teste escolhido ainda: o professor escolhe um aqui, e cada treino "
+                         "concluído é avaliado nele."},
+    "board.scoring": {"en": "Scoring {count} run(s) on the test photos; the table updates by itself.",
+                      "pt": "Avaliando {count} treino(s) nas fotos de teste; a tabela se atualiza sozinha."},
+    "board.empty": {"en": "No run has been scored yet: finished runs appear here within seconds.",
+                    "pt": "Nenhum treino avaliado ainda: os treinos concluídos aparecem aqui em segundos."},
+    "board.on": {"en": "Scored on {name}: {photos} photos.", "pt": "Avaliado em {name}: {photos} fotos."},
+    "board.pick": {"en": "Click a row to open its curves.", "pt": "Clique em uma linha para abrir suas curvas."},
+    "board.open": {"en": "Open the curves of {run}", "pt": "Abrir as curvas de {run}"},
+    "board.differ": {"en": "Settings that differ between the top runs",
+                     "pt": "Ajustes que diferem entre os melhores treinos"},
     "curves.title": {"en": "Training curves", "pt": "Curvas de treino"},
     "curves.none": {"en": "No runs yet: train one on the Train page (or `python -m catdog train --data DIR`).",
                     "pt": "Ainda não há treinos: treine na página Treinar (ou `python -m catdog train --data PASTA`)."},
@@ -391,6 +426,9 @@ S: dict[str, dict[str, str]] = {
                              "subindo enquanto a de validação para ou cai, o modelo está decorando as fotos de "
                              "treino (sobreajuste): tente aumento de dados, mais dropout ou menos épocas."},
     "col.run": {"en": "run", "pt": "treino"},
+    "col.rank": {"en": "#", "pt": "#"},
+    "col.test_acc": {"en": "test accuracy", "pt": "acurácia no teste"},
+    "col.setting": {"en": "setting", "pt": "ajuste"},
     "col.status": {"en": "status", "pt": "estado"},
     "col.backbone": {"en": "backbone", "pt": "base"},
     "col.epochs": {"en": "epochs", "pt": "épocas"},

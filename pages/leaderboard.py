@@ -1,0 +1,72 @@
+"""Leaderboard: the class's runs ranked by accuracy on the teacher's hidden test photos."""
+
+import pandas as pd
+import streamlit as st
+
+from catdog import datasets, jobs, leaderboard
+from catdog.errors import CatdogError
+from webui.feedback import show_error
+from webui.identity import current
+from webui.loaders import current_runs
+from webui.navigation import page, page_start
+from webui.text import t
+
+page_start("leaderboard")
+who = current()
+test = leaderboard.test_set()
+if who is None or who.teacher:  # the teacher's control (a single user is their own teacher)
+    with st.expander(t("board.choose"), icon=":material/lock:", expanded=test is None):
+        options = [None, *(d.name for d in datasets.all_datasets())]
+        chosen = st.selectbox(t("board.test_set"), options, index=options.index(test.name) if test else 0,
+                              format_func=lambda name: t("board.no_test") if name is None else name)
+        if chosen != (test and test.name) and st.button(t("board.use"), icon=":material/check:"):
+            try:
+                leaderboard.choose_test_set(chosen, who)
+                jobs.kick()  # the trainer scores the finished runs
+                st.rerun()
+            except CatdogError as error:
+                show_error(error)
+if test is None:
+    st.info(t("board.none"))
+    st.stop()
+
+
+def board() -> None:
+    listed = current_runs()
+    rows = leaderboard.ranking(listed, test)
+    waiting = leaderboard.unscored(listed, test)
+    if waiting:
+        st.caption(t("board.scoring", count=len(waiting)))
+        jobs.kick()  # a trainer that went idle before the last run finished comes back to score it
+    if not rows:
+        st.info(t("board.empty"))
+        return
+    photos = next(run.test_score.get("photos") for run in listed if run.id == rows[0].run_id)
+    st.caption(t("board.on", name=test.name, photos=photos) + " " + t("board.pick"))
+    table = pd.DataFrame([{
+        t("col.rank"): row.rank, t("col.owner"): row.student, t("col.backbone"): row.settings["backbone"],
+        t("col.epochs"): row.settings["epochs"], t("col.ft_epochs"): row.settings["fine_tune_epochs"],
+        t("col.batch"): row.settings["batch_size"], t("col.lr"): row.settings["learning_rate"],
+        t("col.augmentation"): t("on") if row.settings["augmentation"] else t("off"),
+        t("col.test_acc"): row.test_accuracy, t("col.val_acc"): row.validation_accuracy,
+        t("col.duration"): None if row.training_seconds is None else round(row.training_seconds),
+        t("col.run"): row.run_id} for row in rows])
+    accuracy = st.column_config.ProgressColumn(t("col.test_acc"), format="percent", min_value=0.0, max_value=1.0)
+    picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="board",
+                          column_config={t("col.test_acc"): accuracy})
+    if picked.selection.rows:
+        run_id = rows[picked.selection.rows[0]].run_id
+        if st.button(t("board.open", run=run_id), icon=":material/show_chart:"):
+            st.session_state["open_runs"] = [run_id]  # the Curves page opens with this run selected
+            st.switch_page(page("curves"))
+    top = [next(run for run in listed if run.id == row.run_id) for row in rows[:5]]
+    differ = leaderboard.settings_that_differ(top)
+    if len(top) > 1 and differ:
+        st.subheader(t("board.differ"))
+        columns = [f"#{row.rank} {row.student}" for row in rows[:5]]
+        st.dataframe(pd.DataFrame([{t("col.setting"): name, **dict(zip(columns, map(str, values)))}
+                                   for name, values in differ.items()]), hide_index=True)
+
+
+# While runs wait for their score the board redraws itself; otherwise only when the page reruns.
+st.fragment(board, run_every=3 if leaderboard.unscored(current_runs(), test) else None)()

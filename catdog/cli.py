@@ -196,6 +196,24 @@ def cmd_runs(args) -> int:
     return 0
 
 
+def cmd_leaderboard(args) -> int:
+    """Choose the test set (optional), score the runs not scored on it yet, print the ranking."""
+    from catdog import leaderboard, runs
+
+    if args.test_set is not None:
+        leaderboard.choose_test_set(args.test_set or None, None, args.models_dir, args.root)
+    test = leaderboard.test_set(args.models_dir)
+    if test is None:
+        raise CatdogError("no_test_set")
+    while leaderboard.score_next(args.models_dir):
+        pass
+    rows = leaderboard.ranking(runs.list_runs(args.models_dir), test)
+    lines = [f"{row.rank:>3}. {row.run_id:<40} {row.student:<16} {row.settings['backbone']:<18} "
+             f"test_acc {row.test_accuracy:.4f}" for row in rows]
+    _print(args, [dataclasses.asdict(row) for row in rows], "\n".join([f"test set: {test.name}", *lines]))
+    return 0
+
+
 def cmd_data(args) -> int:
     from catdog import data
 
@@ -266,6 +284,11 @@ def parser() -> argparse.ArgumentParser:
     o.add_argument("--out", default=None)
     o.set_defaults(func=cmd_export)
     sub.add_parser("runs", parents=[common], help="list runs").set_defaults(func=cmd_runs)
+    b = sub.add_parser("leaderboard", parents=[common], help="score runs on a test set and rank them")
+    b.add_argument("--test-set", default=None, help="the dataset (a folder name in the data root) that scores "
+                                                    "every run; '' for none (default: the one chosen before)")
+    b.add_argument("--root", default=None, help="data root (default: $CATDOG_DATA_DIR or ./data)")
+    b.set_defaults(func=cmd_leaderboard)
     d = sub.add_parser("data", help="datasets")
     dsub = d.add_subparsers(dest="data_command", required=True)
     dl = dsub.add_parser("download", parents=[common], help="download the sample dataset")

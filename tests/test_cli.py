@@ -169,3 +169,20 @@ def test_the_terminal_bar_waits_for_a_phase_to_say_how_much_work_it_has(tmp_path
     shown.close()
     assert "extracting features (train)" in terminal.text and "50/100" in terminal.text
     assert "training head, epoch 2/10" in terminal.text
+
+
+def test_leaderboard_chooses_a_test_set_scores_and_ranks_from_the_command_line(trained_run, tmp_path):
+    import shutil
+
+    from helpers import make_dataset
+
+    models = tmp_path / "models"
+    shutil.copytree(trained_run.path, models / trained_run.id)
+    make_dataset(tmp_path / "data" / "exam", per_class=2, splits=("",))
+    missing = cli("leaderboard", "--models-dir", models)
+    assert missing.returncode == 2 and "has not chosen a test set" in missing.stderr
+    ranked = cli("leaderboard", "--test-set", "exam", "--root", tmp_path / "data", "--models-dir", models, "--json")
+    assert ranked.returncode == 0, ranked.stderr
+    [row] = json.loads(ranked.stdout)
+    assert row["run_id"] == trained_run.id and row["rank"] == 1 and 0 <= row["test_accuracy"] <= 1
+    assert "test set: exam" in cli("leaderboard", "--models-dir", models).stdout  # remembered

@@ -87,10 +87,18 @@ if launched:
         show_error(error)
 
 
-@st.fragment(run_every=1.5)
+def moving(listed) -> bool:
+    """Whether one of my runs is queued or training: only then does the panel need redrawing."""
+    return any(r.state in ("queued", "running") and may_change(who, r.owner) for r in listed)
+
+
 def job_panel():
-    """Re-drawn every 1.5 s without rerunning the page: the job itself runs in another process."""
+    """While my job waits or trains, re-drawn every 1.5 s without rerunning the page (the job runs
+    in another process); otherwise drawn once: a class's idle pages cost the server nothing."""
     all_runs = current_runs()  # one read of the run folders a second, for the whole server
+    if st.session_state.pop("_panel_moving", False) and not moving(all_runs):
+        st.rerun()  # my job just ended: redraw the page once, which stops the polling
+    st.session_state["_panel_moving"] = moving(all_runs)
     mine = [r for r in all_runs if may_change(who, r.owner)]  # everything, outside hosted mode
     watched = next((r for r in mine if r.id == st.session_state.get("watch")), None)
     active = jobs.active(listed=all_runs)
@@ -121,4 +129,4 @@ def job_panel():
 
 st.divider()
 st.subheader(t("train.job"))
-job_panel()
+st.fragment(job_panel, run_every=1.5 if moving(current_runs()) else None)()

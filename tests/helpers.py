@@ -79,7 +79,7 @@ def open_page(key: str, language: str | None = None):
 
     app = AppTest.from_string(ENTRY.read_text(), default_timeout=120)
     if language:
-        app.session_state["language"] = language
+        app.session_state["_language"] = language  # as the browser's locale or the picker would
     app.run()
     if key != HOME:
         app.switch_page(str(ROOT / PAGES[key].script)).run()

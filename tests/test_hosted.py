@@ -114,3 +114,21 @@ def test_the_teacher_picks_the_hidden_test_set_and_the_class_sees_the_ranking(ho
     assert not ana.exception and "exam" not in ana.sidebar.selectbox[1].options  # hidden from students now
     [table] = [d.value for d in ana.dataframe][:1]
     assert list(table[en("col.rank")]) == [1] and table[en("col.test_acc")].between(0, 1).all()
+
+
+def test_a_students_own_newest_model_is_the_one_their_sidebar_selects(hosted):
+    import shutil
+
+    models = hosted / "models"
+    [theirs] = runs.list_runs(models)
+    ana = student("Ana")
+    mine = models / "20000101-000000-mine"  # older than the other run: not the newest of the class
+    shutil.copytree(theirs.path, mine)
+    runs.update_status(mine, owner=identity_of(ana).id, owner_name="Ana")
+    from webui.loaders import listed_runs
+
+    listed_runs.clear()
+    ana.run()
+    run_picker = ana.sidebar.selectbox[2]
+    assert run_picker.options[0] == theirs.id and run_picker.value == mine.name
+    assert "20000101-000000-mine (Ana)" in run_picker.options

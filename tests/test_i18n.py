@@ -138,3 +138,19 @@ def test_a_portuguese_reader_meets_no_english_catalogue_text(full_roots, key):
     app = open_page(key, language="pt")
     leaks = sorted({(phrase, shown) for shown in _shown_strings(app) for phrase in english if phrase in shown})
     assert leaks == []
+
+
+def test_the_language_picked_holds_across_pages_and_a_reset_picker(empty_roots):
+    from helpers import open_page
+    from webui.navigation import PAGES, ROOT
+    from webui.text import S
+
+    app = open_page("home")
+    app.selectbox(key="language").set_value("pt").run()
+    assert app.title[0].value == S[PAGES["home"].title_key]["pt"]
+    app.switch_page(str(ROOT / PAGES["train"].script)).run()
+    assert app.title[0].value == S[PAGES["train"].title_key]["pt"]
+    # What Streamlit did to the picker on a fresh server: its widget state back to the first option.
+    app.session_state["language"] = "en"
+    app.run()
+    assert app.title[0].value == S[PAGES["train"].title_key]["pt"]

@@ -10,14 +10,19 @@ from catdog import datasets, jobs, leaderboard, runs
 from catdog.config import data_root, limits
 from webui import identity
 from webui.loaders import current_runs
-from webui.text import LANGUAGES, language, t
+from webui.text import CHOSEN_LANGUAGE, LANGUAGES, language, t
 
 
 def language_picker() -> None:
     """Before anything else is drawn, so every text below is in the chosen language."""
-    if "language" not in st.session_state:
-        st.session_state["language"] = language()  # the browser's language on the first visit
-    st.sidebar.selectbox(t("side.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language")
+    st.session_state[CHOSEN_LANGUAGE] = language()  # the browser's language on the first visit
+    codes = list(LANGUAGES)
+    st.sidebar.selectbox(t("side.language"), codes, index=codes.index(language()), format_func=LANGUAGES.get,
+                         key="language", on_change=_remember_language)
+
+
+def _remember_language() -> None:
+    st.session_state[CHOSEN_LANGUAGE] = st.session_state["language"]
 
 
 def sidebar() -> None:
@@ -38,17 +43,26 @@ def sidebar() -> None:
         finished = [r for r in listed if r.state == "done"]
         if finished:
             ids = [r.id for r in finished]
+            owners = {r.id: r.owner_name for r in finished if r.owner_name}
+            who = identity.current()
+            mine = [r.id for r in finished if who is not None and r.owner == who.id]
             selected = st.session_state.get("run")
+            default = selected if selected in ids else (mine or ids)[0]
+            if mine and mine[0] != st.session_state.get("_my_newest_run"):  # a student's new model: select it
+                default = st.session_state["_my_newest_run"] = mine[0]
             st.session_state["run"] = st.selectbox(
-                t("side.run"), ids, index=ids.index(selected) if selected in ids else 0, help=t("side.run_help"))
-        job_line()
+                t("side.run"), ids, index=ids.index(default), help=t("side.run_help"),
+                format_func=lambda run_id: f"{run_id} ({owners[run_id]})" if run_id in owners else run_id)
+        # A running job's progress every 2 s; with nothing queued or training, a glance every 10 s is
+        # enough to notice a new one: a class's 30 idle pages would otherwise keep the server busy.
+        busy = any(run.state in ("queued", "running") for run in listed)
+        st.fragment(job_line, run_every=2 if busy else 10)()
         if limits().hosted:
             st.caption(t("side.hosted", epochs=limits().max_epochs, mb=limits().max_upload_mb))
 
 
-@st.fragment(run_every=2)
 def job_line() -> None:
-    """The training job, as it is now: redrawn every 2 s on its own, not only when the page reruns."""
+    """The training job, as it is now: a fragment redrawn on its own, not only when the page reruns."""
     listed = current_runs()
     job = jobs.active(listed=listed)
     waiting = jobs.queued(listed=listed)

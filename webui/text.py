@@ -542,9 +542,15 @@ S: dict[str, dict[str, str]] = {
 }
 
 
+# The reader's language, kept apart from the picker's own widget state: Streamlit may reset a
+# widget to its first option (English) when the first runs after a server start see different
+# page hashes, which lost a first visitor's Portuguese (and the name they had just typed).
+CHOSEN_LANGUAGE = "_language"
+
+
 def language() -> str:
     """The sidebar's choice, else the browser's language, else English."""
-    chosen = st.session_state.get("language")
+    chosen = st.session_state.get(CHOSEN_LANGUAGE)
     if chosen in LANGUAGES:
         return chosen
     locale = (st.context.locale or "") if hasattr(st, "context") else ""

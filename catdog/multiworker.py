@@ -154,7 +154,7 @@ def fit(training, callbacks, phase: int, first_epoch: int, epochs: int) -> None:
     strategy = tf.distribute.get_strategy()
     batches, global_batch, steps_per_epoch = _batches(strategy, training.config, training.dataset.train,
                                                       training.skipped, phase)
-    reporter.batches_per_epoch = steps_per_epoch  # each worker steps through its share only
+    reporter.streamed_batches = steps_per_epoch  # each worker steps through its share only
     step = _step_function(strategy, model, model.optimizer, global_batch)
     agree = tf.function(lambda votes: strategy.reduce(
         tf.distribute.ReduceOp.SUM, strategy.run(lambda v: v, args=(votes,)), axis=None))

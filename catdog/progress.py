@@ -33,7 +33,7 @@ class Reporter:
         self.history: list[dict] = []
         self.progress = Progress()
         self.total_epochs = 1
-        self.batches_per_epoch = 1
+        self.batches_per_epoch = self.streamed_batches = 1
         self._lock = threading.Lock()
         self._last_write = 0.0
         self._started = time.time()
@@ -74,8 +74,12 @@ class Reporter:
 
     # progress
     def plan(self, config, train_images: int) -> None:
+        """Epochs in all, and the passes an epoch streams (Keras cannot count a filtered tf.data
+        pipeline's batches; on a shared server a batch takes several passes: pipeline.step_split)."""
+        from catdog.pipeline import step_split
+
         self.total_epochs = config.total_epochs
-        self.batches_per_epoch = max(1, math.ceil(train_images / config.batch_size))
+        self.streamed_batches = max(1, math.ceil(train_images / step_split(config.batch_size)[0]))
 
     def set_phase(self, phase: Phase) -> None:
         log.info("%s: %s", self.run_dir.name, phase.value)
@@ -91,8 +95,8 @@ class Reporter:
 
     def batch(self, epoch: int, batch: int, logs: dict, batches: int | None = None) -> None:
         """Batch `batch` of `batches` (Keras's steps per epoch; a split batch counts its passes) done."""
-        self.batches_per_epoch = batches or self.batches_per_epoch
-        done = (epoch + batch / self.batches_per_epoch) / self.total_epochs
+        self.batches_per_epoch = batches or self.streamed_batches
+        done = (epoch + min(batch / self.batches_per_epoch, 1.0)) / self.total_epochs
         elapsed = time.time() - self._started
         self.progress = dataclasses.replace(
             self.progress, epoch=epoch + 1, total_epochs=self.total_epochs, batch=batch,

@@ -80,7 +80,7 @@ if st.button(t("curves.twin", state=t("off") if augmented else t("on")), icon=":
     except CatdogError as error:
         show_error(error)
 with st.expander(t("curves.config")):
-    st.json(run.config.to_dict())
+    st.json({**run.config.to_dict(), "data_dir": shown_path(run.config.data_dir, who)})
 if sees_server(who):  # a server path: for a single user or the teacher, not for a class's students
     st.markdown(t("curves.tensorboard"))
     st.code(f"tensorboard --logdir {(models_root() / run.id / 'logs').resolve()}", language="bash")
@@ -103,7 +103,7 @@ if run.has_model:
         except CatdogError as error:
             show_error(error)
 if may_change(who, run.owner):
-    with st.popover(t("curves.delete"), icon=":material/delete:"):
+    with st.popover(t("curves.delete"), icon=":material/delete:", key=f"delete-{run.id}"):  # closed for the next run
         st.warning(t("curves.delete_warning", path=shown_path(run.path, who)))
         if st.button(t("curves.delete_yes"), type="primary"):
             try:

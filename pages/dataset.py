@@ -7,6 +7,7 @@ import streamlit as st
 from catdog.errors import CatdogError
 from webui.error_text import render
 from webui.feedback import show_error
+from webui.identity import current, shown_path
 from webui.loaders import folder_stamp, inspect_dataset, thumbnail_png
 from webui.navigation import need_dataset, page_start
 from webui.text import language, t
@@ -22,15 +23,16 @@ try:
 except CatdogError as error:
     show_error(error)
     st.stop()
+who = current()
 table = pd.DataFrame(report["images"])
 if table.empty:
-    st.warning(t("data.empty", path=dataset))
+    st.warning(t("data.empty", path=shown_path(dataset, who)))
     st.stop()
 good = table[table["error"].isna()].copy()
 good["split"] = good["split"].map(lambda name: t(f"split.{name}"))
 LABELS = {"split": t("fig.split"), "photos": t("fig.photos"), "label": t("fig.class"), "width": t("fig.width"),
           "height": t("fig.height"), "aspect": t("fig.aspect"), "count": t("fig.count")}
-st.caption(t("data.summary", path=dataset, count=len(good), classes=good["label"].nunique()))
+st.caption(t("data.summary", path=shown_path(dataset, who), count=len(good), classes=good["label"].nunique()))
 
 counts = good.groupby(["split", "label"]).size().reset_index(name="photos")
 st.plotly_chart(px.bar(counts, x="split", y="photos", color="label", barmode="group", text="photos",
@@ -48,14 +50,15 @@ for i, row in chosen.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].iterrows():
     with grid[i % 6]:
         st.image(thumbnail_png(row["path"]), width="stretch")
         with st.popover(f"{row['width']}x{row['height']}", width="stretch"):
-            st.image(row["path"], caption=t("data.large", path=row["path"], width=row["width"], height=row["height"],
-                                            mode=row["mode"], kb=round(row["bytes"] / 1000)))
+            st.image(row["path"], caption=t("data.large", path=shown_path(row["path"], who), width=row["width"],
+                                            height=row["height"], mode=row["mode"], kb=round(row["bytes"] / 1000)))
 
 st.subheader(t("data.sizes"))
 st.caption(t("data.sizes_note"))
 good["aspect"] = good["width"] / good["height"]
+good["file"] = good["path"].map(lambda path: shown_path(path, who))  # a student sees the file name only
 a, b = st.columns(2)
-a.plotly_chart(px.scatter(good, x="width", y="height", color="label", opacity=0.5, hover_data=["path"],
+a.plotly_chart(px.scatter(good, x="width", y="height", color="label", opacity=0.5, hover_data=["file"],
                           labels=LABELS, title=t("data.scatter")), key="sizes")
 b.plotly_chart(px.histogram(good, x="aspect", color="label", nbins=40, barmode="overlay", labels=LABELS,
                             title=t("data.aspect")).update_yaxes(title_text=t("fig.count")), key="aspect")

@@ -7,6 +7,7 @@ from catdog import data
 from catdog.errors import CatdogError
 from webui.charts import confusion_figure, roc_figure
 from webui.feedback import show_error
+from webui.identity import current, shown_path
 from webui.loaders import evaluation, explained_overlay, model_version, thumbnail_png
 from webui.navigation import need_model, page_start
 from webui.sidebar import list_datasets
@@ -20,7 +21,7 @@ try:
     splits = data.find_splits(run.config.data_dir)
 except CatdogError:
     pass
-choices = {t("eval.split_of", split=t(f"split.{name}"), path=run.config.data_dir): str(path)
+choices = {t("eval.split_of", split=t(f"split.{name}"), path=shown_path(run.config.data_dir, current())): str(path)
            for name, path in splits.items() if name != "train"}
 choices.update({t("eval.dataset", name=d.name): str(d) for d in list_datasets()})
 if not choices:

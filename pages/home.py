@@ -33,7 +33,9 @@ with st.expander(t("home.get"), expanded=not datasets_shown):
     with left:
         st.subheader(t("home.sample"))
         st.caption(t("home.sample_note"))
-        if st.button(t("home.download"), icon=":material/download:"):
+        if not sees_server(who):  # the class shares one copy: the teacher fetches it
+            st.caption(t("home.sample_teacher"))
+        elif st.button(t("home.download"), icon=":material/download:"):
             bar = st.progress(0.0)
             report = lambda done, total: bar.progress(
                 done / total if total else 0.0,

@@ -44,11 +44,12 @@ def board() -> None:
     photos = next(run.test_score.get("photos") for run in listed if run.id == rows[0].run_id)
     st.caption(t("board.on", name=test.name, photos=photos) + " " + t("board.pick"))
     table = pd.DataFrame([{
-        t("col.rank"): row.rank, t("col.owner"): row.student, t("col.backbone"): row.settings["backbone"],
+        # What decides the ranking first, so that it is in view on a narrow screen.
+        t("col.rank"): row.rank, t("col.owner"): row.student, t("col.test_acc"): row.test_accuracy,
+        t("col.val_acc"): row.validation_accuracy, t("col.backbone"): row.settings["backbone"],
         t("col.epochs"): row.settings["epochs"], t("col.ft_epochs"): row.settings["fine_tune_epochs"],
-        t("col.batch"): row.settings["batch_size"], t("col.lr"): row.settings["learning_rate"],
         t("col.augmentation"): t("on") if row.settings["augmentation"] else t("off"),
-        t("col.test_acc"): row.test_accuracy, t("col.val_acc"): row.validation_accuracy,
+        t("col.batch"): row.settings["batch_size"], t("col.lr"): value_text(row.settings["learning_rate"]),
         t("col.duration"): None if row.training_seconds is None else round(row.training_seconds),
         t("col.run"): row.run_id} for row in rows])
     accuracy = st.column_config.ProgressColumn(t("col.test_acc"), format="percent", min_value=0.0, max_value=1.0)
@@ -64,9 +65,19 @@ def board() -> None:
     if len(top) > 1 and differ:
         st.subheader(t("board.differ"))
         columns = [f"#{row.rank} {row.student}" for row in rows[:5]]
-        st.dataframe(pd.DataFrame([{t("col.setting"): name, **dict(zip(columns, map(str, values)))}
+        st.dataframe(pd.DataFrame([{t("col.setting"): name, **dict(zip(columns, map(value_text, values)))}
                                    for name, values in differ.items()]), hide_index=True)
 
 
-# While runs wait for their score the board redraws itself; otherwise only when the page reruns.
-st.fragment(board, run_every=3 if leaderboard.unscored(current_runs(), test) else None)()
+def value_text(value) -> str:
+    """A setting's value as a reader expects it: on/off, not True/False; 0.001, not 0.0010."""
+    if isinstance(value, bool):
+        return t("on") if value else t("off")
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# While a run trains, waits or waits for its score, the board redraws itself every 3 s; once
+# all is still, only when the page reruns (an idle page costs the server nothing).
+listed = current_runs()
+still = not leaderboard.unscored(listed, test) and not any(r.state in ("queued", "running") for r in listed)
+st.fragment(board, run_every=None if still else 3)()

@@ -80,9 +80,7 @@ if launched:
         run = jobs.start(config, owner=who)
         listed_runs.clear()
         st.session_state["watch"] = run.id
-        busy = jobs.active()
-        st.toast(t("train.queued_behind", run=busy.id) if busy and busy.id != run.id
-                 else t("train.started", run=run.id))
+        st.toast(t("train.queued", run=run.id))
     except CatdogError as error:
         show_error(error)
 

@@ -115,7 +115,7 @@ def test_train_form_launches_the_settings_chosen(full_roots, launched):
         fine_tune_epochs=0, augmented_views=0, fine_tune_at=20, fine_tune_learning_rate=1e-5,
         augmentation=augment.preset(next(iter(augment.PRESETS))))]
     queued = runs.list_runs(full_roots / "models")[0]
-    assert [toast.value for toast in app.toast] == [en("train.started", run=queued.id)]
+    assert [toast.value for toast in app.toast] == [en("train.queued", run=queued.id)]
     assert [info.value for info in app.info] == [en("job.waiting")]  # the job panel watches the new run
 
 

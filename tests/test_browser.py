@@ -41,9 +41,18 @@ def hosted_server(tmp_path_factory, trained_run):
     yield from _serve(tmp_path_factory, trained_run, CATDOG_HOSTED="1", CATDOG_TEACHER_CODE="owl-42")
 
 
-def _serve(tmp_path_factory, trained_run, **settings):
+@pytest.fixture
+def classroom_server(tmp_path_factory, trained_run):
+    """A hosted server with a teacher code and, among its datasets, photos kept for a test set."""
+    yield from _serve(tmp_path_factory, trained_run, test_set="exam", CATDOG_HOSTED="1",
+                      CATDOG_TEACHER_CODE="owl-42")
+
+
+def _serve(tmp_path_factory, trained_run, test_set: str | None = None, **settings):
     root = tmp_path_factory.mktemp("served")
     make_dataset(root / "data" / "pets", per_class=6)
+    if test_set:  # class folders only, no train/validation: photos to score runs on
+        make_dataset(root / "data" / test_set, per_class=4, splits=("",))
     shutil.copytree(trained_run.path, root / "models" / trained_run.id)
     port = free_ports()[0]
     env = {**os.environ, "CATDOG_DATA_DIR": str(root / "data"), "CATDOG_MODELS_DIR": str(root / "models"), **settings}
@@ -236,3 +245,58 @@ def test_a_students_identity_survives_a_reload_and_a_page_change_and_is_theirs_a
     expect(other.get_by_text(welcome)).to_be_visible(timeout=60_000)  # not Ana
     ana.close()
     bia.close()
+
+
+def _sidebar_datasets(page) -> list[str]:
+    """The names the sidebar's dataset selector offers."""
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=S["side.dataset"]["en"]).click()
+    options = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return options
+
+
+def test_the_teachers_test_set_ranks_the_runs_and_is_hidden_from_students(browser, classroom_server):
+    """Hosted mode: the teacher unlocks with the code and picks a test set on the Leaderboard; the
+    finished run is scored and ranked; a student's sidebar does not offer the test set as a dataset."""
+    from playwright.sync_api import expect
+
+    from catdog import leaderboard
+
+    url = classroom_server["url"]
+    teacher = browser.new_context(locale="en-US")
+    page = teacher.new_page()
+    page.goto(f"{url}/{PAGES['leaderboard'].url_path}")
+    expect(page.get_by_text(S["who.welcome"]["en"])).to_be_visible(timeout=60_000)
+    page.get_by_label(S["who.name"]["en"]).fill("Prof")
+    page.get_by_role("button", name=S["who.go"]["en"]).click()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text(S["who.teacher_unlock"]["en"], exact=True).click()
+    code = sidebar.get_by_label(S["who.teacher_code"]["en"])
+    code.fill("owl-42")
+    code.press("Enter")
+    expect(sidebar.get_by_text(S["who.you"]["en"].format(name="Prof") + " " + S["who.teacher"]["en"])).to_be_visible(
+        timeout=30_000)
+    assert "exam" in _sidebar_datasets(page)  # the teacher sees every dataset
+    page.get_by_test_id("stSelectbox").filter(has_text=S["board.test_set"]["en"]).click()
+    page.get_by_role("option", name="exam", exact=True).click()
+    page.get_by_role("button", name=S["board.use"]["en"]).click()
+    models = classroom_server["root"] / "models"
+    for _ in range(120):  # the choice is recorded in the models folder
+        if leaderboard.test_set(models) is not None:
+            break
+        page.wait_for_timeout(250)
+    leaderboard.score_next(models)  # what the trainer does (unless it was first), without waiting for it
+    expect(page.get_by_text(S["board.on"]["en"].format(name="exam", photos=8))).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    assert page.get_by_test_id("stException").count() == 0
+    teacher.close()
+
+    student = browser.new_context(locale="en-US")
+    page = student.new_page()
+    page.goto(url)
+    expect(page.get_by_text(S["who.welcome"]["en"])).to_be_visible(timeout=60_000)
+    page.get_by_label(S["who.name"]["en"]).fill("Ana")
+    page.get_by_role("button", name=S["who.go"]["en"]).click()
+    expect(page.get_by_text(S["who.you"]["en"].format(name="Ana"))).to_be_visible(timeout=30_000)
+    assert _sidebar_datasets(page) == ["pets"]  # not "exam"
+    student.close()

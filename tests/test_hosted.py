@@ -1,5 +1,7 @@
 """Hosted mode (a class on one server): names, owners, who may change what, no server internals."""
 
+import tempfile
+
 import pytest
 
 from catdog import jobs, runs
@@ -80,12 +82,15 @@ def test_a_wrong_teacher_code_unlocks_nothing(hosted):
     assert en("who.teacher") not in " ".join(c.value for c in app.sidebar.caption)
 
 
-@pytest.mark.parametrize("page", ["home", "train", "curves"])
+@pytest.mark.parametrize("page", ["home", "dataset", "train", "curves", "predict", "evaluate", "leaderboard"])
 def test_no_page_shows_a_student_a_server_path(hosted, page):
     app = student("Ana", page)
-    shown = " ".join(str(element.value) for kind in ("markdown", "caption", "success", "info", "code", "warning")
+    shown = " ".join(str(element.value) for kind in ("markdown", "caption", "success", "info", "code", "warning",
+                                                     "json")
                      for element in app.get(kind) if isinstance(getattr(element, "value", None), str))
+    shown += " ".join(str(option) for box in app.selectbox for option in box.options)
     assert str(hosted) not in shown
+    assert tempfile.gettempdir() + "/" not in shown  # nor any other folder of the server (the runs' photos)
     assert "tensorboard --logdir" not in shown
 
 

@@ -175,3 +175,17 @@ def test_a_split_batch_makes_the_same_update_as_the_whole_batch(monkeypatch):
     keras.utils.set_random_seed(1)
     moved = keras.Sequential([keras.Input((5,)), keras.layers.Dense(2, activation="softmax")]).get_weights()
     assert not np.allclose(moved[0], whole[0])  # the update did change the weights
+
+
+def test_progress_counts_the_passes_of_a_split_batch(tiny_dataset, models_dir, monkeypatch):
+    """On a shared server a batch takes several passes; the page must not read 'batch 9 of 3'."""
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MAX_STEP_PHOTOS", "2")
+    seen = []
+    config = TrainConfig(data_dir=str(tiny_dataset), backbone="simple_cnn", image_size=32, batch_size=4, epochs=2)
+    run = jobs.run_in_foreground(config, models_dir, listener=seen.append)
+    assert run.state == "done"
+    fitting = [p for p in seen if p.batch is not None]
+    assert fitting and all(p.batch <= p.batches == 6 for p in fitting)  # 12 photos, 2 a pass
+    fractions = [p.fraction for p in fitting]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0

@@ -69,7 +69,9 @@ def job_line() -> None:
     if waiting and job is None:
         jobs.kick()  # e.g. after a server restart: keep the queue moving
     if job:
-        st.progress(min(job.progress.fraction, 1.0), text=t("side.training", run=job.id))
+        who = identity.current()
+        shown = job.id if who is None or who.teacher or job.owner == who.id else t("side.classmate")
+        st.progress(min(job.progress.fraction, 1.0), text=t("side.training", run=shown))
     else:
         st.caption(t("side.idle"))
     if waiting:

@@ -29,6 +29,7 @@ S: dict[str, dict[str, str]] = {
     "side.run": {"en": "Run", "pt": "Treino"},
     "side.run_help": {"en": "The model Predict and Evaluate use", "pt": "O modelo usado em Prever e Avaliar"},
     "side.training": {"en": "Training {run}", "pt": "Treinando {run}"},
+    "side.classmate": {"en": "a classmate's run", "pt": "o treino de um colega"},
     "side.idle": {"en": "No training job running.", "pt": "Nenhum treino em andamento."},
     "side.queued": {"en": "{count} run(s) queued.", "pt": "{count} treino(s) na fila."},
     "side.hosted": {"en": "Shared server: up to {epochs} epochs, uploads up to {mb} MB, small backbones only.",
@@ -230,8 +231,8 @@ S: dict[str, dict[str, str]] = {
     "train.ft_at": {"en": "Layers to unfreeze", "pt": "Camadas a descongelar"},
     "train.ft_lr": {"en": "Fine-tune learning rate", "pt": "Taxa de aprendizado do ajuste fino"},
     "train.start": {"en": "Start training", "pt": "Começar o treino"},
-    "train.queued_behind": {"en": "Queued behind {run}", "pt": "Na fila, depois de {run}"},
-    "train.started": {"en": "Started {run}", "pt": "Iniciado {run}"},
+    "train.queued": {"en": "{run} is in the queue: it starts as soon as the trainer is free.",
+                     "pt": "{run} está na fila: começa assim que o treinador estiver livre."},
     "train.no_runs": {"en": "No training runs yet.", "pt": "Ainda não há treinos."},
     "train.queue": {"en": "Queued (one job at a time per server): {runs}",
                     "pt": "Na fila (um treino por vez neste servidor): {runs}"},
@@ -349,6 +350,8 @@ S: dict[str, dict[str, str]] = {
     "job.predict_with": {"en": "Predict with it", "pt": "Prever com ele"},
     "job.traceback": {"en": "Traceback (for a bug report)", "pt": "Traceback (para relatar o erro)"},
     # curves
+    "home.sample_teacher": {"en": "On this shared server the teacher downloads the sample for the whole class.",
+                            "pt": "Neste servidor compartilhado, o professor baixa o exemplo para a turma toda."},
     "home.manage": {"en": "Delete a dataset", "pt": "Apagar um conjunto de dados"},
     "home.delete": {"en": "Delete {name}", "pt": "Apagar {name}"},
     "home.delete_warning": {"en": "This deletes the dataset {name} and its photos from the server, for good. Runs "

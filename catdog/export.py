@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -84,10 +85,12 @@ def export_tflite(ref, out, quantize: bool = False, photos: list | None = None, 
     return {"out": str(out), "bytes": len(flatbuffer), "quantized": quantize, **check}
 
 
-def model_card(ref, models_dir=None) -> str:
+def model_card(ref, models_dir=None, full_paths: bool = True) -> str:
     """A markdown model card: data, classes, settings, metrics, how to use it, and what it cannot do."""
     run = runs.load_run(ref, models_dir)
     c, m, s = run.config, run.metrics, run.config.image_size
+    if not full_paths:  # a card handed to a student of a shared server: the dataset's name, not where it lives
+        c = dataclasses.replace(c, data_dir=Path(c.data_dir).name)
     classes = ", ".join(run.class_names) or "unknown"
     lines = [
         f"# Model card: {run.id}", "",

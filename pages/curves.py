@@ -89,8 +89,9 @@ if run.has_model:
     a, b, c = st.columns(3)
     a.download_button(t("curves.download"), data=run.model_path.read_bytes(), file_name=f"{run.id}.keras",
                       icon=":material/download:")
-    b.download_button(t("curves.card"), data=export.model_card(run.path), file_name=f"{run.id}.md",
-                      icon=":material/description:", help=t("curves.card_help"))
+    card = export.model_card(run.path, full_paths=sees_server(who))  # a student: the dataset's name only
+    b.download_button(t("curves.card"), data=card, file_name=f"{run.id}.md", icon=":material/description:",
+                      help=t("curves.card_help"))
     quantize = c.toggle(t("curves.quantize"))
     if c.button(t("curves.tflite"), icon=":material/phone_android:"):
         out = Path(tempfile.mkdtemp()) / f"{run.id}.tflite"

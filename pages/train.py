@@ -127,4 +127,6 @@ def job_panel():
 
 st.divider()
 st.subheader(t("train.job"))
-st.fragment(job_panel, run_every=1.5 if moving(current_runs()) else None)()
+# My job training: redrawn every 1.5 s; only waiting in the queue: every 3 s is enough for my place.
+training = any(r.state == "running" and may_change(who, r.owner) for r in current_runs())
+st.fragment(job_panel, run_every=1.5 if training else 3 if moving(current_runs()) else None)()

@@ -61,3 +61,9 @@ def test_model_card_snippet_runs_in_a_fresh_python_without_catdog(trained_run, t
     assert done.returncode == 0, done.stderr[-3000:]
     probabilities = ast.literal_eval(done.stdout.strip().splitlines()[-1])
     assert list(probabilities) == ["cats", "dogs"] and abs(sum(probabilities.values()) - 1) < 1e-5
+
+
+def test_a_students_model_card_names_the_dataset_not_where_it_lives(trained_run):
+    card = export.model_card(trained_run.path, full_paths=False)
+    assert str(trained_run.config.data_dir) not in card
+    assert f"`{trained_run.config.data_dir.rsplit('/', 1)[-1]}`" in card

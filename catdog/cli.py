@@ -198,15 +198,19 @@ def cmd_runs(args) -> int:
 
 def cmd_leaderboard(args) -> int:
     """Choose the test set (optional), score the runs not scored on it yet, print the ranking."""
-    from catdog import leaderboard, runs
+    from catdog import jobs, leaderboard, runs
 
     if args.test_set is not None:
         leaderboard.choose_test_set(args.test_set or None, None, args.models_dir, args.root)
+        if not args.test_set:
+            _print(args, [], "no leaderboard: no test set chosen")
+            return 0
     test = leaderboard.test_set(args.models_dir)
     if test is None:
         raise CatdogError("no_test_set")
-    while leaderboard.score_next(args.models_dir):
-        pass
+    with jobs.foreground(args.models_dir):  # not beside the trainer, which scores too
+        while leaderboard.score_next(args.models_dir):
+            pass
     rows = leaderboard.ranking(runs.list_runs(args.models_dir), test)
     lines = [f"{row.rank:>3}. {row.run_id:<40} {row.student:<16} {row.settings['backbone']:<18} "
              f"test_acc {row.test_accuracy:.4f}" for row in rows]

@@ -56,7 +56,7 @@ class Limits:
     # a job's memory then does not grow with the number of photos beyond this.
     decoded_cache_mb: int = 600
     # Photos in one forward and backward pass: a bigger batch is split into passes whose gradients
-    # are averaged before one update (same update, bounded activations: they grow with the batch).
+    # are averaged before one update (activations grow with the batch; see pipeline.step_split).
     max_step_photos: int = 1_000_000
     max_image_size: int = 1024
 

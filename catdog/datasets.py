@@ -97,8 +97,18 @@ def delete_dataset(name: str, who: Identity | None = None, root=None) -> None:
     if found.owner is None and who is not None and not who.teacher:
         raise CatdogError("shared_dataset", dataset=name)
     check_may_change(who, found.owner, found.owner_name, dataset=name)
+    from catdog import runs
+
+    if any(run.state in ("queued", "running") and Path(run.config.data_dir).resolve() == found.path.resolve()
+           for run in runs.list_runs()):
+        raise CatdogError("dataset_busy", dataset=name)
     if found.path.is_symlink():
         found.path.unlink()  # a link to photos kept elsewhere: the photos stay where they are
     else:
         shutil.rmtree(found.path)
     (root / OWNERS / f"{name}.json").unlink(missing_ok=True)
+    from catdog import leaderboard
+
+    test = leaderboard.test_set()
+    if test is None and leaderboard.chosen_name() == name:  # a later dataset of that name is not the test set
+        leaderboard.choose_test_set(None)

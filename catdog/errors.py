@@ -195,6 +195,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                          "delete your own datasets; ask the teacher to remove any other."),
     "shared_dataset": ("The dataset {dataset} was put on this server for the whole class: only the teacher may "
                        "delete it.", "", "ask the teacher."),
+    "dataset_busy": ("A run waiting or training uses the dataset {dataset}.", "", "wait for it to finish, or "
+                     "cancel it on the Train page, then delete the dataset."),
     "not_your_run": ("Run {run} belongs to {owner}: only they and the teacher may cancel or delete it.", "",
                      "cancel or delete your own runs; ask the teacher to remove someone else's."),
     "job_silent": ("The training process (pid {pid}) stopped sending heartbeats: it hung, or the server is "

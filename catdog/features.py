@@ -65,7 +65,7 @@ class FeatureCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         name = hashlib.sha256("".join(hashes).encode()).hexdigest()[:16]
-        tmp = self.folder / f".{name}.tmp.npz"
+        tmp = self.folder / f".{name}.{os.getpid()}.tmp.npz"  # two processes adding the same shard never collide
         np.savez(tmp, hashes=np.array(hashes), features=features.astype(np.float32))
         os.replace(tmp, self.folder / f"{name}.npz")
         self._load().update(zip(hashes, features))

@@ -157,7 +157,6 @@ def worker(models_dir) -> None:
     each, not a process start). With no job waiting it scores finished runs on the leaderboard's
     test set. It waits IDLE_SECONDS for more work, then exits; it hands over
     to a fresh process once its memory has grown past MAX_TRAINER_MB."""
-    from catdog import leaderboard
     from catdog.predict import CACHE
 
     root = Path(models_dir)
@@ -170,8 +169,10 @@ def worker(models_dir) -> None:
             _mark_dead_runs(listed)
             waiting = queued(listed=listed)
             if not waiting:
-                if leaderboard.score_next(root, listed):  # only when no job waits: scores never delay one
+                # Only when no job waits (a job queued meanwhile waits for at most one scoring).
+                if _score_one(root, listed):
                     CACHE.clear()
+                    _forget_models()
                     idle_since = time.time()
                 else:
                     time.sleep(POLL_SECONDS)
@@ -187,6 +188,18 @@ def worker(models_dir) -> None:
                 break
     if queued(root):  # checked after releasing, so a run queued meanwhile is never stranded
         spawn_worker(root)
+
+
+def _score_one(root: Path, listed: list[runs.Run]) -> bool:
+    """Score one finished run on the leaderboard's test set; True if one was scored. A run deleted
+    meanwhile is skipped; the trainer never dies of a score."""
+    from catdog import leaderboard
+
+    try:
+        return leaderboard.score_next(root, listed) is not None
+    except (FileNotFoundError, CatdogError) as error:  # e.g. the run or the test set deleted while scoring
+        log.warning("scoring skipped: %s", error)
+        return False
 
 
 def _should_stop(root: Path, idle_since: float) -> bool:
@@ -246,13 +259,13 @@ def check_quota(owner: Identity | None, listed: list[runs.Run]) -> None:
         raise CatdogError("quota_kept_runs", count=len(mine), limit=allowed.max_kept_runs)
 
 
-def kick(models_dir=None) -> None:
+def kick(models_dir=None, listed: list | None = None) -> None:
     """Start a worker if runs are queued, or wait for a leaderboard score, but nobody holds the
     lock (e.g. after a server restart, or when the teacher has just chosen a test set)."""
     from catdog import leaderboard
 
     root = Path(models_dir or models_root())
-    listed = runs.list_runs(root)
+    listed = listed if listed is not None else runs.list_runs(root)
     if queued(listed=listed) or leaderboard.unscored(listed, leaderboard.test_set(root)):
         with train_lock(root, blocking=False) as free:
             pass
@@ -272,19 +285,26 @@ def cancel(ref, models_dir=None, who: Identity | None = None) -> runs.Run:
     return runs.load_run(run.path)
 
 
-def run_in_foreground(config: TrainConfig, models_dir=None, listener=None) -> runs.Run:
-    """Create and train a run in this process (the CLI), waiting for any background job first."""
+@contextmanager
+def foreground(models_dir=None):
+    """Hold the training lock in this process (the CLI), after any background job: an idle
+    trainer sees the marker and hands the lock over at once."""
     root = Path(models_dir or models_root())
     root.mkdir(parents=True, exist_ok=True)
-    waiting = root / FOREGROUND_WAITING  # an idle trainer sees it and hands the lock over at once
+    waiting = root / FOREGROUND_WAITING
     waiting.touch()
     try:
-        # Create the run only once the lock is ours, so a background worker cannot take it.
         with train_lock(root, blocking=True):
             waiting.unlink(missing_ok=True)
-            return execute(runs.create_run(config, root), listener)
+            yield root
     finally:
         waiting.unlink(missing_ok=True)
+
+
+def run_in_foreground(config: TrainConfig, models_dir=None, listener=None) -> runs.Run:
+    """Create and train a run in this process (the CLI), waiting for any background job first."""
+    with foreground(models_dir) as root:  # the run is created once the lock is ours: no worker takes it
+        return execute(runs.create_run(config, root), listener)
 
 
 if __name__ == "__main__":

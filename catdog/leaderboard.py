@@ -3,8 +3,9 @@
 The teacher picks a test set: a dataset that students cannot browse, train on or evaluate
 with (`datasets.list_datasets` hides it from them). The trainer scores each finished run on
 it when no job is waiting (`score_next`), so scoring never delays a class's jobs. A score is
-kept in its run's folder with the test set's fingerprint; choosing another test set, or
-changing its photos, scores every run again.
+kept in its run's folder with the test set's fingerprint; choosing another test set, or the
+same one again after changing its photos, scores every run again. A run trained on the test
+set's photos is never scored.
 """
 
 from __future__ import annotations
@@ -53,6 +54,14 @@ def _fingerprint(folder: Path) -> str:
     return hashlib.sha256(described.encode()).hexdigest()[:16]
 
 
+def chosen_name(models_dir=None) -> str | None:
+    """The name of the test set chosen, even if its folder is gone."""
+    try:
+        return json.loads((Path(models_dir or models_root()) / SETTINGS).read_text()).get("name")
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
 def test_set(models_dir=None) -> TestSet | None:
     """The test set the teacher chose, or None (none chosen, or its folder is gone)."""
     try:
@@ -82,6 +91,11 @@ def choose_test_set(name: str | None, who: Identity | None = None, models_dir=No
     return chosen
 
 
+def uses_test_set(run: runs.Run, test: TestSet) -> bool:
+    """Whether `run` trained on the test set's photos (before it was chosen, or the teacher's own)."""
+    return Path(run.config.data_dir).resolve() == test.path
+
+
 def _scored(run: runs.Run, test: TestSet) -> bool:
     return run.test_score.get("fingerprint") == test.fingerprint
 
@@ -90,7 +104,8 @@ def unscored(listed: list[runs.Run], test: TestSet | None) -> list[runs.Run]:
     """Finished runs with a model and no score on `test` yet, oldest first."""
     if test is None:
         return []
-    return [run for run in reversed(listed) if run.state == "done" and run.has_model and not _scored(run, test)]
+    return [run for run in reversed(listed) if run.state == "done" and run.has_model and not _scored(run, test)
+            and not uses_test_set(run, test)]  # a score on photos it trained on would mean nothing
 
 
 def score(run: runs.Run, test: TestSet) -> dict:
@@ -127,36 +142,20 @@ def cached_probabilities(run: runs.Run, test: TestSet) -> tuple[np.ndarray, np.n
     so they are extracted once into the training feature cache and each run then scores in
     milliseconds: a class's thirty runs do not each push the test photos through the backbone.
     None for a run whose backbone changed (fine-tuned, or trained from scratch)."""
-    from catdog import pipeline
     from catdog.evaluate import evaluation_split
-    from catdog.features import cache_for, file_hash
     from catdog.model import load_model, split_at_features
     from catdog.plan import plan_training
-    from catdog.train import extract_features
+    from catdog.train import features_of
 
     plan = plan_training(run.config)
     if not plan.features_cached or plan.fine_tune:
         return None
     split, _ = evaluation_split(test.path, run.class_names)
-    cache = cache_for(run.config, run.path.parent)
-    hashes = [file_hash(path) for path in split.paths]
-    found = cache.get(hashes)
-    missing = [i for i, h in enumerate(hashes) if h not in found]
     extractor, head = split_at_features(load_model(run.model_path))
-    if missing:
-        skipped: list = []
-        todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
-        batches = pipeline.decoded_batches(todo, run.config.image_size, pipeline.step_split(64)[0], skipped)
-        vectors, _ = extract_features(extractor, batches, len(missing), lambda seen: None)
-        failed = {path for path, _ in skipped}
-        decoded = [hashes[i] for i in missing if split.paths[i] not in failed]  # the pipeline keeps order
-        cache.add(decoded, vectors)
-        found.update(zip(decoded, vectors))
-    keep = [i for i, h in enumerate(hashes) if h in found]
-    if not keep:
+    features, labels, _ = features_of(run.config, run.path.parent, extractor, split, [])
+    if features is None:
         return None  # nothing readable: the full evaluation says why
-    probabilities = head.predict(np.stack([found[hashes[i]] for i in keep]), verbose=0, batch_size=256)
-    return probabilities, np.array([split.labels[i] for i in keep])
+    return head.predict(features, verbose=0, batch_size=256), labels
 
 
 def score_next(models_dir=None, listed: list[runs.Run] | None = None) -> runs.Run | None:
@@ -174,7 +173,8 @@ def ranking(listed: list[runs.Run], test: TestSet | None) -> list[Row]:
     """Scored runs, the best test accuracy first (the faster training first among equals)."""
     if test is None:
         return []
-    scored = [run for run in listed if _scored(run, test) and "accuracy" in run.test_score]
+    scored = [run for run in listed if _scored(run, test) and "accuracy" in run.test_score
+              and not uses_test_set(run, test)]
     scored.sort(key=lambda run: (-run.test_score["accuracy"], run.metrics.get("seconds", float("inf"))))
     return [Row(rank, run.id, run.owner_name or "-", _key_settings(run), run.test_score["accuracy"],
                 run.metrics.get("val_accuracy"), run.metrics.get("seconds"))

@@ -64,10 +64,13 @@ def cache_budget() -> int:
 
 def step_split(batch_size: int) -> tuple[int, int]:
     """(photos per pass, passes per update) for a batch on this server: activations grow with
-    the photos in one pass, so a shared server splits big batches (`Limits.max_step_photos`)."""
+    the photos in one pass, so a shared server splits big batches (`Limits.max_step_photos`).
+    The passes' gradients are averaged into one update: the whole batch's update, except that
+    a trainable BatchNorm (the from-scratch CNN) sees each pass's statistics, and a batch that
+    does not divide evenly grows a little (20 photos: 3 passes of 7)."""
     from catdog.config import limits
 
-    passes = -(-batch_size // limits().max_step_photos)
+    passes = -(-batch_size // max(1, limits().max_step_photos))
     return -(-batch_size // passes), passes
 
 

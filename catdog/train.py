@@ -96,27 +96,37 @@ def cached_features(training: Training, extractor, split: data.Split, name: str)
     """Features of every readable photo in `split`, computing only those not cached on disk.
 
     Returns (features, labels, how many came from the cache)."""
+    report = lambda seen, total: _extraction_report(training, name, total)(seen)
+    features, labels, reused = features_of(training.config, training.run_dir.parent, extractor, split,
+                                           training.skipped, report)
+    if features is None:
+        raise CatdogError("no_readable_images", split=name)
+    return features, labels, reused
+
+
+def features_of(config, models_dir, extractor, split: data.Split, skipped: list, report=None):
+    """(features, labels, how many came from the cache) of the readable photos of `split` through
+    a frozen backbone, computing only those not in the models folder's feature cache; features
+    is None when no photo is readable. `report(seen, total)` follows the extraction. The
+    leaderboard scores frozen-backbone runs with it too."""
     from catdog.features import cache_for, file_hash
 
-    config = training.config
-    cache = cache_for(config, training.run_dir.parent)
+    cache = cache_for(config, models_dir)
     hashes = [file_hash(path) for path in split.paths]
     found = cache.get(hashes)
     missing = [i for i, h in enumerate(hashes) if h not in found]
     if missing:
         todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
         photos_per_pass = pipeline.step_split(config.batch_size)[0]
-        batches = pipeline.decoded_batches(todo, config.image_size, photos_per_pass, training.skipped)
-        report = _extraction_report(training, name, len(missing))
-        vectors, _ = extract_features(extractor, batches, len(missing), report)
-        failed = {path for path, _ in training.skipped}
+        batches = pipeline.decoded_batches(todo, config.image_size, photos_per_pass, skipped)
+        on_batch = (lambda seen: report(seen, len(missing))) if report else (lambda seen: None)
+        vectors, _ = extract_features(extractor, batches, len(missing), on_batch)
+        failed = {path for path, _ in skipped}
         decoded = [i for i in missing if split.paths[i] not in failed]  # the pipeline keeps order
         cache.add([hashes[i] for i in decoded], vectors)
         found.update(zip((hashes[i] for i in decoded), vectors))
     keep = [i for i, h in enumerate(hashes) if h in found]
-    if not keep:
-        raise CatdogError("no_readable_images", split=name)
-    features = np.stack([found[hashes[i]] for i in keep])
+    features = np.stack([found[hashes[i]] for i in keep]) if keep else None
     return features, np.array([split.labels[i] for i in keep], np.int32), len(hashes) - len(missing)
 
 
@@ -179,6 +189,11 @@ def _stream(training: Training, phase: int, first_epoch: int, epochs: int) -> No
     training.final = None  # the weights changed: evaluate again at the end
 
 
+def _split_batch(training: Training) -> int:
+    """The batch `_compile` may split into passes; 0 across machines, whose loop batches on its own."""
+    return 0 if training.plan.route is Route.MULTIWORKER else training.config.batch_size
+
+
 def train_head(training: Training) -> None:
     """Phase 1: the head learns on a frozen base (a from-scratch CNN learns everywhere)."""
     if training.plan.features_cached:
@@ -186,7 +201,7 @@ def train_head(training: Training) -> None:
     else:
         training.reporter.set_phase(Phase.TRAINING_HEAD if training.plan.route is not Route.SCRATCH
                                     else Phase.TRAINING)
-        _compile(training.model, training.config.learning_rate, batch_size=training.config.batch_size)
+        _compile(training.model, training.config.learning_rate, batch_size=_split_batch(training))
         _stream(training, 1, 0, training.config.epochs)
     training.phase1_seconds = time.time() - training.started
 
@@ -196,7 +211,7 @@ def fine_tune(training: Training) -> None:
     from catdog.model import set_trainable
 
     set_trainable(training.model, training.config, phase=2)
-    _compile(training.model, training.config.fine_tune_learning_rate, batch_size=training.config.batch_size)
+    _compile(training.model, training.config.fine_tune_learning_rate, batch_size=_split_batch(training))
     training.reporter.set_phase(Phase.FINE_TUNING)
     _stream(training, 2, len(training.reporter.history), training.config.fine_tune_epochs)
 

@@ -47,7 +47,10 @@ st.dataframe(pd.DataFrame([row(r) for r in all_runs]), hide_index=True)
 ids = [r.id for r in all_runs]
 with_history = [r.id for r in all_runs if r.history]
 opened = [run_id for run_id in st.session_state.pop("open_runs", []) if run_id in ids]  # from the Leaderboard
-chosen = st.multiselect(t("curves.compare"), ids, default=opened or with_history[:1])
+if opened or [run_id for run_id in st.session_state.get("compare", []) if run_id not in ids]:
+    st.session_state["compare"] = opened or with_history[:1]  # (also when a compared run was deleted)
+st.session_state.setdefault("compare", with_history[:1])
+chosen = st.multiselect(t("curves.compare"), ids, key="compare")
 selected = [r for r in all_runs if r.id in chosen]
 if not selected:
     st.stop()
@@ -62,7 +65,9 @@ if gaps:
     st.dataframe(pd.DataFrame(gaps), hide_index=True)
 
 if len(selected) > 1:
-    settings = pd.DataFrame({r.id: {k: str(v) for k, v in r.config.to_dict().items()} for r in selected})
+    settings = pd.DataFrame({r.id: {k: str(v) for k, v in {**r.config.to_dict(),
+                                                          "data_dir": shown_path(r.config.data_dir, who)}.items()}
+                             for r in selected})
     st.subheader(t("curves.differ"))
     st.dataframe(settings[settings.nunique(axis=1) > 1])
 
@@ -70,7 +75,7 @@ run = selected[0]
 st.subheader(t("curves.run", run=run.id))
 augmented = run.config.augmentation.enabled
 if st.button(t("curves.twin", state=t("off") if augmented else t("on")), icon=":material/science:",
-             help=t("curves.twin_help")):
+             key=f"twin-{run.id}", help=t("curves.twin_help")):
     twin = dataclasses.replace(run.config, augmentation=augment.preset("none" if augmented else "seed recipe"))
     try:
         st.session_state["watch"] = jobs.start(twin, owner=who).id
@@ -106,7 +111,7 @@ if run.has_model:
 if may_change(who, run.owner):
     with st.popover(t("curves.delete"), icon=":material/delete:", key=f"delete-{run.id}"):  # closed for the next run
         st.warning(t("curves.delete_warning", path=shown_path(run.path, who)))
-        if st.button(t("curves.delete_yes"), type="primary"):
+        if st.button(t("curves.delete_yes"), type="primary", key=f"delete-yes-{run.id}"):
             try:
                 runs.delete_run(run.id, who=who)
                 listed_runs.clear()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from catdog import data
+from catdog import data, leaderboard
 from catdog.errors import CatdogError
 from webui.charts import confusion_figure, roc_figure
 from webui.feedback import show_error
@@ -21,7 +21,10 @@ try:
     splits = data.find_splits(run.config.data_dir)
 except CatdogError:
     pass
-choices = {t("eval.split_of", split=t(f"split.{name}"), path=shown_path(run.config.data_dir, current())): str(path)
+who, test = current(), leaderboard.test_set()
+if who is not None and not who.teacher and test and leaderboard.uses_test_set(run, test):
+    splits = {}  # a run trained on the class's test set: a student never sees those photos
+choices = {t("eval.split_of", split=t(f"split.{name}"), path=shown_path(run.config.data_dir, who)): str(path)
            for name, path in splits.items() if name != "train"}
 choices.update({t("eval.dataset", name=d.name): str(d) for d in list_datasets()})
 if not choices:

@@ -17,9 +17,11 @@ test = leaderboard.test_set()
 if who is None or who.teacher:  # the teacher's control (a single user is their own teacher)
     with st.expander(t("board.choose"), icon=":material/lock:", expanded=test is None):
         options = [None, *(d.name for d in datasets.all_datasets())]
-        chosen = st.selectbox(t("board.test_set"), options, index=options.index(test.name) if test else 0,
+        chosen = st.selectbox(t("board.test_set"), options,
+                              index=options.index(test.name) if test and test.name in options else 0,
                               format_func=lambda name: t("board.no_test") if name is None else name)
-        if chosen != (test and test.name) and st.button(t("board.use"), icon=":material/check:"):
+        # Choosing the same set again after changing its photos scores every run again.
+        if st.button(t("board.use"), icon=":material/check:"):
             try:
                 leaderboard.choose_test_set(chosen, who)
                 jobs.kick()  # the trainer scores the finished runs
@@ -37,7 +39,12 @@ def board() -> None:
     waiting = leaderboard.unscored(listed, test)
     if waiting:
         st.caption(t("board.scoring", count=len(waiting)))
-        jobs.kick()  # a trainer that went idle before the last run finished comes back to score it
+        if jobs.active(listed=listed) is None:
+            jobs.kick(listed=listed)  # a trainer that went idle before the last run finished comes back
+    if st.session_state.get("_board_moving") and is_still(listed):
+        st.session_state["_board_moving"] = False
+        st.rerun()  # all scored and nothing training: redraw once, which stops the polling
+    st.session_state["_board_moving"] = not is_still(listed)
     if not rows:
         st.info(t("board.empty"))
         return
@@ -78,6 +85,8 @@ def value_text(value) -> str:
 
 # While a run trains, waits or waits for its score, the board redraws itself every 3 s; once
 # all is still, only when the page reruns (an idle page costs the server nothing).
-listed = current_runs()
-still = not leaderboard.unscored(listed, test) and not any(r.state in ("queued", "running") for r in listed)
-st.fragment(board, run_every=None if still else 3)()
+def is_still(listed) -> bool:
+    return not leaderboard.unscored(listed, test) and not any(r.state in ("queued", "running") for r in listed)
+
+
+st.fragment(board, run_every=None if is_still(current_runs()) else 3)()

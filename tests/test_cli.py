@@ -186,3 +186,4 @@ def test_leaderboard_chooses_a_test_set_scores_and_ranks_from_the_command_line(t
     [row] = json.loads(ranked.stdout)
     assert row["run_id"] == trained_run.id and row["rank"] == 1 and 0 <= row["test_accuracy"] <= 1
     assert "test set: exam" in cli("leaderboard", "--models-dir", models).stdout  # remembered
+    assert cli("leaderboard", "--test-set", "", "--models-dir", models).returncode == 0  # no leaderboard

@@ -26,6 +26,7 @@ def _zip(tmp_path, photos: int = 2) -> io.BytesIO:
 @pytest.fixture
 def hosted(tmp_path, monkeypatch):
     monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MODELS_DIR", str(tmp_path / "models"))
     return tmp_path / "data"
 
 
@@ -78,3 +79,14 @@ def test_students_do_not_see_the_hidden_test_set_and_the_teacher_does(hosted):
         make_dataset(hosted / name, per_class=1)
     names = lambda who: [d.name for d in datasets.list_datasets(who, hosted, hidden="exam")]
     assert names(ANA) == ["pets"] and names(TEACHER) == ["exam", "pets"] and names(None) == ["exam", "pets"]
+
+
+def test_a_dataset_a_queued_run_uses_cannot_be_deleted(tmp_path, hosted, monkeypatch):
+    from catdog import runs
+    from catdog.config import TrainConfig
+
+    archive.import_zip(_zip(tmp_path), "anas", hosted, owner=ANA)
+    runs.create_run(TrainConfig(data_dir=str(hosted / "anas"), weights="none"), tmp_path / "models", ANA)
+    with pytest.raises(CatdogError) as refused:
+        datasets.delete_dataset("anas", ANA, hosted)
+    assert refused.value.key == "dataset_busy" and (hosted / "anas").is_dir()

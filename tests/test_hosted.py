@@ -18,7 +18,7 @@ def en(key: str, **values) -> str:
 def hosted(full_roots, monkeypatch):
     monkeypatch.setenv("CATDOG_HOSTED", "1")
     monkeypatch.setenv("CATDOG_TEACHER_CODE", "owl-42")
-    monkeypatch.setattr(jobs, "kick", lambda models_dir=None: None)  # nothing trains in these tests
+    monkeypatch.setattr(jobs, "kick", lambda *args, **kwargs: None)  # nothing trains in these tests
     monkeypatch.setattr(jobs, "start", lambda config, models_dir=None, owner=None:
                         runs.load_run(runs.create_run(config, models_dir, owner)))
     return full_roots

@@ -173,9 +173,11 @@ def test_a_student_gets_a_few_waiting_runs_and_is_told_what_to_do_past_them(mode
 
 def test_the_trainer_scores_a_finished_run_on_the_test_set_by_itself(tiny_dataset, models_dir, monkeypatch):
     from catdog import leaderboard
+    from helpers import make_dataset
 
+    make_dataset(tiny_dataset.parent / "exam", per_class=2, splits=("",))  # photos the run never trained on
     monkeypatch.setenv("CATDOG_DATA_DIR", str(tiny_dataset.parent))
-    test = leaderboard.choose_test_set(tiny_dataset.name, None, models_dir)
+    test = leaderboard.choose_test_set("exam", None, models_dir)
     run = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **FAST), models_dir)
     assert _wait(lambda: runs.load_run(run.path).test_score.get("fingerprint") == test.fingerprint)
     scored = runs.load_run(run.path)

@@ -130,3 +130,25 @@ def test_a_frozen_backbone_run_scores_from_cached_features_as_a_full_evaluation_
     shards = sorted(cache_for(config, models_dir).folder.glob("*.npz"))
     leaderboard.cached_probabilities(run, test)  # a second run, or the same again: nothing extracted anew
     assert sorted(cache_for(config, models_dir).folder.glob("*.npz")) == shards
+
+
+def test_a_run_trained_on_the_test_set_is_neither_scored_nor_ranked(classroom):
+    data, models = classroom
+    test = leaderboard.choose_test_set("exam", TEACHER, models, data)
+    [newest, oldest] = runs.list_runs(models)
+    config = dict(newest.config.to_dict(), data_dir=str(data / "exam"))
+    runs.write_json(newest.path / "config.json", config)  # as if trained on the exam photos
+    while leaderboard.score_next(models):
+        pass
+    listed = runs.list_runs(models)
+    assert [row.run_id for row in leaderboard.ranking(listed, test)] == [oldest.id]
+    assert leaderboard.unscored(listed, test) == []
+
+
+def test_deleting_the_test_set_forgets_it_so_a_new_dataset_of_that_name_is_not_hidden(classroom):
+    from catdog import datasets
+
+    data, models = classroom
+    leaderboard.choose_test_set("exam", TEACHER, models, data)
+    datasets.delete_dataset("exam", TEACHER, data)
+    assert leaderboard.chosen_name(models) is None

@@ -203,6 +203,8 @@ PT: dict[str, tuple[str, str, str]] = {
                          "", "apague seus próprios conjuntos; peça ao professor para remover qualquer outro."),
     "shared_dataset": ("O conjunto de dados {dataset} foi colocado no servidor para a turma toda: só o professor "
                        "pode apagá-lo.", "", "peça ao professor."),
+    "dataset_busy": ("Um treino na fila ou em andamento usa o conjunto de dados {dataset}.", "", "espere ele "
+                     "terminar, ou cancele-o na página Treinar, e então apague o conjunto."),
     "not_your_run": ("O treino {run} é de {owner}: só essa pessoa e o professor podem cancelá-lo ou apagá-lo.", "",
                      "cancele ou apague os seus próprios treinos; peça ao professor para remover o de outra pessoa."),
     "job_silent": ("O processo de treino (pid {pid}) parou de dar sinal de vida: travou, ou o servidor está "

@@ -16,9 +16,9 @@ from webui.text import CHOSEN_LANGUAGE, LANGUAGES, language, t
 def language_picker() -> None:
     """Before anything else is drawn, so every text below is in the chosen language."""
     st.session_state[CHOSEN_LANGUAGE] = language()  # the browser's language on the first visit
-    codes = list(LANGUAGES)
-    st.sidebar.selectbox(t("side.language"), codes, index=codes.index(language()), format_func=LANGUAGES.get,
-                         key="language", on_change=_remember_language)
+    st.session_state["language"] = language()  # the picker shows it, even after Streamlit reset the widget
+    st.sidebar.selectbox(t("side.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language",
+                         on_change=_remember_language)
 
 
 def _remember_language() -> None:
@@ -67,7 +67,7 @@ def job_line() -> None:
     job = jobs.active(listed=listed)
     waiting = jobs.queued(listed=listed)
     if waiting and job is None:
-        jobs.kick()  # e.g. after a server restart: keep the queue moving
+        jobs.kick(listed=listed)  # e.g. after a server restart: keep the queue moving
     if job:
         who = identity.current()
         shown = job.id if who is None or who.teacher or job.owner == who.id else t("side.classmate")

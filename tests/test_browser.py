@@ -249,7 +249,8 @@ def test_a_students_identity_survives_a_reload_and_a_page_change_and_is_theirs_a
 
 def _sidebar_datasets(page) -> list[str]:
     """The names the sidebar's dataset selector offers."""
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=S["side.dataset"]["en"]).click()
+    # `.first`: has_text matches substrings, case-insensitively, and a rerun may briefly show the old element too.
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=S["side.dataset"]["en"]).first.click()
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     return options
@@ -277,7 +278,7 @@ def test_the_teachers_test_set_ranks_the_runs_and_is_hidden_from_students(browse
     expect(sidebar.get_by_text(S["who.you"]["en"].format(name="Prof") + " " + S["who.teacher"]["en"])).to_be_visible(
         timeout=30_000)
     assert "exam" in _sidebar_datasets(page)  # the teacher sees every dataset
-    page.get_by_test_id("stSelectbox").filter(has_text=S["board.test_set"]["en"]).click()
+    page.get_by_test_id("stSelectbox").filter(has_text=S["board.test_set"]["en"]).first.click()
     page.get_by_role("option", name="exam", exact=True).click()
     page.get_by_role("button", name=S["board.use"]["en"]).click()
     models = classroom_server["root"] / "models"

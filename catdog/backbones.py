@@ -8,10 +8,15 @@ Keras is imported inside the constructors only, so reading the registry is cheap
 
 from __future__ import annotations
 
+import os
+import socket
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from catdog.errors import CatdogError
+from catdog.errors import CatdogError, short_reason
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class Backbone:
     pretrained: bool  # False: trained from scratch, so the base is never frozen
     weights_file: Callable[[int], str]  # Keras cache file name of the ImageNet weights
     note: str
+    download_mb: float = 0.0  # size of the ImageNet weights file without the classifier top
 
 
 def _mobilenet_v2(x, weights):
@@ -84,22 +90,22 @@ REGISTRY: dict[str, Backbone] = {
             "mobilenet_v2", "MobileNetV2", _mobilenet_v2, "tf", 160, True,
             lambda s: f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_"
             f"{_keras_size(s, (96, 128, 160, 192, 224))}_no_top.h5",
-            "Default. 9 MB download, 2.3 M parameters; fast on a laptop CPU.",
+            "Default. 9 MB download, 2.3 M parameters; fast on a laptop CPU.", 9.4,
         ),
         Backbone(
             "mobilenet_v1_025", "MobileNet 0.25 (tiny)", _mobilenet_v1_025, "tf", 224, True,
             lambda s: f"mobilenet_2_5_{_keras_size(s, (128, 160, 192, 224))}_tf_no_top.h5",
-            "Tiny: 2 MB download, 0.2 M parameters; the fastest, a little less accurate.",
+            "Tiny: 2 MB download, 0.2 M parameters; the fastest, a little less accurate.", 2.1,
         ),
         Backbone(
             "resnet50", "ResNet50", _resnet50, "caffe", 224, True,
             lambda s: "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5",
-            "95 MB download, 23.6 M parameters; accurate but about 8x slower than MobileNetV2.",
+            "95 MB download, 23.6 M parameters; accurate but about 8x slower than MobileNetV2.", 94.7,
         ),
         Backbone(
             "vgg16", "VGG16", _vgg16, "caffe", 150, True,
             lambda s: "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
-            "58 MB download, 14.7 M parameters; the classic of the seed course, slow on a CPU.",
+            "58 MB download, 14.7 M parameters; the classic of the seed course, slow on a CPU.", 58.9,
         ),
         Backbone(
             "simple_cnn", "Small CNN from scratch", _simple_cnn, "unit", 150, False,
@@ -117,3 +123,90 @@ def get(name: str) -> Backbone:
     if name not in REGISTRY:
         raise CatdogError("unknown_backbone", name=name, allowed=", ".join(REGISTRY))
     return REGISTRY[name]
+
+
+# ---- Are the ImageNet weights here, or can they be fetched? (cheap: no Keras import) ----
+
+WEIGHTS_HOST = "storage.googleapis.com"  # where keras.applications downloads its weights from
+_reachable: dict[str, tuple[float, bool]] = {}
+
+
+def weights_folder() -> Path:
+    """Where Keras keeps (and downloads) application weights: KERAS_HOME/models. Keras reads
+    KERAS_HOME once, at import, so a process that imported Keras asks Keras; the others apply
+    Keras's own rule (KERAS_HOME, else ~/.keras, else /tmp/.keras) without importing it."""
+    if "keras" in sys.modules:
+        from keras.src.backend import config as keras_config
+
+        return Path(keras_config.keras_home()) / "models"
+    home = os.environ.get("KERAS_HOME")
+    if home is None:
+        base = os.path.expanduser("~")
+        home = os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")
+    return Path(home) / "models"
+
+
+def weights_reachable(timeout: float = 1.5) -> bool:
+    """Whether the weights' server answers (remembered for a minute). `CATDOG_OFFLINE=1` says no
+    without asking: a school without internet, or tests that must not depend on the network."""
+    if os.environ.get("CATDOG_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        return False
+    checked, answer = _reachable.get(WEIGHTS_HOST, (0.0, False))
+    if time.monotonic() - checked < 60:
+        return answer
+    try:
+        socket.create_connection((WEIGHTS_HOST, 443), timeout=timeout).close()
+        answer = True
+    except OSError:  # no DNS, no route, refused, timed out: all mean "cannot download now"
+        answer = False
+    _reachable[WEIGHTS_HOST] = (time.monotonic(), answer)
+    return answer
+
+
+@dataclass(frozen=True)
+class WeightsStatus:
+    """What launching a backbone with ImageNet weights would need: "ready" (on this machine),
+    "download" (`download_mb` to fetch first), "offline" (absent, and no way to fetch them),
+    or "none" (trained from scratch: no weights to get)."""
+
+    backbone: str
+    state: str
+    download_mb: float = 0.0
+
+    @property
+    def usable(self) -> bool:
+        return self.state != "offline"
+
+
+def weights_status(name: str, image_size: int | None = None) -> WeightsStatus:
+    entry = get(name)
+    if not entry.pretrained:
+        return WeightsStatus(name, "none")
+    if (weights_folder() / entry.weights_file(image_size or entry.default_size)).is_file():
+        return WeightsStatus(name, "ready")
+    return WeightsStatus(name, "download" if weights_reachable() else "offline", entry.download_mb)
+
+
+def ready_instead(allowed: tuple[str, ...] | None = None) -> str:
+    """A backbone that trains here and now: the first pretrained one whose weights are on this
+    machine, else the CNN from scratch (which needs none)."""
+    names = [name for name in REGISTRY if allowed is None or name in allowed]
+    ready = [name for name in names if REGISTRY[name].pretrained and weights_status(name).state == "ready"]
+    return (ready or [name for name in names if not REGISTRY[name].pretrained] or [DEFAULT_BACKBONE])[0]
+
+
+def default_for_here(allowed: tuple[str, ...] | None = None) -> str:
+    """The default backbone, unless its weights can be neither found nor fetched: then one that
+    trains here, so a class offline does not start with a job bound to fail."""
+    if (allowed is None or DEFAULT_BACKBONE in allowed) and weights_status(DEFAULT_BACKBONE).usable:
+        return DEFAULT_BACKBONE
+    return ready_instead(allowed)
+
+
+def weights_unavailable(name: str, image_size: int, error: Exception | None = None) -> CatdogError:
+    """The error for weights that are neither here nor downloadable, naming a backbone that
+    trains here instead (the page offers it as one click)."""
+    entry = get(name)
+    cached = weights_folder() / entry.weights_file(image_size)
+    return CatdogError("weights_unavailable", backbone=name, reason=short_reason(error), file=cached.name,
+                       folder=str(cached.parent), instead=ready_instead())

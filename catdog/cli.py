@@ -171,7 +171,7 @@ def cmd_export(args) -> int:
     from catdog import export, runs
 
     if args.format == "card":
-        text = export.model_card(args.run, args.models_dir)
+        text = export.model_card(args.run, args.models_dir, language=args.language)
         out = args.out or f"{runs.load_run(args.run, args.models_dir).id}.md"
         runs.write_atomic(out, text)
         _print(args, {"out": out}, f"model card written to {out}")
@@ -179,8 +179,10 @@ def cmd_export(args) -> int:
     quantize = args.format == "tflite-quantized"
     out = args.out or f"{runs.load_run(args.run, args.models_dir).id}{'-int8' if quantize else ''}.tflite"
     result = export.export_tflite(args.run, out, quantize, models_dir=args.models_dir)
-    _print(args, result, f"{out}: {result['bytes'] / 1e6:.1f} MB; on {result['photos']} photos TFLite differs "
-                         f"from Keras by at most {result['max_abs_difference']:.2g} (tolerance {result['tolerance']})")
+    allowed = "" if quantize else f" (allowed: {result['tolerance']})"
+    _print(args, result, f"{out}: {result['bytes'] / 1e6:.1f} MB; checked against Keras on {result['photos']} "
+                         f"photos: the same top class on {result['same_top_class']} of {result['photos']}, "
+                         f"probabilities differ by at most {result['max_abs_difference']:.2g}{allowed}")
     return 0
 
 
@@ -286,6 +288,8 @@ def parser() -> argparse.ArgumentParser:
     o.add_argument("run")
     o.add_argument("--format", choices=["tflite", "tflite-quantized", "card"], default="tflite")
     o.add_argument("--out", default=None)
+    o.add_argument("--language", choices=["en", "pt"], default="en",
+                   help="the model card's language: en (English) or pt (Brazilian Portuguese)")
     o.set_defaults(func=cmd_export)
     sub.add_parser("runs", parents=[common], help="list runs").set_defaults(func=cmd_runs)
     b = sub.add_parser("leaderboard", parents=[common], help="score runs on a test set and rank them")

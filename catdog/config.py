@@ -128,6 +128,9 @@ class TrainConfig:
     fine_tune_learning_rate: float = setting(1e-5, "phase 2 learning rate", 1e-9, 1.0)
     early_stopping_patience: int = setting(3, "stop after this many epochs without a better validation "
                                               "loss, keeping the best weights; 0: off", 0, 100)
+    # Few photos make overfitting visible (the overfitting experiment); validation keeps every photo.
+    photos_per_class: int = setting(0, "train on at most this many photos of each class (a fixed-seed "
+                                       "draw); 0: all of them", 0, 1_000_000)
     validation_fraction: float = setting(0.2, "share of the photos kept for validation when the dataset "
                                               "has no validation/ split", 0.05, 0.5)
     seed: int = setting(1337, "random seed (shuffling, augmentation, random weights)", 0, 2**31 - 1)

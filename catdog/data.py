@@ -15,7 +15,7 @@ from pathlib import Path
 
 from catdog import images
 from catdog.config import data_root
-from catdog.errors import CatdogError
+from catdog.errors import CatdogError, short_reason
 
 SPLITS = ("train", "validation", "test")
 SAMPLE_URL = "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip"
@@ -107,6 +107,20 @@ def load_dataset(path, validation_fraction: float = 0.2, seed: int = 1337) -> Da
                    list_split(splits["validation"], class_names), test)
 
 
+def fewer_photos(split: Split, per_class: int, seed: int = 1337) -> Split:
+    """At most `per_class` photos of each class, drawn with `seed` (the same draw every time);
+    `per_class` 0 keeps them all. Kept in file order, so a relaunch reuses the same cached features."""
+    if not per_class:
+        return split
+    rng = random.Random(seed)
+    kept: list[int] = []
+    for label in sorted(set(split.labels)):
+        mine = [i for i, other in enumerate(split.labels) if other == label]
+        kept += rng.sample(mine, min(per_class, len(mine)))
+    kept.sort()
+    return Split([split.paths[i] for i in kept], [split.labels[i] for i in kept])
+
+
 def _describe_file(path: Path) -> dict:
     record = {"path": str(path), "bytes": path.stat().st_size}
     try:
@@ -183,7 +197,7 @@ def download_sample(root=None, progress=None, timeout: float = 15.0) -> Path:
             f"{SAMPLE_NAME}.zip", SAMPLE_URL, extract=True, cache_dir=str(root), cache_subdir="downloads"))
     except (OSError, zipfile.BadZipFile) as error:  # network failures (URLError, timeouts) are OSErrors
         archive_path.unlink(missing_ok=True)  # a damaged zip would otherwise be reused by every retry
-        raise CatdogError("download_failed", url=SAMPLE_URL, reason=str(error), root=str(root)) from error
+        raise CatdogError("download_failed", url=SAMPLE_URL, reason=short_reason(error), root=str(root)) from error
     source = next((p for p in [extracted / SAMPLE_NAME, extracted] if (p / "train").is_dir()), None)
     if source is None:
         raise CatdogError("download_has_no_train", folder=str(extracted), downloads=str(root / "downloads"))

@@ -205,12 +205,19 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                  "server restarted.", "", "launch the run again."),
     # export.py
     "export_without_model": ("Run {run} has no model to export (state: {state}).", "", ""),
-    "tflite_disagrees": (
-        ("The TFLite model disagrees with Keras: probabilities differ by up to {difference:.4f}, "
-         "same top class on {agreement:.0%}."),
-        "at most {tolerance} and >= {min_agreement:.0%}",
-        "export without quantization.",
+    "tflite_top_class_differs": (
+        ("The quantized TensorFlow Lite model picks a different class from the Keras model on {differ} of "
+         "{photos} photos (their probabilities differ by up to {difference:.2f})."),
+        "the same top class as the Keras model on all {photos} photos",
+        "export without quantization: a bigger file, with the same answers as the Keras model.",
     ),
+    "tflite_float_differs": (
+        ("The TensorFlow Lite model does not compute what the Keras model computes: on {photos} photos "
+         "their probabilities differ by up to {difference:.2g}."),
+        "a difference of at most {tolerance}",
+        "use model.keras instead, or try again with another TensorFlow version.",
+    ),
+    "unknown_card_language": ("No model card in the language {language!r}.", "one of {allowed}", ""),
     # explain.py
     "opacity_out_of_range": ("opacity = {opacity} is out of range.", "0 to 1", ""),
     "unknown_class": ("Unknown class {name!r}.", "one of {allowed}", ""),
@@ -237,10 +244,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     # model.py
     "weights_unavailable": (
-        "The ImageNet weights for {backbone} are not on this machine and could not be downloaded ({reason}).",
+        "The ImageNet weights of {backbone} are not on this machine and could not be downloaded ({reason}).",
         "the file {file} in {folder}",
-        ("connect to the internet once, or copy {file} into {folder} "
-         "(or set KERAS_HOME to a folder holding models/<file>); weights='none' trains without pretrained weights."),
+        ("train with --backbone {instead} instead (it trains here), or connect to the internet once, or copy "
+         "{file} into {folder} (or set KERAS_HOME to a folder holding models/<file>)."),
     ),
     "too_few_classes_for_model": ("A classifier needs at least 2 classes, got {count}.", "", ""),
     "model_has_lambda": (
@@ -319,3 +326,21 @@ class CatdogError(ValueError):
 
 def _rebuild(key: str, params: dict) -> CatdogError:
     return CatdogError(key, **params)
+
+
+NO_INTERNET = "no internet connection"
+_OFFLINE_SIGNS = ("Name or service not known", "Temporary failure in name resolution", "Network is unreachable",
+                  "No address associated", "nodename nor servname", "getaddrinfo failed", "timed out",
+                  "Connection refused")
+
+
+def short_reason(error: BaseException | None) -> str:
+    """Why a download failed, for a person: NO_INTERNET where a DNS lookup or a connection
+    failed (None: it was not even tried); else the first line of the error, kept short (a URL and
+    an errno help nobody in a classroom)."""
+    if error is None:
+        return NO_INTERNET
+    text = str(error)
+    if any(sign in text for sign in _OFFLINE_SIGNS):
+        return NO_INTERNET
+    return (text.splitlines() or [type(error).__name__])[0][:160]

@@ -8,14 +8,18 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import images, runs
+from catdog import card_text, images, runs
 from catdog.errors import CatdogError
 
-# Float TFLite matches Keras to rounding (measured: 4e-6). Dynamic-range quantization stores
-# weights in 8 bits; on the tiny MobileNet 0.25 that moved probabilities by up to 0.17 on
-# the shared photos, so the quantized check also demands the same top class on >= 90%.
-TOLERANCE = {False: 1e-4, True: 0.25}
-MIN_TOP_CLASS_AGREEMENT = 0.9
+# What a converted file must do to be written. A float flatbuffer computes the same function as
+# Keras: its probabilities match to rounding (measured: 6e-6), so more than FLOAT_TOLERANCE is a
+# broken conversion. Dynamic-range quantization stores the weights in 8 bits and moves the
+# probabilities of a small network a lot (MobileNet 0.25 after 5 epochs on 400 of the shared photos:
+# up to 0.26, and the top class changed on 12 of 200 validation photos): a user accepts that only if
+# the answers stay the same, so a quantized file must give Keras's top class on every checked photo;
+# its largest difference is reported, not judged.
+FLOAT_TOLERANCE = 1e-3
+CHECKED_PHOTOS = 20  # validation photos, evenly spread over the split (and so over its classes)
 
 
 def to_tflite(run: runs.Run, quantize: bool = False) -> bytes:
@@ -53,78 +57,91 @@ def tflite_probabilities(flatbuffer: bytes, batch: np.ndarray) -> np.ndarray:
 
 
 def parity(run: runs.Run, flatbuffer: bytes, photos: list, quantize: bool) -> dict:
-    """How far TFLite's probabilities are from Keras's on the same photos."""
+    """TFLite against Keras on the same photos: on how many the top class is the same, and the
+    largest difference between their probabilities."""
     from catdog.predict import predictor_for
 
     predictor = predictor_for(run.path)
     batch = np.stack([images.load_for_model(p, run.config.image_size) for p in photos])
     keras_probabilities = predictor.forward(batch)
     lite_probabilities = tflite_probabilities(flatbuffer, batch)
-    difference = float(np.abs(keras_probabilities - lite_probabilities).max())
-    same_top = float((keras_probabilities.argmax(1) == lite_probabilities.argmax(1)).mean())
-    return {"photos": len(photos), "max_abs_difference": difference, "tolerance": TOLERANCE[quantize],
-            "top_class_agreement": same_top,
-            "within_tolerance": difference <= TOLERANCE[quantize] and same_top >= MIN_TOP_CLASS_AGREEMENT}
+    return {"photos": len(photos), "quantized": quantize, "tolerance": None if quantize else FLOAT_TOLERANCE,
+            "same_top_class": int((keras_probabilities.argmax(1) == lite_probabilities.argmax(1)).sum()),
+            "max_abs_difference": float(np.abs(keras_probabilities - lite_probabilities).max())}
+
+
+def check_parity(check: dict) -> None:
+    """Refuse a converted model whose answers a user could not trust (see FLOAT_TOLERANCE above)."""
+    if check["quantized"] and check["same_top_class"] < check["photos"]:
+        raise CatdogError("tflite_top_class_differs", photos=check["photos"],
+                          differ=check["photos"] - check["same_top_class"], difference=check["max_abs_difference"])
+    # "not <=": a NaN from a broken conversion is refused too.
+    if not check["quantized"] and not check["max_abs_difference"] <= check["tolerance"]:
+        raise CatdogError("tflite_float_differs", photos=check["photos"], difference=check["max_abs_difference"],
+                          tolerance=check["tolerance"])
 
 
 def export_tflite(ref, out, quantize: bool = False, photos: list | None = None, models_dir=None) -> dict:
-    """Write the .tflite file and check it against Keras on sample photos (from the run's data)."""
+    """Write the .tflite file once it passed the check against Keras on sample photos (by default,
+    CHECKED_PHOTOS of the run's validation photos); returns the file's size and the check."""
     run = runs.load_run(ref, models_dir)
     flatbuffer = to_tflite(run, quantize)
     if photos is None:
         from catdog import data
 
-        dataset = data.load_dataset(run.config.data_dir, run.config.validation_fraction, run.config.seed)
-        photos = dataset.validation.paths[:: max(1, len(dataset.validation.paths) // 16)][:16]
+        validation = data.load_dataset(run.config.data_dir, run.config.validation_fraction, run.config.seed).validation
+        photos = validation.paths[:: max(1, len(validation.paths) // CHECKED_PHOTOS)][:CHECKED_PHOTOS]
     check = parity(run, flatbuffer, photos, quantize)
-    if not check["within_tolerance"]:
-        raise CatdogError("tflite_disagrees", difference=check["max_abs_difference"],
-                          agreement=check["top_class_agreement"], tolerance=check["tolerance"],
-                          min_agreement=MIN_TOP_CLASS_AGREEMENT)
+    check_parity(check)
     runs.write_atomic(Path(out), flatbuffer)
-    return {"out": str(out), "bytes": len(flatbuffer), "quantized": quantize, **check}
+    return {"out": str(out), "bytes": len(flatbuffer), **check}
 
 
-def model_card(ref, models_dir=None, full_paths: bool = True) -> str:
-    """A markdown model card: data, classes, settings, metrics, how to use it, and what it cannot do."""
+def model_card(ref, models_dir=None, full_paths: bool = True, language: str = "en") -> str:
+    """A markdown model card: data, classes, settings, metrics, how to use it, and what it cannot do,
+    in English or Brazilian Portuguese (`language` "en" or "pt"; the code in it is the same in both)."""
+    if language not in card_text.LANGUAGES:
+        raise CatdogError("unknown_card_language", language=language, allowed=", ".join(card_text.LANGUAGES))
+    say = lambda key, **values: card_text.CARD[key][language].format(**values)
     run = runs.load_run(ref, models_dir)
     c, m, s = run.config, run.metrics, run.config.image_size
     if not full_paths:  # a card handed to a student of a shared server: the dataset's name, not where it lives
         c = dataclasses.replace(c, data_dir=Path(c.data_dir).name)
-    classes = ", ".join(run.class_names) or "unknown"
+    classes = ", ".join(run.class_names) or say("unknown_classes")
+    augmentation = (say("augmentation_on", config=c.augmentation) if c.augmentation.enabled
+                    else say("augmentation_off"))
     lines = [
-        f"# Model card: {run.id}", "",
-        (f"An image classifier for **{classes}**, made with catdog by transfer learning from "
-         f"`{c.backbone}` ({'ImageNet weights' if c.weights == 'imagenet' else 'random initial weights'})."), "",
-        "## Data", f"- Dataset: `{c.data_dir}`",
-        f"- Training photos: {m.get('train_images', '?')}; validation photos: {m.get('validation_images', '?')}",
-        f"- Unreadable photos skipped: {len(m.get('skipped_files', []))}", "",
-        "## Settings", "| setting | value |", "|---|---|",
+        say("title", run=run.id), "",
+        say("intro", classes=classes, backbone=c.backbone,
+            weights=say("weights.imagenet" if c.weights == "imagenet" else "weights.none")), "",
+        say("data"), say("dataset", data_dir=c.data_dir),
+        say("photos", train=m.get("train_images", "?"), validation=m.get("validation_images", "?")),
+        say("skipped", count=len(m.get("skipped_files", []))), "",
+        say("settings"), say("settings_header"), "|---|---|",
         *[f"| {key} | {value} |" for key, value in c.to_dict().items() if key != "augmentation"],
-        f"| augmentation | {'on: ' + str(c.augmentation) if c.augmentation.enabled else 'off'} |", "",
-        "## Metrics (validation photos)",
-        f"- Accuracy: {m.get('val_accuracy', float('nan')):.4f}; loss: {m.get('val_loss', float('nan')):.4f}",
-        f"- Epochs run: {m.get('epochs_run', '?')}; training time: {m.get('seconds', '?')} s", "",
-        "## How to use this model",
-        ("`model.keras` opens in Python with only Keras 3 and TensorFlow installed (catdog is not needed), "
-         "in Keras's default safe mode."),
-        (f"- Input: raw RGB photos, 0-255, as float32 of shape (N, {s}, {s}, 3). No preprocessing: "
-         f"the scaling `{c.backbone}` needs is inside the model."),
-        f"- Output: softmax probabilities of shape (N, {len(run.class_names)}), in this class order: {classes}.",
-        ("- catdog resizes photos with `tf.image.resize` (bilinear, no antialiasing); another resize "
-         "gives slightly different probabilities."), "",
+        f"| augmentation | {augmentation} |", "",
+        say("metrics"),
+        say("accuracy", accuracy=m.get("val_accuracy", float("nan")), loss=m.get("val_loss", float("nan"))),
+        say("epochs", epochs=m.get("epochs_run", "?"), seconds=m.get("seconds", "?")), "",
+        say("use"), say("use.opens"), say("use.input", size=s, backbone=c.backbone),
+        say("use.output", count=len(run.class_names), classes=classes), say("use.resize"), "",
+        *_snippet(run), "",
+        say("limits"),
+        say("limits.only", train=m.get("train_images", say("limits.few_thousand")), classes=classes),
+        say("limits.unlike"), say("limits.confidence"),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _snippet(run: runs.Run) -> list[str]:
+    """The card's Python code, the same in every language: it loads model.keras in plain Keras."""
+    s = run.config.image_size
+    return [
         "```python",
         "import keras, numpy as np",
         "from PIL import Image",
         'model = keras.saving.load_model("model.keras")',
         f'pixels = np.asarray(Image.open("photo.jpg").convert("RGB").resize(({s}, {s})), "float32")',
         f"print(dict(zip({list(run.class_names)!r}, model.predict(pixels[None], verbose=0)[0].tolist())))",
-        "```", "",
-        "## Limits",
-        (f"- Trained on {m.get('train_images', 'a few thousand')} photos. It only knows {classes}: a photo "
-         f"of anything else (another animal, a drawing, a person) still gets one of these answers."),
-        ("- Photos unlike the training ones (very dark, tiny, several animals, unusual angles) are "
-         "more often wrong; check the Evaluate page's most confident mistakes."),
-        "- Probabilities are the model's confidence, not a guarantee; a high one can still be wrong.",
+        "```",
     ]
-    return "\n".join(lines) + "\n"

@@ -22,7 +22,7 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
-from catdog import runs
+from catdog import backbones, runs
 from catdog.access import Identity, check_may_change
 from catdog.config import TrainConfig, check_limits, limits, models_root
 from catdog.errors import CatdogError
@@ -58,7 +58,6 @@ def execute(run_dir, listener=None) -> runs.Run:
 
     The run's own log (train.log, beside its other files) gets what catdog logs meanwhile."""
     from catdog.progress import Cancelled, Reporter
-    from catdog.train import train
 
     run_dir = Path(run_dir)
     reporter = Reporter(run_dir, listener)
@@ -68,8 +67,12 @@ def execute(run_dir, listener=None) -> runs.Run:
     previous = signal.signal(signal.SIGTERM, lambda *_: reporter.request_stop())
     catdog_log = logging.getLogger("catdog")
     level, run_log = catdog_log.level, _log_to(run_dir / "train.log")
+    # Running ("starting") before TensorFlow is imported: a fresh trainer spends seconds on that,
+    # and meanwhile the run would look queued behind nothing.
     reporter.start()
     try:
+        from catdog.train import train
+
         metrics = train(runs.load_run(run_dir).config, run_dir, reporter)
         reporter.finish("done", metrics=metrics)
     except Cancelled:
@@ -235,6 +238,8 @@ def start(config: TrainConfig, models_dir=None, owner: Identity | None = None) -
     from catdog import leaderboard
 
     check_limits(config)
+    if config.weights == "imagenet" and not backbones.weights_status(config.backbone, config.image_size).usable:
+        raise backbones.weights_unavailable(config.backbone, config.image_size)  # now, not after a failed job
     root = Path(models_dir or models_root())
     check_quota(owner, runs.list_runs(root))
     test = leaderboard.test_set(root)

@@ -71,13 +71,8 @@ class BackbonePreprocess(layers.Layer):
 
 
 def keras_cache_dir() -> Path:
-    """Where Keras looks for (and downloads) application weights: KERAS_HOME/models.
-
-    Keras reads KERAS_HOME once, at import, so ask Keras rather than the environment.
-    """
-    from keras.src.backend import config as keras_config
-
-    return Path(keras_config.keras_home()) / "models"
+    """Where Keras looks for (and downloads) application weights: KERAS_HOME/models."""
+    return backbones.weights_folder()
 
 
 def _build_backbone(entry: backbones.Backbone, x, config: TrainConfig):
@@ -90,8 +85,7 @@ def _build_backbone(entry: backbones.Backbone, x, config: TrainConfig):
     except Exception as error:  # Keras's get_file raises a bare Exception for any download failure
         if cached.exists():
             raise  # the file was there, so this is not a download problem: keep the real error
-        raise CatdogError("weights_unavailable", backbone=entry.name, reason=str(error).splitlines()[0][:200],
-                          file=cached.name, folder=str(cached.parent)) from error
+        raise backbones.weights_unavailable(entry.name, config.image_size, error) from error
 
 
 def build_model(config: TrainConfig, num_classes: int) -> keras.Model:

@@ -12,6 +12,7 @@ features change as the backbone learns.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -277,6 +278,8 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
     plan = plan_training(config)
     log.info("%s: %s", run_dir.name, plan.describe())
     dataset = data.load_dataset(config.data_dir, config.validation_fraction, config.seed)
+    dataset = dataclasses.replace(dataset, train=data.fewer_photos(dataset.train, config.photos_per_class,
+                                                                    config.seed))
     runs.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
     training = Training(config, plan, dataset, run_dir, reporter or Reporter(run_dir))
     strategy = distribution(config)

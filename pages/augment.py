@@ -31,6 +31,12 @@ def load_preset():
         st.session_state[f"aug_{key}"] = value
 
 
+def new_draw():
+    """A new seed into the box before the page runs again, so the grid drawn is the box's seed's
+    (set after the box was drawn, the box showed the previous seed: one draw behind)."""
+    st.session_state["aug_seed_box"] = random.randrange(10**6)
+
+
 if "aug_rotation" not in st.session_state:
     st.session_state["preset"] = "seed recipe"
     load_preset()
@@ -67,36 +73,37 @@ if photo is None:
     st.stop()
 
 left, right = st.columns([1, 3])
-seed = left.number_input(t("aug.seed"), 0, 10**6, st.session_state.get("aug_seed", 0))
-if left.button(t("aug.new_draw"), icon=":material/casino:"):
-    seed = random.randrange(10**6)
-st.session_state["aug_seed"] = seed
+if "aug_seed_box" not in st.session_state:  # a widget's state goes when its page is left; "aug_seed" stays
+    st.session_state["aug_seed_box"] = st.session_state.get("aug_seed", 0)
+seed = st.session_state["aug_seed"] = int(left.number_input(t("aug.seed"), 0, 10**6, key="aug_seed_box"))
+left.button(t("aug.new_draw"), icon=":material/casino:", on_click=new_draw, key="new_draw")
 try:
     original = images.load_for_model(photo, SIZE)
 except CatdogError as error:
     show_error(error)
     st.stop()
 left.image(original, caption=t("aug.original"))
-grid = augment.augment_batch(np.repeat(original[None], 12, axis=0), config, seed=int(seed)).numpy()
+grid = augment.augment_batch(np.repeat(original[None], 12, axis=0), config, seed=seed).numpy()
 columns = right.columns(4)
 for i, picture in enumerate(grid.astype(np.uint8)):
     columns[i % 4].image(picture, caption=t("aug.draw", n=i + 1))
 
 if st.button(t("aug.use"), type="primary", icon=":material/check:", key="use_for_training"):
     st.session_state["augmentation"] = config
+    st.session_state["augmentation_preset"] = "playground"  # the Train form's choice: these settings
     st.success(t("aug.saved"))
     st.page_link(page("train"), label=t("common.go_train"))
 
 if source == "dataset" and st.toggle(t("aug.batch")):
     split = loaded.train
-    picks = random.Random(int(seed)).sample(range(len(split.paths)), min(16, len(split.paths)))
+    picks = random.Random(seed).sample(range(len(split.paths)), min(16, len(split.paths)))
     readable = []
     for i in picks:  # an unreadable photo is left out of the preview, not a crash
         try:
             readable.append((images.load_for_model(split.paths[i], SIZE), loaded.class_names[split.labels[i]]))
         except CatdogError:
             continue
-    shown = augment.augment_batch(np.stack([pixels for pixels, _ in readable]), config, seed=int(seed))
+    shown = augment.augment_batch(np.stack([pixels for pixels, _ in readable]), config, seed=seed)
     columns = st.columns(8)
     for i, (picture, (_, name)) in enumerate(zip(shown.numpy().astype(np.uint8), readable)):
         columns[i % 8].image(picture, caption=name)

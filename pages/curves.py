@@ -1,21 +1,19 @@
 """Training curves: compare runs, spot overfitting, and manage run folders."""
 
-import dataclasses
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
-from catdog import augment, export, jobs, runs
+from catdog import experiments, jobs, runs
 from catdog.access import may_change
-from catdog.config import models_root
+from catdog.config import TrainConfig, limits, models_root
 from catdog.errors import CatdogError
 from webui.charts import curves_figure
 from webui.feedback import show_error
 from webui.identity import current, sees_server, shown_path
 from webui.loaders import current_runs, listed_runs
 from webui.navigation import page, page_start
+from webui.sidebar import active_dataset
+from webui.tables import settings_differ
 from webui.text import t
 
 page_start("curves")
@@ -43,71 +41,100 @@ def row(run: runs.Run) -> dict:
             t("col.duration"): "-" if run.metrics.get("seconds") is None else round(run.metrics["seconds"])}
 
 
-st.dataframe(pd.DataFrame([row(r) for r in all_runs]), hide_index=True)
-ids = [r.id for r in all_runs]
-with_history = [r.id for r in all_runs if r.history]
-opened = [run_id for run_id in st.session_state.pop("open_runs", []) if run_id in ids]  # from the Leaderboard
-if opened or [run_id for run_id in st.session_state.get("compare", []) if run_id not in ids]:
-    st.session_state["compare"] = opened or with_history[:1]  # (also when a compared run was deleted)
-st.session_state.setdefault("compare", with_history[:1])
-chosen = st.multiselect(t("curves.compare"), ids, key="compare")
-selected = [r for r in all_runs if r.id in chosen]
-if not selected:
-    st.stop()
+def default_selection(listed: list[runs.Run]) -> list[str]:
+    """What the page shows first: a run training now (its curves grow live) and the latest finished
+    ones, two in all; not a cancelled run with one point."""
+    running = [r.id for r in listed if r.state == "running"]
+    done = [r.id for r in listed if r.state == "done"]
+    return (running + done)[:2] or [r.id for r in listed if r.history][:1]
 
-st.plotly_chart(curves_figure(selected), key="curves")
-st.caption(t("curves.legend"))
-gaps = [{t("col.run"): r.id, t("col.augmentation"): on_off(r.config),
-         t("col.train_acc"): r.history[-1].get("accuracy"), t("col.val_acc"): r.history[-1].get("val_accuracy"),
-         t("col.gap"): r.history[-1].get("accuracy", 0) - r.history[-1].get("val_accuracy", 0)}
-        for r in selected if r.history]
-if gaps:
-    st.dataframe(pd.DataFrame(gaps), hide_index=True)
 
-if len(selected) > 1:
-    settings = pd.DataFrame({r.id: {k: str(v) for k, v in {**r.config.to_dict(),
-                                                          "data_dir": shown_path(r.config.data_dir, who)}.items()}
-                             for r in selected})
-    st.subheader(t("curves.differ"))
-    st.dataframe(settings[settings.nunique(axis=1) > 1])
-
-run = selected[0]
-st.subheader(t("curves.run", run=run.id))
-augmented = run.config.augmentation.enabled
-if st.button(t("curves.twin", state=t("off") if augmented else t("on")), icon=":material/science:",
-             key=f"twin-{run.id}", help=t("curves.twin_help")):
-    twin = dataclasses.replace(run.config, augmentation=augment.preset("none" if augmented else "seed recipe"))
+def launch(pairs: list[tuple[runs.Run | None, TrainConfig]]) -> None:
+    """Queue each config and open the new runs beside the run each copies (when it copies one)."""
+    opened: list[str] = []
     try:
-        st.session_state["watch"] = jobs.start(twin, owner=who).id
-        listed_runs.clear()
-        st.success(t("curves.launched"))
-        st.page_link(page("train"), label=t("common.go_train"))
+        for source, config in pairs:
+            started = jobs.start(config, owner=who)
+            opened += ([source.id] if source is not None else []) + [started.id]
+            st.session_state["watch"] = started.id
     except CatdogError as error:
         show_error(error)
+        return
+    finally:
+        listed_runs.clear()
+    st.session_state["open_runs"] = list(dict.fromkeys(opened))
+    st.session_state[NOTICE] = t("curves.launched", runs=", ".join(r for r in opened[-len(pairs):]))
+    st.rerun()
+
+
+NOTICE = "_curves_notice"
+if NOTICE in st.session_state:
+    st.success(st.session_state.pop(NOTICE), icon=":material/science:")
+st.dataframe(pd.DataFrame([row(r) for r in all_runs]), hide_index=True)
+ids = [r.id for r in all_runs]
+opened = [run_id for run_id in st.session_state.pop("open_runs", []) if run_id in ids]  # Leaderboard, twins
+if opened or [run_id for run_id in st.session_state.get("compare", []) if run_id not in ids]:
+    st.session_state["compare"] = opened or default_selection(all_runs)  # (also when a compared run was deleted)
+st.session_state.setdefault("compare", default_selection(all_runs))
+chosen = st.multiselect(t("curves.compare"), ids, key="compare")
+if not chosen:
+    st.stop()
+
+
+def compared() -> None:
+    """The chosen runs' curves, gaps and differences; redrawn every 2 s while one of them trains."""
+    by_id = {r.id: r for r in current_runs()}
+    selected = [by_id[run_id] for run_id in chosen if run_id in by_id]  # in the order chosen: source, then twin
+    if st.session_state.pop("_curves_moving", False) and not moving(selected):
+        st.rerun()  # the last of them just ended: redraw the page once, which stops the polling
+    st.session_state["_curves_moving"] = moving(selected)
+    st.plotly_chart(curves_figure(selected), key="curves")
+    st.caption(t("curves.legend"))
+    gaps = [(r, experiments.gap(r.history)) for r in selected]
+    if any(g for _, g in gaps):
+        st.dataframe(pd.DataFrame([{
+            t("col.run"): r.id, t("col.augmentation"): on_off(r.config),
+            t("col.train_acc"): f"{r.history[-1]['accuracy']:.3f}",
+            t("col.val_acc"): f"{r.history[-1]['val_accuracy']:.3f}", t("col.gap"): f"{g.last:+.3f}"}
+            for r, g in gaps if g]), hide_index=True)
+        for kind in dict.fromkeys(g.kind for _, g in gaps if g):  # each reading once, in the runs' order
+            st.info(t(f"gap.{kind}", runs=", ".join(r.id for r, g in gaps if g and g.kind == kind)),
+                    icon=":material/school:")
+    if len(selected) > 1:
+        st.subheader(t("curves.differ"))
+        st.dataframe(settings_differ(selected), hide_index=True)
+
+
+def moving(listed: list[runs.Run]) -> bool:
+    return any(r.state in ("queued", "running") for r in listed)
+
+
+# While a chosen run waits or trains, its curves grow every 2 s; otherwise the fragment is drawn once.
+st.fragment(compared, run_every=2 if moving([r for r in all_runs if r.id in chosen]) else None)()
+
+run = next(r for r in all_runs if r.id == chosen[0])
+st.subheader(t("curves.run", run=run.id))
+augmented = run.config.augmentation.enabled
+a, b = st.columns(2)
+if a.button(t("curves.twin", state=t("off") if augmented else t("on")), icon=":material/science:",
+            key=f"twin-{run.id}", help=t("curves.twin_help")):
+    launch([(run, experiments.twin(run.config))])
+if b.button(t("curves.overfit"), icon=":material/school:", key="overfit", help=t("curves.overfit_help")):
+    dataset = active_dataset()
+    if dataset is None:
+        st.info(t("common.no_dataset"))
+    else:
+        base = experiments.overfitting(TrainConfig(data_dir=str(dataset),
+                                                   backbone=experiments.lesson_backbone(limits().backbones)))
+        launch([(None, base), (None, experiments.twin(base))])
 with st.expander(t("curves.config")):
     st.json({**run.config.to_dict(), "data_dir": shown_path(run.config.data_dir, who)})
 if sees_server(who):  # a server path: for a single user or the teacher, not for a class's students
     st.markdown(t("curves.tensorboard"))
     st.code(f"tensorboard --logdir {(models_root() / run.id / 'logs').resolve()}", language="bash")
-if run.has_model:
-    st.subheader(t("curves.export"))
-    a, b, c = st.columns(3)
-    a.download_button(t("curves.download"), data=run.model_path.read_bytes(), file_name=f"{run.id}.keras",
-                      icon=":material/download:")
-    card = export.model_card(run.path, full_paths=sees_server(who))  # a student: the dataset's name only
-    b.download_button(t("curves.card"), data=card, file_name=f"{run.id}.md", icon=":material/description:",
-                      help=t("curves.card_help"))
-    quantize = c.toggle(t("curves.quantize"))
-    if c.button(t("curves.tflite"), icon=":material/phone_android:"):
-        out = Path(tempfile.mkdtemp()) / f"{run.id}.tflite"
-        try:
-            with st.spinner(t("curves.converting")):
-                result = export.export_tflite(run.path, out, quantize=quantize)
-            st.success(t("curves.tflite_done", mb=f"{result['bytes'] / 1e6:.1f}", photos=result["photos"],
-                         difference=f"{result['max_abs_difference']:.2g}", tolerance=result["tolerance"]))
-            st.download_button(t("curves.tflite_download"), data=out.read_bytes(), file_name=out.name)
-        except CatdogError as error:
-            show_error(error)
+if run.has_model and st.button(t("curves.to_export"), icon=":material/ios_share:", key=f"export-{run.id}"):
+    st.session_state["run"] = run.id  # the Export page works on the sidebar's run: this one
+    st.switch_page(page("export"))
 if may_change(who, run.owner):
     with st.popover(t("curves.delete"), icon=":material/delete:", key=f"delete-{run.id}"):  # closed for the next run
         st.warning(t("curves.delete_warning", path=shown_path(run.path, who)))

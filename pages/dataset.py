@@ -5,6 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from catdog.errors import CatdogError
+from webui.charts import class_colours
 from webui.error_text import render
 from webui.feedback import show_error
 from webui.identity import current, shown_path
@@ -13,6 +14,19 @@ from webui.navigation import need_dataset, page_start
 from webui.text import language, t
 
 PAGE_SIZE = 24
+
+
+def bad_file_row(bad: dict) -> dict:
+    """An unreadable file: why, what was expected and how to fix it, each in its own column. A
+    student sees the file's name, not where it lives on the server, in the message too."""
+    file = shown_path(bad["path"], who)
+    cause = bad["cause"]
+    if "name" in cause.params:
+        cause = CatdogError(cause.key, **{**cause.params, "name": file})
+    what, expected, fix = render(cause, language())
+    return {t("col.file"): file, t("col.reason"): what, t("error.expected"): expected or "-",
+            t("error.fix"): fix or "-"}
+
 
 page_start("dataset")
 dataset = need_dataset()
@@ -33,10 +47,14 @@ good["split"] = good["split"].map(lambda name: t(f"split.{name}"))
 LABELS = {"split": t("fig.split"), "photos": t("fig.photos"), "label": t("fig.class"), "width": t("fig.width"),
           "height": t("fig.height"), "aspect": t("fig.aspect"), "count": t("fig.count")}
 st.caption(t("data.summary", path=shown_path(dataset, who), count=len(good), classes=good["label"].nunique()))
+# Each class in its own colour, the same in every chart (and as on Predict); taken from every file,
+# readable or not, so that a class's colour does not change when its photos cannot be read.
+COLOURS = {"color": "label", "color_discrete_map": class_colours(sorted(table["label"].unique())),
+           "category_orders": {"label": sorted(table["label"].unique())}}
 
 counts = good.groupby(["split", "label"]).size().reset_index(name="photos")
-st.plotly_chart(px.bar(counts, x="split", y="photos", color="label", barmode="group", text="photos",
-                       labels=LABELS, title=t("data.per_class")), key="counts")
+st.plotly_chart(px.bar(counts, x="split", y="photos", barmode="group", text="photos", labels=LABELS,
+                       title=t("data.per_class"), **COLOURS), key="counts")
 
 st.subheader(t("data.browse"))
 left, middle, right = st.columns(3)
@@ -58,17 +76,16 @@ st.caption(t("data.sizes_note"))
 good["aspect"] = good["width"] / good["height"]
 good["file"] = good["path"].map(lambda path: shown_path(path, who))  # a student sees the file name only
 a, b = st.columns(2)
-a.plotly_chart(px.scatter(good, x="width", y="height", color="label", opacity=0.5, hover_data=["file"],
-                          labels=LABELS, title=t("data.scatter")), key="sizes")
-b.plotly_chart(px.histogram(good, x="aspect", color="label", nbins=40, barmode="overlay", labels=LABELS,
-                            title=t("data.aspect")).update_yaxes(title_text=t("fig.count")), key="aspect")
+a.plotly_chart(px.scatter(good, x="width", y="height", opacity=0.5, hover_data=["file"], labels=LABELS,
+                          title=t("data.scatter"), **COLOURS), key="sizes")
+b.plotly_chart(px.histogram(good, x="aspect", nbins=40, barmode="overlay", opacity=0.6, labels=LABELS,
+                            title=t("data.aspect"), **COLOURS).update_yaxes(title_text=t("fig.count")), key="aspect")
 modes = good.groupby("mode").size().reset_index(name="photos")
 st.caption(t("data.modes", modes=", ".join(f"{m} ({n})" for m, n in zip(modes["mode"], modes["photos"]))))
 
 st.subheader(t("data.bad"))
 if report["bad_files"]:
     st.warning(t("data.bad_count", count=len(report["bad_files"])))
-    st.dataframe(pd.DataFrame([{t("col.file"): bad["path"], t("col.reason"): render(bad["cause"], language())[0]}
-                               for bad in report["bad_files"]]), hide_index=True)
+    st.dataframe(pd.DataFrame([bad_file_row(bad) for bad in report["bad_files"]]), hide_index=True)
 else:
     st.success(t("data.all_good"))

@@ -1,11 +1,13 @@
 """Home: what catdog does, the steps in order, and getting a first dataset."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from catdog import archive, data, datasets
 from catdog.access import may_change
 from catdog.config import data_root, limits
-from catdog.errors import CatdogError
+from catdog.errors import NO_INTERNET, CatdogError
 from webui.feedback import show_error
 from webui.identity import current, sees_server, shown_path
 from webui.navigation import explain_page, page, page_start
@@ -14,6 +16,16 @@ from webui.text import t
 
 page_start("home", explain=False)
 who = current()
+NOTICES = "_home_notices"
+
+
+def arrived(path, notices: list[tuple[str, str]]) -> None:
+    """A new dataset: select it and redraw the whole app, so that this page's summary and the
+    sidebar (drawn before this page) show it now, not after the next click."""
+    st.session_state["dataset"] = str(data_root() / Path(path).name)  # as the sidebar names it
+    st.session_state[NOTICES] = notices
+    st.rerun()
+
 st.markdown(t("home.intro"))
 steps = [("dataset", "home.step1"), ("augment", "home.step2"), ("train", "home.step3"),
          ("curves", "home.step4"), ("predict", "home.step5"), ("evaluate", "home.step6")]
@@ -23,6 +35,8 @@ explain_page("home")
 
 datasets_shown = list_datasets()
 st.divider()
+for level, text in st.session_state.pop(NOTICES, []):  # what the last click did, after the redraw below it
+    (st.success if level == "success" else st.warning)(text)
 if datasets_shown:
     st.success(t("home.ready", count=len(datasets_shown), root=shown_path(data_root(), who),
                  names=", ".join(d.name for d in datasets_shown)))
@@ -43,9 +57,12 @@ with st.expander(t("home.get"), expanded=not datasets_shown):
             try:
                 path = data.download_sample(progress=report)
                 bar.progress(1.0)
-                st.success(t("home.done", path=shown_path(path, who)))
+                arrived(path, [("success", t("home.done", path=shown_path(path, who)))])
             except CatdogError as error:
-                show_error(error)
+                if error.key == "download_failed" and error.params["reason"] == NO_INTERNET:
+                    st.warning(t("home.offline"), icon=":material/cloud_off:")  # the zip upload beside works
+                else:
+                    show_error(error)
     with right:
         st.subheader(t("home.own"))
         st.caption(t("home.own_note"))
@@ -55,9 +72,12 @@ with st.expander(t("home.get"), expanded=not datasets_shown):
             try:
                 with st.spinner(t("home.extracting")):
                     report = archive.import_zip(upload, name, owner=who)
-                st.success(t("home.imported", count=report["images"], classes=", ".join(report["class_names"])))
+                notices = [("success", t("home.imported", count=report["images"],
+                                         classes=", ".join(report["class_names"])))]
                 if report["skipped"]:
-                    st.warning(t("home.skipped", count=len(report["skipped"]), names=", ".join(report["skipped"][:10])))
+                    notices.append(("warning", t("home.skipped", count=len(report["skipped"]),
+                                                 names=", ".join(report["skipped"][:10]))))
+                arrived(report["path"], notices)
             except CatdogError as error:
                 show_error(error)
     if sees_server(who):

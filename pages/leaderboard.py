@@ -9,6 +9,7 @@ from webui.feedback import show_error
 from webui.identity import current
 from webui.loaders import current_runs
 from webui.navigation import page, page_start
+from webui.tables import settings_differ, value_text
 from webui.text import t
 
 page_start("leaderboard")
@@ -68,19 +69,10 @@ def board() -> None:
             st.session_state["open_runs"] = [run_id]  # the Curves page opens with this run selected
             st.switch_page(page("curves"))
     top = [next(run for run in listed if run.id == row.run_id) for row in rows[:5]]
-    differ = leaderboard.settings_that_differ(top)
-    if len(top) > 1 and differ:
+    differ = settings_differ(top, [f"#{row.rank} {row.student}" for row in rows[:5]])
+    if len(top) > 1 and not differ.empty:
         st.subheader(t("board.differ"))
-        columns = [f"#{row.rank} {row.student}" for row in rows[:5]]
-        st.dataframe(pd.DataFrame([{t("col.setting"): name, **dict(zip(columns, map(value_text, values)))}
-                                   for name, values in differ.items()]), hide_index=True)
-
-
-def value_text(value) -> str:
-    """A setting's value as a reader expects it: on/off, not True/False; 0.001, not 0.0010."""
-    if isinstance(value, bool):
-        return t("on") if value else t("off")
-    return f"{value:g}" if isinstance(value, float) else str(value)
+        st.dataframe(differ, hide_index=True)
 
 
 # While a run trains, waits or waits for its score, the board redraws itself every 3 s; once

@@ -6,7 +6,8 @@ from catdog import augment, backbones, jobs
 from catdog.access import may_change
 from catdog.config import TrainConfig, bounds, choices, limits
 from catdog.errors import CatdogError
-from webui.feedback import job_status, show_error
+from webui.feedback import job_status, show_error, weights_missing
+from webui.form_memory import remember, restore
 from webui.identity import current, sees_server
 from webui.loaders import current_runs, listed_runs
 from webui.navigation import need_dataset, page_start
@@ -18,71 +19,115 @@ dataset = need_dataset()
 
 allowed = limits()
 names = [name for name in backbones.REGISTRY if name in allowed.backbones]
+FORM = "train"
+BATCH_SIZES = [n for n in (4, 8, 16, 32, 64, 128) if n <= allowed.max_batch_size]
+LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
+DENSE_UNITS = [0, 64, 128, 256, 512]
+FINE_TUNE_RATES = [1e-6, 1e-5, 1e-4]
+
+
+def _defaults() -> dict:
+    """The form's starting values: TrainConfig's defaults, with a backbone that trains here."""
+    backbone = backbones.default_for_here(allowed.backbones)
+    d = TrainConfig(backbone=backbone)
+    return {"backbone": backbone, "image_size": d.image_size, "epochs": min(d.epochs, allowed.max_epochs),
+            "batch_size": d.batch_size, "learning_rate": d.learning_rate, "pooling": d.pooling,
+            "dense_units": d.dense_units, "dropout": d.dropout, "augmentation_preset": "none",
+            "early_stopping_patience": d.early_stopping_patience, "augmented_views": d.augmented_views,
+            "fine_tune_epochs": d.fine_tune_epochs, "fine_tune_at": d.fine_tune_at,
+            "fine_tune_learning_rate": d.fine_tune_learning_rate}
+
+
+DEFAULTS = _defaults()
+playground = st.session_state.get("augmentation")
+presets = list(augment.PRESETS) + (["playground"] if playground else [])
+restore(FORM, who, DEFAULTS, allowed={"backbone": names, "batch_size": BATCH_SIZES, "learning_rate": LEARNING_RATES,
+                                      "dense_units": DENSE_UNITS, "augmentation_preset": presets,
+                                      "fine_tune_learning_rate": FINE_TUNE_RATES})
+
+
+def _changed() -> None:
+    remember(FORM, who, DEFAULTS)
 
 
 def _backbone_changed() -> None:
     # Each backbone has its own size (MobileNet 0.25's ImageNet weights here are 224 px only):
     # a size left over from the previous backbone would ask for weights that may not exist.
-    st.session_state["image_size"] = backbones.REGISTRY[st.session_state["backbone"]].default_size
+    st.session_state["image_size"] = min(backbones.REGISTRY[st.session_state["backbone"]].default_size,
+                                         allowed.max_image_size)
+    _changed()
 
 
-backbone = st.selectbox(t("train.backbone"), names, key="backbone", format_func=lambda n: t(f"backbone.{n}"),
-                        on_change=_backbone_changed)
-st.session_state.setdefault("image_size", backbones.REGISTRY[backbone].default_size)
+def use_instead(name: str) -> None:
+    """The one click a weights failure offers: switch the form to a backbone that trains here."""
+    st.session_state["backbone"] = name
+    _backbone_changed()
+
+
+def weights_line(name: str) -> str:
+    status = backbones.weights_status(name)
+    return t(f"weights.{status.state}", mb=f"{status.download_mb:.0f}")
+
+
+backbone = st.selectbox(t("train.backbone"), names, key="backbone", on_change=_backbone_changed,
+                        format_func=lambda n: f"{t(f'backbone.{n}')} · {weights_line(n)}")
 entry = backbones.REGISTRY[backbone]
-st.caption(t(f"note.{backbone}"))
-if not entry.pretrained:
-    st.caption(t("train.scratch"))
-defaults = TrainConfig(backbone=backbone)
-playground = st.session_state.get("augmentation")
+# One container whatever the backbone: the widgets below keep their place in the page when the notes
+# above change, so the browser never shows a stale copy of them while the page redraws.
+with st.container():
+    st.caption(t(f"note.{backbone}"))
+    if not entry.pretrained:
+        st.caption(t("train.scratch"))
+    if not backbones.weights_status(backbone).usable:
+        weights_missing(backbone, backbones.ready_instead(allowed.backbones), use_instead, key="form")
 
-with st.form("train"):
-    a, b, c = st.columns(3)
-    epochs = a.slider(t("train.epochs"), 1, min(50, allowed.max_epochs), defaults.epochs, key="epochs",
-                      help=t("train.epochs_help"))
-    batch_size = b.select_slider(t("train.batch"), [n for n in (4, 8, 16, 32, 64, 128) if n <= allowed.max_batch_size],
-                                 defaults.batch_size)
-    learning_rate = c.select_slider(t("train.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], defaults.learning_rate)
-    a, b, c = st.columns(3)
-    image_size = a.number_input(t("train.size"), bounds("image_size")[0], allowed.max_image_size, step=8,
-                                key="image_size")
-    pooling = b.radio(t("train.pooling"), choices("pooling"), index=choices("pooling").index(defaults.pooling),
-                      format_func=lambda name: t(f"pooling.{name}"),
-                      horizontal=True, help=t("train.pooling_help"))
-    dense_units = c.select_slider(t("train.dense"), [0, 64, 128, 256, 512], defaults.dense_units)
-    a, b, c = st.columns(3)
-    dropout = a.slider(t("train.dropout"), 0.0, 0.8, defaults.dropout, 0.05)
-    presets = list(augment.PRESETS) + (["playground"] if playground else [])
-    preset = b.selectbox(t("train.augmentation"), presets, index=len(presets) - 1 if playground else 0,
-                         format_func=lambda c: t("train.from_playground") if c == "playground" else t(f"preset.{c}"),
-                         key="augmentation_preset")
-    patience = c.number_input(t("train.patience"), bounds("early_stopping_patience")[0], 20,
-                              defaults.early_stopping_patience)
-    views = st.number_input(t("train.views"), bounds("augmented_views")[0], 10, defaults.augmented_views,
-                            help=t("train.views_help"))
-    st.markdown(t("train.fine_tuning"))
-    a, b, c = st.columns(3)
-    fine_tune_epochs = a.slider(t("train.ft_epochs"), 0, min(20, allowed.max_fine_tune_epochs),
-                                defaults.fine_tune_epochs, disabled=not entry.pretrained)
-    fine_tune_at = b.number_input(t("train.ft_at"), bounds("fine_tune_at")[0], 200, defaults.fine_tune_at)
-    fine_tune_learning_rate = c.select_slider(t("train.ft_lr"), [1e-6, 1e-5, 1e-4], defaults.fine_tune_learning_rate)
-    launched = st.form_submit_button(t("train.start"), type="primary", icon=":material/play_arrow:", key="start")
+a, b, c = st.columns(3)
+a.slider(t("train.epochs"), 1, min(50, allowed.max_epochs), key="epochs", help=t("train.epochs_help"),
+         on_change=_changed)
+b.select_slider(t("train.batch"), BATCH_SIZES, key="batch_size", on_change=_changed)
+c.select_slider(t("train.lr"), LEARNING_RATES, key="learning_rate", on_change=_changed)
+a, b, c = st.columns(3)
+a.number_input(t("train.size"), bounds("image_size")[0], allowed.max_image_size, step=8, key="image_size",
+               on_change=_changed)
+b.radio(t("train.pooling"), choices("pooling"), format_func=lambda name: t(f"pooling.{name}"), key="pooling",
+        horizontal=True, help=t("train.pooling_help"), on_change=_changed)
+c.select_slider(t("train.dense"), DENSE_UNITS, key="dense_units", on_change=_changed)
+a, b, c = st.columns(3)
+a.slider(t("train.dropout"), 0.0, 0.8, step=0.05, key="dropout", on_change=_changed)
+b.selectbox(t("train.augmentation"), presets, key="augmentation_preset", on_change=_changed,
+            format_func=lambda c: t("train.from_playground") if c == "playground" else t(f"preset.{c}"))
+c.number_input(t("train.patience"), bounds("early_stopping_patience")[0], 20, key="early_stopping_patience",
+               on_change=_changed)
+st.number_input(t("train.views"), bounds("augmented_views")[0], 10, key="augmented_views",
+                help=t("train.views_help"), on_change=_changed)
+st.markdown(t("train.fine_tuning"))
+a, b, c = st.columns(3)
+a.slider(t("train.ft_epochs"), 0, min(20, allowed.max_fine_tune_epochs), key="fine_tune_epochs",
+         disabled=not entry.pretrained, on_change=_changed)
+b.number_input(t("train.ft_at"), bounds("fine_tune_at")[0], 200, key="fine_tune_at", on_change=_changed)
+c.select_slider(t("train.ft_lr"), FINE_TUNE_RATES, key="fine_tune_learning_rate", on_change=_changed)
+launched = st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key="start")
+
+
+def chosen_config() -> TrainConfig:
+    """The form as a TrainConfig: every setting read from the one place the widgets keep it."""
+    values = {key: st.session_state[key] for key in DEFAULTS if key != "augmentation_preset"}
+    preset = st.session_state["augmentation_preset"]
+    return TrainConfig(data_dir=str(dataset), **values,
+                       augmentation=playground if preset == "playground" else augment.preset(preset))
+
 
 if launched:
     try:
-        config = TrainConfig(
-            data_dir=str(dataset), backbone=backbone, image_size=int(image_size), epochs=epochs,
-            batch_size=batch_size, learning_rate=learning_rate, pooling=pooling, dense_units=dense_units,
-            dropout=dropout, early_stopping_patience=int(patience), fine_tune_epochs=fine_tune_epochs,
-            augmented_views=int(views),
-            fine_tune_at=int(fine_tune_at), fine_tune_learning_rate=fine_tune_learning_rate,
-            augmentation=playground if preset == "playground" else augment.preset(preset))
-        run = jobs.start(config, owner=who)
+        run = jobs.start(chosen_config(), owner=who)
         listed_runs.clear()
         st.session_state["watch"] = run.id
         st.toast(t("train.queued", run=run.id))
     except CatdogError as error:
-        show_error(error)
+        if error.key == "weights_unavailable":  # before launch: the same offer as under the backbone
+            weights_missing(error.params["backbone"], error.params["instead"], use_instead, key="launch")
+        else:
+            show_error(error)
 
 
 def moving(listed) -> bool:
@@ -114,7 +159,8 @@ def job_panel():
     if run is None:
         st.caption(t("train.no_runs"))
         return
-    job_status(run, show_internals=sees_server(who))
+    ahead = waiting.index(run) + (active is not None) if run in waiting else 0
+    job_status(run, show_internals=sees_server(who), ahead=ahead, use_instead=use_instead)
     if run.state in ("running", "queued") and st.button(t("train.cancel"), icon=":material/stop:",
                                                          key=f"cancel-{run.id}"):
         try:

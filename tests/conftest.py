@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from helpers import KERAS_HOME, SHARED_WEIGHTS, make_dataset
+
+# The tests never reach the internet, even where it is there: a backbone's weights are "ready"
+# (the shared MobileNet 0.25 in the temp KERAS_HOME) or "offline", never "download". Servers the
+# browser tests start inherit it.
+os.environ["CATDOG_OFFLINE"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def _forget_form_choices():
+    """The Train form's remembered choices live in the server's memory: one test's must not
+    become the next one's defaults (AppTest runs every page in this process)."""
+    from webui import form_memory
+
+    form_memory._choices.clear()
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def test_every_key_has_both_languages_with_the_same_placeholders():
 
 NOT_TEXT = {"key", "type", "icon", "language", "format", "selection_mode", "on_select", "width", "mime",
             "file_name", "label_visibility", "layout", "page_icon", "page_title", "url_path", "on_change",
-            "horizontal", "disabled", "step"}
+            "horizontal", "disabled", "step", "on_click"}
 
 
 def _strings(node):

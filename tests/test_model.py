@@ -81,6 +81,9 @@ def test_missing_weights_offline_name_the_file_and_where_to_put_it(monkeypatch):
         build_model(TrainConfig(backbone="mobilenet_v2"), 2)
     assert "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160_no_top.h5" in str(error.value)
     assert str(KERAS_HOME / "models") in str(error.value)
+    # What a page needs to say it simply: the cause in plain words, and a backbone that trains here.
+    assert error.value.params["reason"] == "no internet connection"
+    assert error.value.params["instead"] == "mobilenet_v1_025"
 
 
 def test_a_model_file_with_a_lambda_layer_is_refused(tmp_path):

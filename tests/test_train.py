@@ -189,3 +189,13 @@ def test_progress_counts_the_passes_of_a_split_batch(tiny_dataset, models_dir, m
     assert fitting and all(p.batch <= p.batches == 6 for p in fitting)  # 12 photos, 2 a pass
     fractions = [p.fraction for p in fitting]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_photos_per_class_trains_on_that_many_and_validates_on_all(tiny_dataset, models_dir):
+    from catdog import data
+
+    everything = data.load_dataset(tiny_dataset)
+    run = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1, photos_per_class=2)
+    assert run.state == "done", run.status
+    assert run.metrics["train_images"] == 4 < len(everything.train.paths)
+    assert run.metrics["validation_images"] == len(everything.validation.paths)

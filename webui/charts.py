@@ -36,13 +36,27 @@ def curves_figure(selected: list[runs.Run]):
     return figure
 
 
+# One colour per class, by the class's index (classes are sorted folder names, the model's order
+# too): a class keeps its colour in every chart. Okabe and Ito's palette, which colour-blind
+# readers tell apart; its first two, blue and orange, are far apart, unlike Streamlit's own
+# theme, which drew two classes in two blues.
+CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def class_colours(class_names) -> dict[str, str]:
+    """{class: colour} for plotly's `color_discrete_map`, in the classes' order (the palette repeats
+    past 8 classes)."""
+    return {name: CLASS_COLOURS[index % len(CLASS_COLOURS)] for index, name in enumerate(class_names)}
+
+
 def probabilities_figure(probabilities: dict[str, float]):
-    """One horizontal bar per class, 0 to 100%."""
+    """One horizontal bar per class, 0 to 100%, each class in its own colour (`class_colours`)."""
     import pandas as pd
     import plotly.express as px
 
     table = pd.DataFrame({"class": list(probabilities), "probability": list(probabilities.values())})
     chart = px.bar(table, x="probability", y="class", color="class", orientation="h",
+                   color_discrete_map=class_colours(probabilities),
                    labels={"probability": t("fig.probability"), "class": t("fig.class")},
                    range_x=[0, 1], text_auto=".1%", height=90 + 50 * len(table))
     chart.update_layout(showlegend=False, margin={"t": 10, "b": 10}, xaxis_tickformat=".0%",

@@ -213,12 +213,19 @@ PT: dict[str, tuple[str, str, str]] = {
                  "servidor reiniciou.", "", "inicie o treino de novo."),
     # export.py
     "export_without_model": ("O treino {run} não tem modelo para exportar (estado: {state}).", "", ""),
-    "tflite_disagrees": (
-        ("O modelo TFLite não concorda com o Keras: as probabilidades diferem em até {difference:.4f}, "
-         "e a classe mais provável é a mesma em {agreement:.0%} das fotos."),
-        "no máximo {tolerance} e pelo menos {min_agreement:.0%}",
-        "exporte sem quantização.",
+    "tflite_top_class_differs": (
+        ("O modelo TensorFlow Lite quantizado escolhe uma classe diferente da do modelo Keras em {differ} "
+         "de {photos} fotos (as probabilidades deles diferem em até {difference:.2f})."),
+        "a mesma classe mais provável que o modelo Keras em todas as {photos} fotos",
+        "exporte sem quantização: um arquivo maior, com as mesmas respostas que o modelo Keras.",
     ),
+    "tflite_float_differs": (
+        ("O modelo TensorFlow Lite não calcula o que o modelo Keras calcula: em {photos} fotos, as "
+         "probabilidades deles diferem em até {difference:.2g}."),
+        "uma diferença de no máximo {tolerance}",
+        "use o model.keras, ou tente de novo com outra versão do TensorFlow.",
+    ),
+    "unknown_card_language": ("Não há ficha do modelo no idioma {language!r}.", "um destes: {allowed}", ""),
     # explain.py
     "opacity_out_of_range": ("opacidade = {opacity} está fora do intervalo permitido.", "de 0 a 1", ""),
     "unknown_class": ("Classe desconhecida: {name!r}.", "uma destas: {allowed}", ""),
@@ -247,9 +254,8 @@ PT: dict[str, tuple[str, str, str]] = {
     "weights_unavailable": (
         "Os pesos ImageNet da rede {backbone} não estão nesta máquina e não puderam ser baixados ({reason}).",
         "o arquivo {file} em {folder}",
-        ("conecte-se à internet uma vez, ou copie {file} para {folder} "
-         "(ou defina KERAS_HOME como uma pasta que contenha models/<arquivo>); "
-         "weights='none' treina sem pesos pré-treinados."),
+        ("treine com --backbone {instead} (que treina aqui), ou conecte-se à internet uma vez, ou copie "
+         "{file} para {folder} (ou defina KERAS_HOME como uma pasta que contenha models/<arquivo>)."),
     ),
     "too_few_classes_for_model": ("Um classificador precisa de pelo menos 2 classes, mas recebeu {count}.", "", ""),
     "model_has_lambda": (

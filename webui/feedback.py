@@ -20,17 +20,36 @@ def show_error(error: Exception) -> None:
     if isinstance(error, CatdogError):
         st.error(error_text(error), icon=":material/error:")
     else:
-        st.error(f"{type(error).__name__}: {error}", icon=":material/error:")
+        st.error(_own_lines(f"{type(error).__name__}: {error}"), icon=":material/error:")
 
 
 def error_text(error: CatdogError) -> str:
+    """What happened, what was expected and how to fix it, as markdown with each on its own line."""
     what, expected, fix = render(error, language())
-    text = what
+    parts = [what]
     if expected:
-        text += f"\n\n**{t('error.expected')}:** {expected}"
+        parts.append(f"**{t('error.expected')}:** {expected}")
     if fix:
-        text += f"\n\n**{t('error.fix')}:** {fix}"
-    return text
+        parts.append(f"**{t('error.fix')}:** {fix}")
+    return _own_lines("\n".join(parts))
+
+
+def _own_lines(text: str) -> str:
+    """Each line of `text` a paragraph of its own: markdown joins lines that a single newline
+    separates, which ran "...or TIFF" and "Fix: ..." together (a reason from PIL may hold one too)."""
+    return "\n\n".join(line for line in text.splitlines() if line.strip())
+
+
+def weights_missing(backbone: str, instead: str, use_instead, key: str, in_fragment: bool = False) -> None:
+    """A backbone whose ImageNet weights are neither here nor downloadable: said in the student's
+    words, with one click to the backbone that trains here (`use_instead(name)` switches the form)."""
+    st.warning(t("weights.missing", backbone=t(f"backbone.{backbone}"), instead=t(f"backbone.{instead}")),
+               icon=":material/cloud_off:")
+    if st.button(t("weights.use_instead", instead=t(f"backbone.{instead}")), key=f"use-instead-{key}",
+                 icon=":material/swap_horiz:", on_click=use_instead, args=(instead,)) and in_fragment:
+        # From a fragment, the whole page, so the form above shows the new backbone. (Not otherwise: a
+        # second run right after the click could swallow the next widget change's callback.)
+        st.rerun()
 
 
 def run_error(run: runs.Run) -> str:
@@ -41,7 +60,7 @@ def run_error(run: runs.Run) -> str:
             return error_text(CatdogError(key, **params))
         except KeyError:  # recorded by another catdog version: its English is all we have
             pass
-    return run.error or t(f"state.{run.state}")
+    return _own_lines(run.error) if run.error else t(f"state.{run.state}")
 
 
 def route_text(route, views: int = 0) -> str:
@@ -49,9 +68,10 @@ def route_text(route, views: int = 0) -> str:
     return t(f"path.{route}", views=views)
 
 
-def job_status(run: runs.Run, show_internals: bool = True) -> None:
+def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_instead=None) -> None:
     """A run's state: progress while running, metrics when done, the reason when not (with its
-    traceback where `show_internals`: not for a class's students on a hosted server)."""
+    traceback where `show_internals`: not for a class's students on a hosted server). `ahead`:
+    the jobs before this queued one; `use_instead(name)` switches the form to another backbone."""
     st.markdown(t("job.state", run=run.id, state=t(f"state.{run.state}"), backbone=run.config.backbone,
                   epochs=run.config.total_epochs))
     plan = plan_training(run.config)
@@ -62,7 +82,7 @@ def job_status(run: runs.Run, show_internals: bool = True) -> None:
     if run.state == "running":
         _progress(run.progress)
     elif run.state == "queued":
-        st.info(t("job.waiting"))
+        st.info(t("job.waiting") if ahead else t("job.starting_trainer"))
     elif run.state == "done":
         m = run.metrics
         a, b, c = st.columns(3)
@@ -73,6 +93,10 @@ def job_status(run: runs.Run, show_internals: bool = True) -> None:
             st.warning(t("job.skipped", count=len(m["skipped_files"])))
         st.page_link(page("curves"), label=t("job.see_curves"))
         st.page_link(page("predict"), label=t("job.predict_with"))
+    elif run.error_key and run.error_key[0] == "weights_unavailable" and use_instead is not None:
+        params = run.error_key[1]
+        weights_missing(params["backbone"], params.get("instead", "simple_cnn"), use_instead, key=run.id,
+                        in_fragment=True)
     else:
         (st.warning if run.state == "cancelled" else st.error)(run_error(run))
         if run.status.get("traceback") and show_internals:

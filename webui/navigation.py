@@ -20,7 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 from catdog import runs
-from webui.sidebar import active_dataset, selected_run
+from webui.sidebar import RUN_GONE, active_dataset, selected_run
 from webui.text import explainer, t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +58,7 @@ PAGES: dict[str, PageInfo] = {info.key: info for info in (
     PageInfo("curves", "curves.title", "nav.curves", "curves.explain", ":material/show_chart:"),
     PageInfo("predict", "predict.title", "nav.predict", "predict.explain", ":material/image_search:"),
     PageInfo("evaluate", "eval.title", "nav.evaluate", "eval.explain", ":material/fact_check:"),
+    PageInfo("export", "export.title", "nav.export", "export.explain", ":material/ios_share:"),
     PageInfo("leaderboard", "board.title", "nav.leaderboard", "board.explain", ":material/leaderboard:"),
 )}
 
@@ -111,6 +112,10 @@ def need_dataset() -> Path:
 def need_model() -> runs.Run:
     """The selected finished run, or a pointer to Train and the end of this page's run."""
     run = selected_run()
+    gone = st.session_state.pop(RUN_GONE, None)
+    if gone:
+        st.warning(t("common.run_gone", run=gone) + (" " + t("common.now_using", run=run.id) if run else ""),
+                   icon=":material/delete:")
     if run is None:
         st.info(t("common.no_model"))
         st.page_link(page("train"), label=t("common.go_train"))

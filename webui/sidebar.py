@@ -40,30 +40,45 @@ def sidebar() -> None:
         else:
             st.caption(t("side.no_dataset"))
         listed = current_runs()  # everything below filters this one list
+        st.session_state[_MY_FINISHED] = _my_finished(listed)
         finished = [r for r in listed if r.state == "done"]
+        if not finished and st.session_state.get("run"):
+            st.session_state[RUN_GONE] = st.session_state.pop("run")
         if finished:
             ids = [r.id for r in finished]
             owners = {r.id: r.owner_name for r in finished if r.owner_name}
             who = identity.current()
             mine = [r.id for r in finished if who is not None and r.owner == who.id]
             selected = st.session_state.get("run")
+            if selected and selected not in ids:  # deleted meanwhile (by its owner, the teacher, a CLI)
+                st.session_state[RUN_GONE] = selected
             default = selected if selected in ids else (mine or ids)[0]
             if mine and mine[0] != st.session_state.get("_my_newest_run"):  # a student's new model: select it
                 default = st.session_state["_my_newest_run"] = mine[0]
             st.session_state["run"] = st.selectbox(
                 t("side.run"), ids, index=ids.index(default), help=t("side.run_help"),
                 format_func=lambda run_id: f"{run_id} ({owners[run_id]})" if run_id in owners else run_id)
-        # A running job's progress every 2 s; with nothing queued or training, a glance every 10 s is
-        # enough to notice a new one: a class's 30 idle pages would otherwise keep the server busy.
-        busy = any(run.state in ("queued", "running") for run in listed)
-        st.fragment(job_line, run_every=2 if busy else 10)()
+        # Redrawn every 2 s, busy or not: the state shown anywhere is at most ~2 s old. It is cheap: the
+        # run folders are read once a second for the whole server (current_runs), not per page.
+        st.fragment(job_line, run_every=2)()
         if limits().hosted:
             st.caption(t("side.hosted", epochs=limits().max_epochs, mb=limits().max_upload_mb))
+
+
+_MY_FINISHED = "_my_finished_runs"
+RUN_GONE = "_run_gone"  # the run this browser was using, deleted since: the page says so
+
+
+def _my_finished(listed: list[runs.Run]) -> list[str]:
+    who = identity.current()
+    return [r.id for r in listed if r.state in runs.FINISHED and (who is None or r.owner == who.id or who.teacher)]
 
 
 def job_line() -> None:
     """The training job, as it is now: a fragment redrawn on its own, not only when the page reruns."""
     listed = current_runs()
+    if _my_finished(listed) != st.session_state.get(_MY_FINISHED, _my_finished(listed)):
+        st.rerun()  # one of my runs ended (or went): the whole page, so the run picker and the page show it
     job = jobs.active(listed=listed)
     waiting = jobs.queued(listed=listed)
     if waiting and job is None:

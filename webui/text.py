@@ -21,6 +21,7 @@ S: dict[str, dict[str, str]] = {
     "nav.curves": {"en": "Training curves", "pt": "Curvas de treino"},
     "nav.predict": {"en": "Predict", "pt": "Prever"},
     "nav.evaluate": {"en": "Evaluate", "pt": "Avaliar"},
+    "nav.export": {"en": "Export", "pt": "Exportar"},
     "nav.leaderboard": {"en": "Leaderboard", "pt": "Ranking"},
     "side.language": {"en": "Language", "pt": "Idioma"},
     "side.dataset": {"en": "Dataset", "pt": "Conjunto de dados"},
@@ -37,6 +38,10 @@ S: dict[str, dict[str, str]] = {
     "explain.title": {"en": "What is happening here?", "pt": "O que está acontecendo aqui?"},
     "error.expected": {"en": "Expected", "pt": "Esperado"},
     "error.fix": {"en": "How to fix", "pt": "Como resolver"},
+    "common.run_gone": {"en": "The run {run} you were using was deleted.",
+                        "pt": "O treino {run} que você estava usando foi apagado."},
+    "common.now_using": {"en": "Now using {run}: pick another in the sidebar.",
+                         "pt": "Agora usando {run}: escolha outro na barra lateral."},
     "common.go_home": {"en": "Go to Home", "pt": "Ir para o Início"},
     "common.go_train": {"en": "Go to Train", "pt": "Ir para Treinar"},
     "common.no_dataset": {"en": "No dataset yet: get one on the Home page.",
@@ -341,6 +346,17 @@ S: dict[str, dict[str, str]] = {
     "job.accuracy": {"en": "Accuracy", "pt": "Acurácia"},
     "job.waiting": {"en": "Waiting for the running job to finish (one job at a time on this server).",
                     "pt": "Esperando o treino atual terminar (um treino por vez neste servidor)."},
+    "job.starting_trainer": {"en": "Starting: the trainer is loading TensorFlow (a few seconds).",
+                             "pt": "Iniciando: o treinador está carregando o TensorFlow (alguns segundos)."},
+    "weights.ready": {"en": "weights ready", "pt": "pesos prontos"},
+    "weights.download": {"en": "downloads {mb} MB first", "pt": "baixa {mb} MB antes"},
+    "weights.offline": {"en": "weights not available here (offline)", "pt": "pesos indisponíveis aqui (sem internet)"},
+    "weights.none": {"en": "no weights needed", "pt": "não precisa de pesos"},
+    "weights.missing": {"en": "The ImageNet weights of {backbone} are not on this server, and it cannot download "
+                              "them (no internet connection). {instead} trains here.",
+                        "pt": "Os pesos ImageNet da rede {backbone} não estão neste servidor, e ele não consegue "
+                              "baixá-los (sem conexão com a internet). A rede {instead} treina aqui."},
+    "weights.use_instead": {"en": "Use {instead} instead", "pt": "Usar {instead} no lugar"},
     "job.val_accuracy": {"en": "Validation accuracy", "pt": "Acurácia na validação"},
     "job.val_loss": {"en": "Validation loss", "pt": "Perda na validação"},
     "job.time": {"en": "Training time", "pt": "Tempo de treino"},
@@ -350,6 +366,10 @@ S: dict[str, dict[str, str]] = {
     "job.predict_with": {"en": "Predict with it", "pt": "Prever com ele"},
     "job.traceback": {"en": "Traceback (for a bug report)", "pt": "Traceback (para relatar o erro)"},
     # curves
+    "home.offline": {"en": "The sample cannot be downloaded: this server has no internet connection. Use your own "
+                           "photos instead: upload a zip under **Your own photos**, beside this.",
+                     "pt": "Não dá para baixar o exemplo: este servidor está sem conexão com a internet. Use suas "
+                           "próprias fotos: envie um zip em **Suas próprias fotos**, ao lado."},
     "home.sample_teacher": {"en": "On this shared server the teacher downloads the sample for the whole class.",
                             "pt": "Neste servidor compartilhado, o professor baixa o exemplo para a turma toda."},
     "home.manage": {"en": "Delete a dataset", "pt": "Apagar um conjunto de dados"},
@@ -400,24 +420,37 @@ S: dict[str, dict[str, str]] = {
     "curves.twin": {"en": "Same settings, augmentation {state}", "pt": "Mesmos ajustes, aumento de dados {state}"},
     "curves.twin_help": {"en": "The classroom experiment: does augmentation reduce overfitting?",
                          "pt": "O experimento da aula: o aumento de dados reduz o sobreajuste?"},
-    "curves.launched": {"en": "Launched: follow it on the Train page.", "pt": "Iniciado: acompanhe na página Treinar."},
+    "curves.launched": {"en": "Launched {runs}: their curves appear below as they train (also on the Train page).",
+                        "pt": "Iniciado(s) {runs}: as curvas aparecem abaixo enquanto treinam (e na página Treinar)."},
+    "curves.overfit": {"en": "Overfitting experiment", "pt": "Experimento de sobreajuste"},
+    "curves.overfit_help": {"en": "Two runs on the active dataset: one made to overfit (50 photos per class, a Flatten "
+                                  "+ Dense 512 head with no dropout, 20 epochs) and its twin with augmentation. "
+                                  "Compare how far apart their training and validation curves end up.",
+                            "pt": "Dois treinos com o conjunto ativo: um feito para sobreajustar (50 fotos por classe, "
+                                  "cabeça Flatten + Dense 512 sem dropout, 20 épocas) e seu gêmeo com aumento de "
+                                  "dados. Compare a distância entre as curvas de treino e de validação de cada um."},
+    "gap.negative": {"en": "{runs}: validation accuracy is above training accuracy. That is normal here: dropout and "
+                           "augmentation act only while training, so the training photos are a harder test than the "
+                           "validation photos; and the training figure is an average over an epoch in which the "
+                           "model was still learning, while validation is measured at its end.",
+                     "pt": "{runs}: a acurácia de validação está acima da de treino. Aqui isso é normal: o dropout e o "
+                           "aumento de dados só agem durante o treino, então as fotos de treino viram uma prova mais "
+                           "difícil que as de validação; e o número de treino é a média de uma época em que o modelo "
+                           "ainda estava aprendendo, enquanto a validação é medida no fim dela."},
+    "gap.widening": {"en": "{runs}: training accuracy climbed above validation accuracy and the gap grew: the model "
+                           "memorises its training photos instead of learning what tells cats from dogs "
+                           "(overfitting). More photos, augmentation, dropout or fewer weights in the head help.",
+                     "pt": "{runs}: a acurácia de treino passou da de validação e a distância cresceu: o modelo está "
+                           "decorando as fotos de treino em vez de aprender o que diferencia gatos de cachorros "
+                           "(sobreajuste). Mais fotos, aumento de dados, dropout ou menos pesos na cabeça ajudam."},
+    "gap.small": {"en": "{runs}: training and validation accuracy stay close: the model does about as well on photos "
+                        "it never trained on as on its training photos.",
+                  "pt": "{runs}: as acurácias de treino e de validação ficam próximas: o modelo vai quase tão bem em "
+                        "fotos que nunca viu quanto nas fotos de treino."},
     "curves.config": {"en": "Full config", "pt": "Configuração completa"},
     "curves.tensorboard": {"en": "TensorBoard (histograms, graph):", "pt": "TensorBoard (histogramas, grafo):"},
-    "curves.export": {"en": "Export", "pt": "Exportar"},
-    "curves.download": {"en": "Download model.keras", "pt": "Baixar model.keras"},
-    "curves.card": {"en": "Download the model card", "pt": "Baixar a ficha do modelo"},
-    "curves.card_help": {"en": "Data, settings, metrics and limits, in markdown.",
-                         "pt": "Dados, ajustes, métricas e limites, em markdown."},
-    "curves.quantize": {"en": "Quantized TFLite (smaller, a little less exact)",
-                        "pt": "TFLite quantizado (menor, um pouco menos exato)"},
-    "curves.tflite": {"en": "Make a TensorFlow Lite file", "pt": "Gerar um arquivo TensorFlow Lite"},
-    "curves.converting": {"en": "Converting and checking against Keras...",
-                          "pt": "Convertendo e comparando com o Keras..."},
-    "curves.tflite_done": {"en": "{mb} MB; on {photos} photos its probabilities differ from Keras by at most "
-                                 "{difference} (tolerance {tolerance}).",
-                           "pt": "{mb} MB; em {photos} fotos, as probabilidades diferem das do Keras em no máximo "
-                                 "{difference} (tolerância {tolerance})."},
-    "curves.tflite_download": {"en": "Download .tflite", "pt": "Baixar .tflite"},
+    "curves.to_export": {"en": "Export this model: Keras file, model card, TensorFlow Lite",
+                         "pt": "Exportar este modelo: arquivo Keras, ficha do modelo, TensorFlow Lite"},
     "curves.delete": {"en": "Delete this run", "pt": "Apagar este treino"},
     "curves.delete_warning": {"en": "This deletes {path} and its model for good.",
                               "pt": "Isto apaga {path} e seu modelo para sempre."},
@@ -432,6 +465,7 @@ S: dict[str, dict[str, str]] = {
     "col.rank": {"en": "#", "pt": "#"},
     "col.test_acc": {"en": "test accuracy", "pt": "acurácia no teste"},
     "col.setting": {"en": "setting", "pt": "ajuste"},
+    "col.change": {"en": "change", "pt": "mudança"},
     "col.status": {"en": "status", "pt": "estado"},
     "col.backbone": {"en": "backbone", "pt": "base"},
     "col.epochs": {"en": "epochs", "pt": "épocas"},
@@ -542,6 +576,61 @@ S: dict[str, dict[str, str]] = {
                      "pt": "Acurácia é a fração de fotos certas. Precisão: das fotos que ele chamou de "
                            "'cachorro', quantas eram cachorros. Revocação: dos cachorros, quantos ele achou. A "
                            "matriz de confusão mostra quais erros ele comete; os piores costumam revelar um padrão."},
+    # export
+    "export.title": {"en": "Take the model with you", "pt": "Leve o modelo com você"},
+    "export.model": {"en": "Model: run **{run}** ({backbone}). Change it in the sidebar.",
+                     "pt": "Modelo: treino **{run}** ({backbone}). Troque-o na barra lateral."},
+    "export.keras": {"en": "The Keras model", "pt": "O modelo Keras"},
+    "export.keras_note": {"en": "The whole network in one file: it opens in Python with Keras, without catdog. "
+                                "The model card shows how.",
+                          "pt": "A rede inteira em um arquivo: ele abre em Python com o Keras, sem o catdog. "
+                                "A ficha do modelo mostra como."},
+    "export.download": {"en": "Download model.keras", "pt": "Baixar model.keras"},
+    "export.card": {"en": "The model card", "pt": "A ficha do modelo"},
+    "export.card_note": {"en": "What the model was trained on, how well it did, how to use it and what it cannot "
+                               "do, in markdown, in the language of this page.",
+                         "pt": "Com o que o modelo foi treinado, como se saiu, como usá-lo e o que ele não sabe "
+                               "fazer, em markdown, no idioma desta página."},
+    "export.card_download": {"en": "Download the model card", "pt": "Baixar a ficha do modelo"},
+    "export.card_preview": {"en": "Read the model card", "pt": "Ler a ficha do modelo"},
+    "export.tflite": {"en": "TensorFlow Lite, for phones", "pt": "TensorFlow Lite, para celulares"},
+    "export.tflite_note": {"en": "Before the file is offered, it is checked against the Keras model on {photos} "
+                                 "of the run's validation photos: a float file must give the same probabilities "
+                                 "(within {tolerance}), a quantized one the same top class on every photo.",
+                           "pt": "Antes de o arquivo ser oferecido, ele é comparado com o modelo Keras em {photos} "
+                                 "fotos de validação do treino: um arquivo float precisa dar as mesmas "
+                                 "probabilidades (com diferença de até {tolerance}), um quantizado a mesma classe "
+                                 "mais provável em todas as fotos."},
+    "export.quantize": {"en": "Quantized (about 4 times smaller, probabilities a little different)",
+                        "pt": "Quantizado (cerca de 4 vezes menor, probabilidades um pouco diferentes)"},
+    "export.quantize_help": {"en": "Stores the weights in 8 bits instead of 32.",
+                             "pt": "Guarda os pesos em 8 bits em vez de 32."},
+    "export.make_tflite": {"en": "Make a TensorFlow Lite file", "pt": "Gerar um arquivo TensorFlow Lite"},
+    "export.converting": {"en": "Converting and checking against the Keras model...",
+                          "pt": "Convertendo e comparando com o modelo Keras..."},
+    "export.tflite_float": {"en": "{mb} MB. Compared with the Keras model on {photos} validation photos: the same "
+                                  "top class on {same} of {photos}, probabilities differ by at most {difference} "
+                                  "(allowed: {tolerance}).",
+                            "pt": "{mb} MB. Comparado com o modelo Keras em {photos} fotos de validação: a mesma "
+                                  "classe mais provável em {same} de {photos}, probabilidades diferentes em no "
+                                  "máximo {difference} (permitido: {tolerance})."},
+    "export.tflite_quantized": {"en": "{mb} MB, quantized. Compared with the Keras model on {photos} validation "
+                                      "photos: the same top class on {same} of {photos}, probabilities differ by at "
+                                      "most {difference}.",
+                                "pt": "{mb} MB, quantizado. Comparado com o modelo Keras em {photos} fotos de "
+                                      "validação: a mesma classe mais provável em {same} de {photos}, "
+                                      "probabilidades diferentes em no máximo {difference}."},
+    "export.tflite_download": {"en": "Download the .tflite file", "pt": "Baixar o arquivo .tflite"},
+    "export.explain": {"en": "A trained model is a file. model.keras is the whole network, for Python. The model "
+                             "card tells whoever uses it what it learned from, how well it did and where it fails. "
+                             "TensorFlow Lite is the format for phones and small devices; quantizing stores its "
+                             "weights in 8 bits, a smaller file whose probabilities move a little, so catdog checks "
+                             "that its answers stay the same.",
+                       "pt": "Um modelo treinado é um arquivo. model.keras é a rede inteira, para Python. A ficha do "
+                             "modelo conta a quem for usá-lo com o que ele aprendeu, como se saiu e onde erra. "
+                             "TensorFlow Lite é o formato para celulares e aparelhos pequenos; quantizar guarda os "
+                             "pesos em 8 bits, um arquivo menor cujas probabilidades mudam um pouco, por isso o "
+                             "catdog confere que as respostas continuam as mesmas."},
 }
 
 

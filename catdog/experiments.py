@@ -1,0 +1,76 @@
+"""One-click lessons: the overfitting experiment, its twin, and how to read their curves.
+
+Overfitting needs a model with many weights and few photos to memorise: a Flatten head (every
+position of the backbone's feature map gets its own weights, as in the course material) with a
+Dense layer of 512 units, no dropout, a few dozen photos per class and enough epochs, with no
+early stopping to cut the lesson short. Its twin adds augmentation, which shows each photo in a
+new way every epoch, so memorising stops paying and the gap between the curves narrows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from catdog import augment, backbones
+from catdog.config import TrainConfig
+
+OVERFITTING_PHOTOS_PER_CLASS = 50
+OVERFITTING_EPOCHS = 20
+# Slow enough that the training curve climbs over several epochs while validation levels off, so the
+# gap visibly widens (at 1e-3 the head memorises 100 photos in two epochs and the loss first explodes).
+OVERFITTING_RATE = 1e-5
+TWIN_AUGMENTATION = "seed recipe"  # rotation, zoom and flips: what the course's recipe uses
+
+
+def lesson_backbone(allowed: tuple[str, ...]) -> str:
+    """The tiny MobileNet, which the lesson was measured with and which trains in seconds, where its
+    weights are here or can be fetched; else a backbone that trains here."""
+    tiny = "mobilenet_v1_025"
+    return tiny if tiny in allowed and backbones.weights_status(tiny).usable else backbones.default_for_here(allowed)
+
+
+def overfitting(config: TrainConfig) -> TrainConfig:
+    """`config` (its dataset, backbone and size) set up to overfit: measured on the shared photos
+    by bench/overfitting_bench.py."""
+    return dataclasses.replace(
+        config, photos_per_class=OVERFITTING_PHOTOS_PER_CLASS, pooling="flatten", dense_units=512, dropout=0.0,
+        epochs=OVERFITTING_EPOCHS, early_stopping_patience=0, fine_tune_epochs=0, learning_rate=OVERFITTING_RATE,
+        augmentation=augment.preset("none"), augmented_views=0)
+
+
+def twin(config: TrainConfig) -> TrainConfig:
+    """The same run with augmentation switched: on (the course's recipe) if it was off, else off."""
+    switched = augment.preset("none" if config.augmentation.enabled else TWIN_AUGMENTATION)
+    return dataclasses.replace(config, augmentation=switched, augmented_views=0)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Training minus validation accuracy, early in a run and at its end."""
+
+    first: float  # after the second epoch: the first one's training figure averages a model still at its start
+    last: float  # mean of the last 3 epochs: one noisy epoch does not decide the lesson
+    loss_first: float  # validation minus training loss, at the same two moments
+    loss_last: float
+
+    @property
+    def kind(self) -> str:
+        """How a student should read the curves: "negative" (validation above training),
+        "widening" (overfitting), or "small" (the model generalises)."""
+        if self.last < -0.02:
+            return "negative"
+        if self.last > 0.05 and self.last > self.first + 0.03:
+            return "widening"
+        return "small"
+
+
+def gap(history: list[dict]) -> Gap | None:
+    """The train-validation gap of a run's history; None without two epochs of both accuracies."""
+    rows = [h for h in history if h.get("accuracy") is not None and h.get("val_accuracy") is not None]
+    if len(rows) < 2:
+        return None
+    accuracy_gap = [h["accuracy"] - h["val_accuracy"] for h in rows]
+    loss_gap = [h.get("val_loss", 0) - h.get("loss", 0) for h in rows]
+    last = lambda values: sum(values[-3:]) / len(values[-3:])
+    return Gap(accuracy_gap[1], last(accuracy_gap), loss_gap[1], last(loss_gap))

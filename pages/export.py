@@ -1,0 +1,64 @@
+"""Export: the selected run's model out of catdog, as the Keras file, its model card and TensorFlow Lite."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from catdog import export, runs
+from catdog.errors import CatdogError
+from webui.feedback import show_error
+from webui.identity import current, sees_server
+from webui.loaders import model_version
+from webui.navigation import need_model, page_start
+from webui.text import language, t
+
+
+def make_tflite(run: runs.Run, quantize: bool) -> None:
+    """Convert, check against Keras, then say what was compared and offer the file; a file that
+    failed the check is not offered, and the page says why."""
+    name = f"{run.id}{'-int8' if quantize else ''}.tflite"
+    try:
+        with st.spinner(t("export.converting")), tempfile.TemporaryDirectory() as folder:
+            result = export.export_tflite(run.path, Path(folder) / name, quantize=quantize)
+            flatbuffer = (Path(folder) / name).read_bytes()
+    except CatdogError as error:
+        show_error(error)
+        return
+    st.success(t("export.tflite_quantized" if quantize else "export.tflite_float", mb=f"{result['bytes'] / 1e6:.1f}",
+                 photos=result["photos"], same=result["same_top_class"],
+                 difference=f"{result['max_abs_difference']:.2g}", tolerance=result["tolerance"]))
+    # "ignore": downloading does not rerun the page, which would take the result and its button away.
+    st.download_button(t("export.tflite_download"), data=flatbuffer, file_name=name, icon=":material/download:",
+                       on_click="ignore", key="tflite_download")
+
+
+page_start("export")
+run = need_model()
+who = current()
+st.caption(t("export.model", run=run.id, backbone=run.config.backbone))
+try:
+    model_version(run)  # a clear message if another session deleted the run meanwhile
+    card = export.model_card(run.path, full_paths=sees_server(who), language=language())  # a student: no server path
+except CatdogError as error:
+    show_error(error)
+    st.stop()
+
+st.subheader(t("export.keras"))
+st.markdown(t("export.keras_note"))
+# The file is read when the button is clicked, not on every run of the page.
+st.download_button(t("export.download"), data=run.model_path.read_bytes, file_name=f"{run.id}.keras",
+                   icon=":material/download:", on_click="ignore", key="keras_download")
+
+st.subheader(t("export.card"))
+st.markdown(t("export.card_note"))
+st.download_button(t("export.card_download"), data=card, file_name=f"{run.id}.md", icon=":material/description:",
+                   on_click="ignore", key="card_download")
+with st.expander(t("export.card_preview")):
+    st.markdown(card)
+
+st.subheader(t("export.tflite"))
+st.markdown(t("export.tflite_note", photos=export.CHECKED_PHOTOS, tolerance=export.FLOAT_TOLERANCE))
+quantize = st.toggle(t("export.quantize"), help=t("export.quantize_help"), key="quantize")
+if st.button(t("export.make_tflite"), icon=":material/phone_android:", key="make_tflite"):
+    make_tflite(run, quantize)

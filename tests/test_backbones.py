@@ -1,0 +1,48 @@
+"""Whether a backbone's ImageNet weights are here, can be fetched, or neither; and what then."""
+
+import pytest
+
+from catdog import backbones, jobs
+from catdog.config import TrainConfig
+from catdog.errors import NO_INTERNET, CatdogError, short_reason
+
+
+def test_each_backbone_reports_its_weights_offline(keras_home):
+    states = {name: backbones.weights_status(name).state for name in backbones.REGISTRY}
+    assert states == {"mobilenet_v2": "offline", "mobilenet_v1_025": "ready", "resnet50": "offline",
+                      "vgg16": "offline", "simple_cnn": "none"}
+    assert backbones.weights_folder() == keras_home / "models"
+
+
+def test_online_a_missing_file_is_a_download_of_a_stated_size(keras_home, monkeypatch):
+    monkeypatch.setattr(backbones, "weights_reachable", lambda timeout=1.5: True)
+    status = backbones.weights_status("mobilenet_v2")
+    assert (status.state, status.download_mb, status.usable) == ("download", 9.4, True)
+    assert backbones.default_for_here() == "mobilenet_v2"  # online, the default stays the default
+
+
+def test_offline_the_default_is_a_backbone_whose_weights_are_here(keras_home, tmp_path, monkeypatch):
+    assert backbones.default_for_here() == "mobilenet_v1_025"
+    assert backbones.default_for_here(("mobilenet_v2", "simple_cnn")) == "simple_cnn"
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # a machine with no weights at all (Keras not imported)
+    monkeypatch.delitem(__import__("sys").modules, "keras", raising=False)
+    assert backbones.weights_folder() == tmp_path / "models"
+    assert backbones.ready_instead() == "simple_cnn"
+
+
+def test_starting_a_job_whose_weights_cannot_be_had_fails_at_once_naming_one_that_trains(
+        keras_home, tiny_dataset, models_dir):
+    with pytest.raises(CatdogError) as error:
+        jobs.start(TrainConfig(data_dir=str(tiny_dataset), backbone="mobilenet_v2"), models_dir)
+    assert error.value.key == "weights_unavailable"
+    assert (error.value.params["instead"], error.value.params["reason"]) == ("mobilenet_v1_025", NO_INTERNET)
+    assert not list(models_dir.glob("*/config.json"))  # no run folder left behind
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("<urlopen error [Errno -2] Name or service not known>", NO_INTERNET),
+    ("[Errno -3] Temporary failure in name resolution", NO_INTERNET),
+    ("HTTP Error 403: Forbidden", "HTTP Error 403: Forbidden"),
+])
+def test_a_download_failure_is_said_in_plain_words(text, expected):
+    assert short_reason(OSError(text)) == expected

@@ -1,0 +1,31 @@
+"""Tables more than one page shows: how runs' settings differ."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from catdog import leaderboard, runs
+from webui.text import t
+
+
+def value_text(value) -> str:
+    """A setting's value as a reader expects it: on/off, not True/False; 0.001, not 0.0010."""
+    if isinstance(value, bool):
+        return t("on") if value else t("off")
+    if value is None:
+        return "-"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def settings_differ(listed: list[runs.Run], columns: list[str] | None = None) -> pd.DataFrame:
+    """One row per setting the runs do not agree on, e.g. `augmentation.rotation | 0 | 20`, with a
+    column per run (named `columns`, default the run ids) and, for two runs, `0 → 20`."""
+    differ = leaderboard.settings_that_differ(listed)
+    columns = columns or [run.id for run in listed]
+    rows = []
+    for name, values in differ.items():
+        row = {t("col.setting"): name, **dict(zip(columns, map(value_text, values)))}
+        if len(listed) == 2:
+            row[t("col.change")] = f"{value_text(values[0])} → {value_text(values[1])}"
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -149,7 +149,9 @@ def weights_folder() -> Path:
 def weights_reachable(timeout: float = 1.5) -> bool:
     """Whether the weights' server answers (remembered for a minute). `CATDOG_OFFLINE=1` says no
     without asking: a school without internet, or tests that must not depend on the network."""
-    if os.environ.get("CATDOG_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+    from catdog.config import offline  # (config imports this module)
+
+    if offline():
         return False
     checked, answer = _reachable.get(WEIGHTS_HOST, (0.0, False))
     if time.monotonic() - checked < 60:

@@ -26,6 +26,12 @@ STRATEGIES = ("auto", "single", "mirrored", "multiworker")
 WEIGHTS = ("imagenet", "none")
 
 
+def offline() -> bool:
+    """`CATDOG_OFFLINE=1`: never try the internet (weights, the sample photos). For a school without
+    it, where each attempt would only wait for a timeout, and for tests that must not depend on it."""
+    return os.environ.get("CATDOG_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def data_root() -> Path:
     """Where datasets live: `CATDOG_DATA_DIR`, default `./data`."""
     return Path(os.environ.get("CATDOG_DATA_DIR", "data"))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catdog import images
-from catdog.config import data_root
-from catdog.errors import CatdogError, short_reason
+from catdog.config import data_root, offline
+from catdog.errors import NO_INTERNET, CatdogError, short_reason
 
 SPLITS = ("train", "validation", "test")
 SAMPLE_URL = "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip"
@@ -182,12 +182,14 @@ def download_sample(root=None, progress=None, timeout: float = 15.0) -> Path:
     The zip is fetched here (with a timeout and a progress callback for the app's bar);
     `keras.utils.get_file` then finds it in its cache folder and extracts it.
     """
-    import keras
-
     root = Path(root or data_root()).resolve()
     target = root / SAMPLE_NAME
     if (target / "train").is_dir():
         return target
+    if offline():
+        raise CatdogError("download_failed", url=SAMPLE_URL, reason=NO_INTERNET, root=str(root))
+    import keras
+
     (root / "downloads").mkdir(parents=True, exist_ok=True)
     archive_path = root / "downloads" / f"{SAMPLE_NAME}.zip"
     try:

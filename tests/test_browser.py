@@ -343,6 +343,9 @@ def test_a_newcomer_imports_chooses_leaves_comes_back_and_trains(browser, fresh_
     _open(page, fresh_server, "home")
     if not page.get_by_text(en("home.own")).is_visible():  # the server has a dataset: the expander is closed
         page.get_by_text(en("home.get")).click()
+    page.get_by_role("button", name=en("home.download")).click()  # offline: say so, point to the upload
+    expect(page.get_by_text(en("home.offline").split(":")[0], exact=False)).to_be_visible(timeout=30_000)
+    assert page.get_by_text("urlopen").count() == 0
     page.locator("input[type=file]").first.set_input_files(str(_zip_of_photos(tmp_path)))
     page.get_by_label(en("home.name")).fill("our_pets")
     page.get_by_label(en("home.name")).press("Enter")

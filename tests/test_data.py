@@ -58,6 +58,7 @@ def test_download_fails_fast_offline_with_a_way_out(tmp_path, monkeypatch):
     import urllib.error
     import urllib.request
 
+    monkeypatch.delenv("CATDOG_OFFLINE")  # the tests' default: here the request itself must fail
     seen = {}
 
     def offline(url, timeout=None):
@@ -74,6 +75,17 @@ def test_download_fails_fast_offline_with_a_way_out(tmp_path, monkeypatch):
     assert socket.getdefaulttimeout() is None
 
 
+def test_offline_mode_does_not_even_try_the_download(tmp_path, monkeypatch):
+    import urllib.request
+
+    from catdog.errors import NO_INTERNET
+
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("tried the internet"))
+    with pytest.raises(CatdogError) as error:
+        data.download_sample(tmp_path)  # CATDOG_OFFLINE=1, as in every test
+    assert (error.value.key, error.value.params["reason"]) == ("download_failed", NO_INTERNET)
+
+
 def test_a_download_cut_short_is_refused_and_not_kept(tmp_path, monkeypatch):
     import io
     import urllib.request
@@ -87,6 +99,7 @@ def test_a_download_cut_short_is_refused_and_not_kept(tmp_path, monkeypatch):
         def __exit__(self, *exc):
             return False
 
+    monkeypatch.delenv("CATDOG_OFFLINE")
     monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout=None: CutShort(b"PK" + b"x" * 98))
     with pytest.raises(CatdogError, match="100 of 1000 bytes"):
         data.download_sample(tmp_path)

@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -84,3 +85,13 @@ def open_page(key: str, language: str | None = None):
     if key != HOME:
         app.switch_page(str(ROOT / PAGES[key].script)).run()
     return app
+
+
+def wait_until(predicate, timeout: float = 180, every: float = 0.3) -> bool:
+    """Whether `predicate()` came true within `timeout` seconds (asked every `every` s)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False

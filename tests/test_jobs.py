@@ -3,23 +3,14 @@
 import os
 import signal
 import threading
-import time
 
 import pytest
 
 from catdog import jobs, runs
 from catdog.config import TrainConfig
+from helpers import wait_until
 
 FAST = dict(backbone="simple_cnn", image_size=32, batch_size=4, epochs=1)
-
-
-def _wait(predicate, timeout=180):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def test_starting_a_job_returns_a_queued_run_without_importing_tensorflow(tiny_dataset, models_dir):
@@ -35,12 +26,12 @@ def test_starting_a_job_returns_a_queued_run_without_importing_tensorflow(tiny_d
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["queued", "False", "False"]
     [run] = runs.list_runs(models_dir)
-    assert _wait(lambda: runs.load_run(run.path).state in runs.FINISHED)
+    assert wait_until(lambda: runs.load_run(run.path).state in runs.FINISHED)
 
 
 def test_background_job_trains_in_another_process(tiny_dataset, models_dir):
     run = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **FAST), models_dir)
-    assert _wait(lambda: runs.load_run(run.path).state in runs.FINISHED)
+    assert wait_until(lambda: runs.load_run(run.path).state in runs.FINISHED)
     finished = runs.load_run(run.path)
     assert finished.state == "done", finished.status
     assert finished.status["pid"] != os.getpid()
@@ -54,7 +45,7 @@ def test_queued_jobs_run_one_at_a_time_in_launch_order(tiny_dataset, models_dir)
         thread.start()
     for thread in threads:
         thread.join()
-    assert _wait(lambda: all(r.state in runs.FINISHED for r in runs.list_runs(models_dir)), 300)
+    assert wait_until(lambda: all(r.state in runs.FINISHED for r in runs.list_runs(models_dir)), 300)
     done = sorted(runs.list_runs(models_dir), key=lambda r: r.status["started"])
     assert [r.state for r in done] == ["done"] * 3
     for earlier, later in zip(done, done[1:]):
@@ -72,22 +63,22 @@ def test_cancel_of_a_queued_run_means_it_never_starts(models_dir):
 def test_sigkilled_job_is_shown_failed_and_the_queue_goes_on(tiny_dataset, models_dir):
     slow = TrainConfig(data_dir=str(tiny_dataset), **{**FAST, "epochs": 400, "early_stopping_patience": 0})
     victim = jobs.start(slow, models_dir)
-    assert _wait(lambda: runs.load_run(victim.path).state == "running" and
+    assert wait_until(lambda: runs.load_run(victim.path).state == "running" and
                  runs.load_run(victim.path).history)
     waiting = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **FAST), models_dir)
     os.kill(runs.load_run(victim.path).status["pid"], signal.SIGKILL)
-    assert _wait(lambda: runs.load_run(victim.path).state == "failed", 30)
+    assert wait_until(lambda: runs.load_run(victim.path).state == "failed", 30)
     jobs.kick(models_dir)  # what any page does when it finds queued runs and no live job
-    assert _wait(lambda: runs.load_run(waiting.path).state == "done")
+    assert wait_until(lambda: runs.load_run(waiting.path).state == "done")
     assert "killed" in runs.load_run(victim.path).status["error"]
 
 
 def test_cancel_of_a_running_job_stops_it(tiny_dataset, models_dir):
     run = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **{**FAST, "epochs": 400,
                                                               "early_stopping_patience": 0}), models_dir)
-    assert _wait(lambda: runs.load_run(run.path).state == "running")
+    assert wait_until(lambda: runs.load_run(run.path).state == "running")
     jobs.cancel(run.id, models_dir)
-    assert _wait(lambda: runs.load_run(run.path).state == "cancelled", 60)
+    assert wait_until(lambda: runs.load_run(run.path).state == "cancelled", 60)
 
 
 def test_cancelling_a_finished_run_is_refused(models_dir):
@@ -143,7 +134,7 @@ def test_one_trainer_process_trains_queued_runs_one_after_another(tiny_dataset, 
     config = TrainConfig(data_dir=str(tiny_dataset), **FAST)
     first = jobs.start(config, models_dir)
     second = jobs.start(config, models_dir)
-    assert _wait(lambda: all(runs.load_run(r.path).state == "done" for r in (first, second)))
+    assert wait_until(lambda: all(runs.load_run(r.path).state == "done" for r in (first, second)))
     assert runs.load_run(first.path).status["pid"] == runs.load_run(second.path).status["pid"]
 
 
@@ -179,7 +170,7 @@ def test_the_trainer_scores_a_finished_run_on_the_test_set_by_itself(tiny_datase
     monkeypatch.setenv("CATDOG_DATA_DIR", str(tiny_dataset.parent))
     test = leaderboard.choose_test_set("exam", None, models_dir)
     run = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **FAST), models_dir)
-    assert _wait(lambda: runs.load_run(run.path).test_score.get("fingerprint") == test.fingerprint)
+    assert wait_until(lambda: runs.load_run(run.path).test_score.get("fingerprint") == test.fingerprint)
     scored = runs.load_run(run.path)
     assert scored.state == "done" and scored.test_score["photos"] > 0
     assert leaderboard.ranking(runs.list_runs(models_dir), test)[0].run_id == run.id

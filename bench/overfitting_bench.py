@@ -42,7 +42,7 @@ def main() -> None:
     plain = one(overfit, models, "without_augmentation")
     augmented = one(experiments.twin(overfit), models, "with_augmentation")
     report("overfitting.lesson", gap_without=plain.last, gap_with=augmented.last,
-           widening=plain.last > plain.first, twin_smaller=augmented.last < plain.last)
+           widening=plain.widening, twin_smaller=augmented.last < plain.last)
 
 
 if __name__ == "__main__":

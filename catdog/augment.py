@@ -64,6 +64,14 @@ def preset(name: str) -> AugmentConfig:
     return PRESETS[name]
 
 
+def to_text(config: AugmentConfig) -> str:
+    """The settings that differ from none, as `from_text` reads them: "rotation=20, zoom=0.2"."""
+    plain = AugmentConfig()
+    return ", ".join(f"{f.name}={getattr(config, f.name):g}" if isinstance(getattr(config, f.name), float)
+                     else f"{f.name}={getattr(config, f.name)}"
+                     for f in dataclasses.fields(config) if getattr(config, f.name) != getattr(plain, f.name))
+
+
 def from_text(text: str) -> AugmentConfig:
     """A preset name, `key=value` settings, or both: "seed recipe", "rotation=15,zoom=0.1",
     "light,rotation=15" (the preset, then the settings over it). Used by the CLI."""

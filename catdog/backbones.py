@@ -90,7 +90,8 @@ REGISTRY: dict[str, Backbone] = {
             "mobilenet_v2", "MobileNetV2", _mobilenet_v2, "tf", 160, True,
             lambda s: f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_"
             f"{_keras_size(s, (96, 128, 160, 192, 224))}_no_top.h5",
-            "Default. 9 MB download, 2.3 M parameters; fast on a laptop CPU.", 9.4,
+            "The default where its weights can be had. 9 MB download, 2.3 M parameters; fast on a laptop CPU.",
+            9.4,
         ),
         Backbone(
             "mobilenet_v1_025", "MobileNet 0.25 (tiny)", _mobilenet_v1_025, "tf", 224, True,

@@ -78,12 +78,18 @@ class Evaluation:
         return values
 
 
-def evaluation_split(path, class_names: list[str]) -> tuple[data.Split, str]:
-    """A dataset root means its test/ split if it has one, else validation/."""
+def evaluation_split(path, class_names: list[str], trained_on=None) -> tuple[data.Split, str]:
+    """A dataset root means its test/ split if it has one, else validation/. A folder of class
+    folders that the run (`trained_on`: its TrainConfig) split itself means that split's
+    validation photos: the others are the ones it trained on."""
     splits = data.find_splits(path)
     folder = splits.get("test", splits.get("validation", splits.get("all")))
     if folder is None:
         raise CatdogError("evaluation_no_split", path=str(path))
+    if "all" in splits and trained_on is not None and Path(path).resolve() == Path(trained_on.data_dir).resolve():
+        dataset = data.load_dataset(path, trained_on.validation_fraction, trained_on.seed)
+        if dataset.class_names == class_names:
+            return dataset.validation, str(folder)
     found = data.class_folders(folder)
     unknown = sorted(set(found) - set(class_names))
     if unknown:
@@ -129,7 +135,7 @@ def evaluate(ref, data_dir, models_dir=None, progress=None, batch_size: int = 64
     """Accuracy, per-class precision/recall/F1, confusion matrix and every photo's result."""
     predictor = predictor_for(ref, models_dir)
     names = predictor.class_names
-    split, folder = evaluation_split(data_dir, names)
+    split, folder = evaluation_split(data_dir, names, trained_on=predictor.run.config)
     results = []
     for start in range(0, len(split.paths), batch_size):
         results += predictor.predict(split.paths[start:start + batch_size])

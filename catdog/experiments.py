@@ -57,12 +57,15 @@ class Gap:
     @property
     def kind(self) -> str:
         """How a student should read the curves: "negative" (validation above training),
-        "widening" (overfitting), or "small" (the model generalises)."""
+        "overfitting" (training clearly above validation), or "small" (the model generalises).
+        Not whether the gap grew: a small head memorises a few dozen photos within two epochs."""
         if self.last < -0.02:
             return "negative"
-        if self.last > 0.05 and self.last > self.first + 0.03:
-            return "widening"
-        return "small"
+        return "overfitting" if self.last > 0.05 else "small"
+
+    @property
+    def widening(self) -> bool:
+        return self.last > self.first
 
 
 def gap(history: list[dict]) -> Gap | None:

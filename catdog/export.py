@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import card_text, images, runs
+from catdog import augment, card_text, images, runs
 from catdog.errors import CatdogError
 
 # What a converted file must do to be written. A float flatbuffer computes the same function as
@@ -108,7 +108,7 @@ def model_card(ref, models_dir=None, full_paths: bool = True, language: str = "e
     if not full_paths:  # a card handed to a student of a shared server: the dataset's name, not where it lives
         c = dataclasses.replace(c, data_dir=Path(c.data_dir).name)
     classes = ", ".join(run.class_names) or say("unknown_classes")
-    augmentation = (say("augmentation_on", config=c.augmentation) if c.augmentation.enabled
+    augmentation = (say("augmentation_on", config=augment.to_text(c.augmentation)) if c.augmentation.enabled
                     else say("augmentation_off"))
     lines = [
         say("title", run=run.id), "",

@@ -38,7 +38,8 @@ def row(run: runs.Run) -> dict:
             t("col.epochs"): c.epochs, t("col.ft_epochs"): c.fine_tune_epochs, t("col.batch"): c.batch_size,
             t("col.lr"): c.learning_rate, t("col.augmentation"): on_off(c),
             t("col.best"): "-" if best is None else f"{best:.3f}",  # a failed or cancelled run has none
-            t("col.duration"): "-" if run.metrics.get("seconds") is None else round(run.metrics["seconds"])}
+            # a number or nothing: a column mixing "-" and numbers cannot be drawn (Arrow refuses it)
+            t("col.duration"): None if run.metrics.get("seconds") is None else round(run.metrics["seconds"])}
 
 
 def default_selection(listed: list[runs.Run]) -> list[str]:
@@ -95,14 +96,16 @@ def compared() -> None:
         st.dataframe(pd.DataFrame([{
             t("col.run"): r.id, t("col.augmentation"): on_off(r.config),
             t("col.train_acc"): f"{r.history[-1]['accuracy']:.3f}",
-            t("col.val_acc"): f"{r.history[-1]['val_accuracy']:.3f}", t("col.gap"): f"{g.last:+.3f}"}
+            t("col.val_acc"): f"{r.history[-1]['val_accuracy']:.3f}",
+            t("col.gap"): f"{r.history[-1]['accuracy'] - r.history[-1]['val_accuracy']:+.3f}"}
             for r, g in gaps if g]), hide_index=True)
         for kind in dict.fromkeys(g.kind for _, g in gaps if g):  # each reading once, in the runs' order
             st.info(t(f"gap.{kind}", runs=", ".join(r.id for r, g in gaps if g and g.kind == kind)),
                     icon=":material/school:")
     if len(selected) > 1:
         st.subheader(t("curves.differ"))
-        st.dataframe(settings_differ(selected), hide_index=True)
+        differ = settings_differ(selected)
+        st.dataframe(differ, hide_index=True) if not differ.empty else st.caption(t("curves.same_settings"))
 
 
 def moving(listed: list[runs.Run]) -> bool:
@@ -118,7 +121,14 @@ augmented = run.config.augmentation.enabled
 a, b = st.columns(2)
 if a.button(t("curves.twin", state=t("off") if augmented else t("on")), icon=":material/science:",
             key=f"twin-{run.id}", help=t("curves.twin_help")):
-    launch([(run, experiments.twin(run.config))])
+    twin_config = experiments.twin(run.config)
+    existing = next((r for r in all_runs if r.config == twin_config and r.state in ("queued", "running", "done")), None)
+    if existing is None:
+        launch([(run, twin_config)])
+    else:  # the same settings again would give the same curves: open that run beside this one instead
+        st.session_state["open_runs"] = [run.id, existing.id]
+        st.session_state[NOTICE] = t("curves.twin_exists", run=existing.id)
+        st.rerun()
 if b.button(t("curves.overfit"), icon=":material/school:", key="overfit", help=t("curves.overfit_help")):
     dataset = active_dataset()
     if dataset is None:

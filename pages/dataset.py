@@ -78,7 +78,7 @@ good["file"] = good["path"].map(lambda path: shown_path(path, who))  # a student
 a, b = st.columns(2)
 a.plotly_chart(px.scatter(good, x="width", y="height", opacity=0.5, hover_data=["file"], labels=LABELS,
                           title=t("data.scatter"), **COLOURS), key="sizes")
-b.plotly_chart(px.histogram(good, x="aspect", nbins=40, barmode="overlay", opacity=0.6, labels=LABELS,
+b.plotly_chart(px.histogram(good, x="aspect", nbins=40, barmode="group", labels=LABELS,
                             title=t("data.aspect"), **COLOURS).update_yaxes(title_text=t("fig.count")), key="aspect")
 modes = good.groupby("mode").size().reset_index(name="photos")
 st.caption(t("data.modes", modes=", ".join(f"{m} ({n})" for m, n in zip(modes["mode"], modes["photos"]))))

@@ -1,5 +1,7 @@
 """Evaluate: how good is a run, which photos does it get wrong, and why?"""
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -24,9 +26,12 @@ except CatdogError:
 who, test = current(), leaderboard.test_set()
 if who is not None and not who.teacher and test and leaderboard.uses_test_set(run, test):
     splits = {}  # a run trained on the class's test set: a student never sees those photos
-choices = {t("eval.split_of", split=t(f"split.{name}"), path=shown_path(run.config.data_dir, who)): str(path)
-           for name, path in splits.items() if name != "train"}
-choices.update({t("eval.dataset", name=d.name): str(d) for d in list_datasets()})
+# A folder of class folders that the run split itself: its validation part (catdog.evaluate picks it).
+own = {name: (run.config.data_dir if name == "all" else str(path)) for name, path in splits.items() if name != "train"}
+choices = {t("eval.split_of", split=t("split.validation" if name == "all" else f"split.{name}"),
+             path=shown_path(run.config.data_dir, who)): path for name, path in own.items()}
+trained_on = Path(run.config.data_dir).resolve()
+choices.update({t("eval.dataset", name=d.name): str(d) for d in list_datasets() if d.resolve() != trained_on})
 if not choices:
     st.info(t("eval.no_folder"))
     st.stop()

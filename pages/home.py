@@ -59,6 +59,7 @@ with st.expander(t("home.get"), expanded=not datasets_shown):
                 bar.progress(1.0)
                 arrived(path, [("success", t("home.done", path=shown_path(path, who)))])
             except CatdogError as error:
+                bar.empty()
                 if error.key == "download_failed" and error.params["reason"] == NO_INTERNET:
                     st.warning(t("home.offline"), icon=":material/cloud_off:")  # the zip upload beside works
                 else:

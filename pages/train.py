@@ -122,7 +122,8 @@ if launched:
         run = jobs.start(chosen_config(), owner=who)
         listed_runs.clear()
         st.session_state["watch"] = run.id
-        st.toast(t("train.queued", run=run.id))
+        ahead = [r for r in current_runs() if r.state in ("queued", "running") and r.id != run.id]
+        st.toast(t("train.queued", run=run.id) if ahead else t("train.starts_now", run=run.id))
     except CatdogError as error:
         if error.key == "weights_unavailable":  # before launch: the same offer as under the backbone
             weights_missing(error.params["backbone"], error.params["instead"], use_instead, key="launch")
@@ -147,6 +148,7 @@ def job_panel():
     active = jobs.active(listed=all_runs)
     run = (active if active in mine else None) or watched or (mine[0] if mine else None)
     waiting = jobs.queued(listed=all_runs)
+    behind = waiting if active else waiting[1:]  # with nothing training, the first one is starting
     if who is not None and not who.teacher:  # hosted: my place in the queue; others' runs only as a count
         others = [r for r in waiting if r.owner != who.id]
         for place, queued_run in enumerate(waiting, 1):
@@ -154,8 +156,8 @@ def job_panel():
                 st.caption(t("train.your_place", run=queued_run.id, place=place))
         if others:
             st.caption(t("train.others", count=len(others)))
-    elif waiting:
-        st.caption(t("train.queue", runs=", ".join(r.id for r in waiting)))
+    elif behind:
+        st.caption(t("train.queue", runs=", ".join(r.id for r in behind)))
     if run is None:
         st.caption(t("train.no_runs"))
         return

@@ -149,7 +149,7 @@ def test_train_form_launches_the_settings_chosen(full_roots, launched):
         fine_tune_epochs=0, augmented_views=0, fine_tune_at=20, fine_tune_learning_rate=1e-5,
         augmentation=augment.preset(next(iter(augment.PRESETS))))]
     queued = runs.list_runs(full_roots / "models")[0]
-    assert [toast.value for toast in app.toast] == [en("train.queued", run=queued.id)]
+    assert [toast.value for toast in app.toast] == [en("train.starts_now", run=queued.id)]  # nothing ahead of it
     # The job panel watches the new run; nothing is ahead of it, so it is starting, not waiting.
     assert [info.value for info in app.info] == [en("job.starting_trainer")]
 
@@ -401,7 +401,7 @@ def test_curves_open_on_the_latest_finished_runs_and_explain_their_gaps(full_roo
     assert app.multiselect(key="compare").value == ["20990101-000002-b", "20990101-000001-a"]  # not the cancelled one
     infos = [i.value for i in app.info]
     assert en("gap.negative", runs="20990101-000002-b") in infos
-    assert en("gap.widening", runs="20990101-000001-a") in infos
+    assert en("gap.overfitting", runs="20990101-000001-a") in infos
     differ = app.dataframe[-1].value
     rotation = differ[differ[en("col.setting")] == "augmentation.rotation"]
     assert rotation[en("col.change")].tolist() == ["20 → 0"]  # readable rows, not a cut-off dict

@@ -71,3 +71,10 @@ def test_presets_include_the_seed_recipe():
     recipe = augment.preset("seed recipe")
     assert (recipe.rotation, recipe.zoom, recipe.horizontal_flip) == (20, 0.2, True)
     assert not augment.preset("none").enabled and recipe.enabled
+
+
+@pytest.mark.parametrize("name", ["light", "seed recipe", "strong"])
+def test_a_configs_text_reads_back_as_the_same_config(name):
+    config = augment.preset(name)
+    assert augment.from_text(augment.to_text(config)) == config
+    assert "AugmentConfig" not in augment.to_text(config) and "=0" not in augment.to_text(config).replace("=0.", "")

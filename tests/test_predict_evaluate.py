@@ -125,3 +125,20 @@ def test_the_model_cache_is_bounded_by_the_bytes_of_the_weights_too(trained_run,
         cache.get(runs.load_run(shutil.copytree(trained_run.path, tmp_path / f"run-{index}",
                                                 ignore=shutil.ignore_patterns("logs"))))
     assert len(cache) == 2 and cache.used_bytes <= first.weight_bytes * 2.5
+
+
+def test_a_dataset_the_run_split_itself_is_evaluated_on_its_validation_photos_only(tmp_path):
+    """A folder of class folders: the run trained on most of it, so its evaluation must use the
+    photos the split kept aside, not all of them (which would flatter the model)."""
+    from catdog import data, jobs
+    from catdog.config import TrainConfig
+    from catdog.evaluate import evaluate
+    from helpers import make_dataset
+
+    folder = make_dataset(tmp_path / "pets", per_class=10, splits=("",))
+    config = TrainConfig(data_dir=str(folder), backbone="simple_cnn", image_size=32, epochs=1, batch_size=4)
+    run = jobs.run_in_foreground(config, tmp_path / "models")
+    kept_aside = data.load_dataset(folder, config.validation_fraction, config.seed).validation
+    result = evaluate(run.path, folder)
+    assert sorted(p.path for p in result.photos) == sorted(kept_aside.paths)
+    assert len(result.photos) == 4 < 20

@@ -422,6 +422,10 @@ S: dict[str, dict[str, str]] = {
                          "pt": "O experimento da aula: o aumento de dados reduz o sobreajuste?"},
     "curves.launched": {"en": "Launched {runs}: their curves appear below as they train (also on the Train page).",
                         "pt": "Iniciado(s) {runs}: as curvas aparecem abaixo enquanto treinam (e na página Treinar)."},
+    "curves.same_settings": {"en": "These runs have the same settings.", "pt": "Estes treinos têm os mesmos ajustes."},
+    "curves.twin_exists": {"en": "{run} already has these settings: opened beside it instead of training it again.",
+                           "pt": "{run} já tem esses ajustes: aberto ao lado em vez de treinar de novo."},
+    "train.starts_now": {"en": "{run} starts now.", "pt": "{run} começa agora."},
     "curves.overfit": {"en": "Overfitting experiment", "pt": "Experimento de sobreajuste"},
     "curves.overfit_help": {"en": "Two runs on the active dataset: one made to overfit (50 photos per class, a Flatten "
                                   "+ Dense 512 head with no dropout, 20 epochs) and its twin with augmentation. "
@@ -430,19 +434,19 @@ S: dict[str, dict[str, str]] = {
                                   "cabeça Flatten + Dense 512 sem dropout, 20 épocas) e seu gêmeo com aumento de "
                                   "dados. Compare a distância entre as curvas de treino e de validação de cada um."},
     "gap.negative": {"en": "{runs}: validation accuracy is above training accuracy. That is normal here: dropout and "
-                           "augmentation act only while training, so the training photos are a harder test than the "
-                           "validation photos; and the training figure is an average over an epoch in which the "
-                           "model was still learning, while validation is measured at its end.",
+                           "augmentation (when they are on) act only while training, so the training photos are a "
+                           "harder test than the validation photos; and the training figure is an average over an "
+                           "epoch in which the model was still learning, while validation is measured at its end.",
                      "pt": "{runs}: a acurácia de validação está acima da de treino. Aqui isso é normal: o dropout e o "
-                           "aumento de dados só agem durante o treino, então as fotos de treino viram uma prova mais "
-                           "difícil que as de validação; e o número de treino é a média de uma época em que o modelo "
-                           "ainda estava aprendendo, enquanto a validação é medida no fim dela."},
-    "gap.widening": {"en": "{runs}: training accuracy climbed above validation accuracy and the gap grew: the model "
-                           "memorises its training photos instead of learning what tells cats from dogs "
-                           "(overfitting). More photos, augmentation, dropout or fewer weights in the head help.",
-                     "pt": "{runs}: a acurácia de treino passou da de validação e a distância cresceu: o modelo está "
-                           "decorando as fotos de treino em vez de aprender o que diferencia gatos de cachorros "
-                           "(sobreajuste). Mais fotos, aumento de dados, dropout ou menos pesos na cabeça ajudam."},
+                           "aumento de dados (quando ligados) só agem durante o treino, então as fotos de treino "
+                           "viram uma prova mais difícil que as de validação; e o número de treino é a média de uma "
+                           "época em que o modelo ainda estava aprendendo, enquanto a validação é medida no fim dela."},
+    "gap.overfitting": {"en": "{runs}: training accuracy is well above validation accuracy: the model memorises "
+                              "its training photos instead of learning what tells the classes apart (overfitting). "
+                              "More photos, augmentation, dropout or fewer weights in the head help.",
+                        "pt": "{runs}: a acurácia de treino está bem acima da de validação: o modelo está decorando "
+                              "as fotos de treino em vez de aprender o que diferencia as classes (sobreajuste). "
+                              "Mais fotos, aumento de dados, dropout ou menos pesos na cabeça ajudam."},
     "gap.small": {"en": "{runs}: training and validation accuracy stay close: the model does about as well on photos "
                         "it never trained on as on its training photos.",
                   "pt": "{runs}: as acurácias de treino e de validação ficam próximas: o modelo vai quase tão bem em "
@@ -489,8 +493,10 @@ S: dict[str, dict[str, str]] = {
     "fig.epoch": {"en": "epoch", "pt": "época"},
     "fig.train": {"en": "train", "pt": "treino"},
     "fig.validation": {"en": "validation", "pt": "validação"},
-    "note.mobilenet_v2": {"en": "Default. 9 MB download, 2.3 M parameters; fast on a laptop CPU.",
-                          "pt": "Padrão. Download de 9 MB, 2,3 M de parâmetros; rápida na CPU de um notebook."},
+    "note.mobilenet_v2": {"en": "The default where its weights can be had. 9 MB download, 2.3 M parameters; fast on a "
+                                "laptop CPU.",
+                          "pt": "A padrão quando seus pesos podem ser obtidos. Download de 9 MB, 2,3 M de parâmetros; "
+                                "rápida na CPU de um notebook."},
     "note.mobilenet_v1_025": {"en": "Tiny: 2 MB download, 0.2 M parameters; the fastest, a little less accurate.",
                               "pt": "Minúscula: download de 2 MB, 0,2 M de parâmetros; a mais rápida, um pouco "
                                     "menos precisa."},

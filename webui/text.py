@@ -30,7 +30,7 @@ S: dict[str, dict[str, str]] = {
     "side.run": {"en": "Run", "pt": "Treino"},
     "side.run_help": {"en": "The model Predict and Evaluate use", "pt": "O modelo usado em Prever e Avaliar"},
     "side.training": {"en": "Training {run}", "pt": "Treinando {run}"},
-    "side.classmate": {"en": "a classmate's run", "pt": "o treino de um colega"},
+    "side.classmate": {"en": "a classmate's run", "pt": "o modelo de um colega"},
     "side.idle": {"en": "No training job running.", "pt": "Nenhum treino em andamento."},
     "side.queued": {"en": "{count} run(s) queued.", "pt": "{count} treino(s) na fila."},
     "side.hosted": {"en": "Shared server: up to {epochs} epochs, uploads up to {mb} MB, small backbones only.",
@@ -498,7 +498,7 @@ S: dict[str, dict[str, str]] = {
                           "pt": "A padrão quando seus pesos podem ser obtidos. Download de 9 MB, 2,3 M de parâmetros; "
                                 "rápida na CPU de um notebook."},
     "note.mobilenet_v1_025": {"en": "Tiny: 2 MB download, 0.2 M parameters; the fastest, a little less accurate.",
-                              "pt": "Minúscula: download de 2 MB, 0,2 M de parâmetros; a mais rápida, um pouco "
+                              "pt": "Mínima: download de 2 MB, 0,2 M de parâmetros; a mais rápida, um pouco "
                                     "menos precisa."},
     "note.resnet50": {"en": "95 MB download, 23.6 M parameters; accurate but about 8x slower than MobileNetV2.",
                       "pt": "Download de 95 MB, 23,6 M de parâmetros; precisa, mas cerca de 8x mais lenta que a "

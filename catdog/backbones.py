@@ -154,6 +154,8 @@ def weights_reachable(timeout: float = 1.5) -> bool:
 
     if offline():
         return False
+    if any(os.environ.get(name) for name in ("HTTPS_PROXY", "https_proxy")):
+        return True  # a school's proxy: a direct connection would fail where Keras's download works
     checked, answer = _reachable.get(WEIGHTS_HOST, (0.0, False))
     if time.monotonic() - checked < 60:
         return answer
@@ -190,10 +192,10 @@ def weights_status(name: str, image_size: int | None = None) -> WeightsStatus:
     return WeightsStatus(name, "download" if weights_reachable() else "offline", entry.download_mb)
 
 
-def ready_instead(allowed: tuple[str, ...] | None = None) -> str:
+def ready_instead(allowed: tuple[str, ...] | None = None, other_than: str = "") -> str:
     """A backbone that trains here and now: the first pretrained one whose weights are on this
     machine, else the CNN from scratch (which needs none)."""
-    names = [name for name in REGISTRY if allowed is None or name in allowed]
+    names = [name for name in REGISTRY if (allowed is None or name in allowed) and name != other_than]
     ready = [name for name in names if REGISTRY[name].pretrained and weights_status(name).state == "ready"]
     return (ready or [name for name in names if not REGISTRY[name].pretrained] or [DEFAULT_BACKBONE])[0]
 
@@ -209,7 +211,9 @@ def default_for_here(allowed: tuple[str, ...] | None = None) -> str:
 def weights_unavailable(name: str, image_size: int, error: Exception | None = None) -> CatdogError:
     """The error for weights that are neither here nor downloadable, naming a backbone that
     trains here instead (the page offers it as one click)."""
+    from catdog.config import limits  # (config imports this module)
+
     entry = get(name)
     cached = weights_folder() / entry.weights_file(image_size)
     return CatdogError("weights_unavailable", backbone=name, reason=short_reason(error), file=cached.name,
-                       folder=str(cached.parent), instead=ready_instead())
+                       folder=str(cached.parent), instead=ready_instead(limits().backbones, other_than=name))

@@ -70,10 +70,12 @@ class Gap:
 
 def gap(history: list[dict]) -> Gap | None:
     """The train-validation gap of a run's history; None without two epochs of both accuracies."""
-    rows = [h for h in history if h.get("accuracy") is not None and h.get("val_accuracy") is not None]
+    number = lambda value: isinstance(value, (int, float)) and not isinstance(value, bool)
+    rows = [h for h in history if number(h.get("accuracy")) and number(h.get("val_accuracy"))]
     if len(rows) < 2:
         return None
     accuracy_gap = [h["accuracy"] - h["val_accuracy"] for h in rows]
-    loss_gap = [h.get("val_loss", 0) - h.get("loss", 0) for h in rows]
+    loss_gap = [(h["val_loss"] if number(h.get("val_loss")) else 0) - (h["loss"] if number(h.get("loss")) else 0)
+                for h in rows]
     last = lambda values: sum(values[-3:]) / len(values[-3:])
     return Gap(accuracy_gap[1], last(accuracy_gap), loss_gap[1], last(loss_gap))

@@ -59,7 +59,11 @@ def launch(pairs: list[tuple[runs.Run | None, TrainConfig]]) -> None:
             opened += ([source.id] if source is not None else []) + [started.id]
             st.session_state["watch"] = started.id
     except CatdogError as error:
-        show_error(error)
+        if error.key == "weights_unavailable":  # plain words, no server folder
+            st.warning(t("weights.missing", backbone=t(f"backbone.{error.params['backbone']}"),
+                         instead=t(f"backbone.{error.params['instead']}")), icon=":material/cloud_off:")
+        else:
+            show_error(error)
         return
     finally:
         listed_runs.clear()
@@ -93,12 +97,7 @@ def compared() -> None:
     st.caption(t("curves.legend"))
     gaps = [(r, experiments.gap(r.history)) for r in selected]
     if any(g for _, g in gaps):
-        st.dataframe(pd.DataFrame([{
-            t("col.run"): r.id, t("col.augmentation"): on_off(r.config),
-            t("col.train_acc"): f"{r.history[-1]['accuracy']:.3f}",
-            t("col.val_acc"): f"{r.history[-1]['val_accuracy']:.3f}",
-            t("col.gap"): f"{r.history[-1]['accuracy'] - r.history[-1]['val_accuracy']:+.3f}"}
-            for r, g in gaps if g]), hide_index=True)
+        st.dataframe(pd.DataFrame([gap_row(r) for r, g in gaps if g]), hide_index=True)
         for kind in dict.fromkeys(g.kind for _, g in gaps if g):  # each reading once, in the runs' order
             st.info(t(f"gap.{kind}", runs=", ".join(r.id for r, g in gaps if g and g.kind == kind)),
                     icon=":material/school:")
@@ -106,6 +105,15 @@ def compared() -> None:
         st.subheader(t("curves.differ"))
         differ = settings_differ(selected)
         st.dataframe(differ, hide_index=True) if not differ.empty else st.caption(t("curves.same_settings"))
+
+
+def gap_row(run: runs.Run) -> dict:
+    """The last epoch that has both accuracies: its figures and their difference."""
+    last = [h for h in run.history if isinstance(h.get("accuracy"), (int, float))
+            and isinstance(h.get("val_accuracy"), (int, float))]
+    train, validation = last[-1]["accuracy"], last[-1]["val_accuracy"]
+    return {t("col.run"): run.id, t("col.augmentation"): on_off(run.config), t("col.train_acc"): f"{train:.3f}",
+            t("col.val_acc"): f"{validation:.3f}", t("col.gap"): f"{train - validation:+.3f}"}
 
 
 def moving(listed: list[runs.Run]) -> bool:

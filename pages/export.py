@@ -23,8 +23,19 @@ def make_tflite(run: runs.Run, quantize: bool) -> None:
             result = export.export_tflite(run.path, Path(folder) / name, quantize=quantize)
             flatbuffer = (Path(folder) / name).read_bytes()
     except CatdogError as error:
+        st.session_state.pop(MADE, None)  # not the previous file under this refusal
         show_error(error)
         return
+    # Kept for this browser: a redraw of the page (e.g. when another run ends) must not take it away.
+    st.session_state[MADE] = (run.id, quantize, result, flatbuffer, name)
+
+
+def show_tflite(run: runs.Run) -> None:
+    """The file made last for this run, what it was compared with, and its download."""
+    made = st.session_state.get(MADE)
+    if not made or made[0] != run.id:
+        return
+    _, quantize, result, flatbuffer, name = made
     st.success(t("export.tflite_quantized" if quantize else "export.tflite_float", mb=f"{result['bytes'] / 1e6:.1f}",
                  photos=result["photos"], same=result["same_top_class"],
                  difference=f"{result['max_abs_difference']:.2g}", tolerance=result["tolerance"]))
@@ -33,6 +44,7 @@ def make_tflite(run: runs.Run, quantize: bool) -> None:
                        on_click="ignore", key="tflite_download")
 
 
+MADE = "_tflite_made"
 page_start("export")
 run = need_model()
 who = current()
@@ -62,3 +74,4 @@ st.markdown(t("export.tflite_note", photos=export.CHECKED_PHOTOS, tolerance=expo
 quantize = st.toggle(t("export.quantize"), help=t("export.quantize_help"), key="quantize")
 if st.button(t("export.make_tflite"), icon=":material/phone_android:", key="make_tflite"):
     make_tflite(run, quantize)
+show_tflite(run)

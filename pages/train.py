@@ -78,8 +78,9 @@ with st.container():
     st.caption(t(f"note.{backbone}"))
     if not entry.pretrained:
         st.caption(t("train.scratch"))
-    if not backbones.weights_status(backbone).usable:
-        weights_missing(backbone, backbones.ready_instead(allowed.backbones), use_instead, key="form")
+    if not backbones.weights_status(backbone, st.session_state["image_size"]).usable:  # at the size chosen
+        weights_missing(backbone, backbones.ready_instead(allowed.backbones, other_than=backbone), use_instead,
+                        key="form")
 
 a, b, c = st.columns(3)
 a.slider(t("train.epochs"), 1, min(50, allowed.max_epochs), key="epochs", help=t("train.epochs_help"),

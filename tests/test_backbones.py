@@ -46,3 +46,16 @@ def test_starting_a_job_whose_weights_cannot_be_had_fails_at_once_naming_one_tha
 ])
 def test_a_download_failure_is_said_in_plain_words(text, expected):
     assert short_reason(OSError(text)) == expected
+
+
+def test_behind_a_proxy_the_weights_count_as_downloadable(keras_home, monkeypatch):
+    monkeypatch.delenv("CATDOG_OFFLINE")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.school:3128")
+    assert backbones.weights_status("mobilenet_v2").state == "download"
+
+
+def test_the_backbone_offered_instead_is_another_one_this_server_allows(keras_home, monkeypatch):
+    assert backbones.ready_instead(other_than="mobilenet_v1_025") == "simple_cnn"
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    error = backbones.weights_unavailable("mobilenet_v2", 160)
+    assert error.params["instead"] in ("mobilenet_v1_025", "simple_cnn")  # hosted: no ResNet50 nor VGG16

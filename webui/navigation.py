@@ -28,6 +28,7 @@ ENTRY = ROOT / "streamlit_app.py"
 HOME = "home"
 _ENTERED = "_entry_ran"  # set by the entry point before each page run, taken by page_start
 _REQUESTED = "_requested_page"  # a page that had to go through the entry point first
+NEED_A_MODEL = ("predict", "evaluate", "export")  # the pages that call need_model
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def page_start(key: str, *, explain: bool = True) -> None:
     if not st.session_state.pop(_ENTERED, False):
         st.session_state[_REQUESTED] = key
         st.switch_page(ENTRY)
+    if key not in NEED_A_MODEL:
+        st.session_state.pop(RUN_GONE, None)  # said where a model is used, now, not pages later
     st.title(t(PAGES[key].title_key))
     if explain:
         explain_page(key)

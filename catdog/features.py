@@ -23,11 +23,10 @@ FORMAT_VERSION = 2  # bump when decoding or preprocessing changes what a photo b
 def network_key(config: TrainConfig) -> str:
     """Everything about the network that changes the features, as a short hash."""
     from catdog import backbones
-    from catdog.model import keras_cache_dir
 
     weights = config.weights
     if weights == "imagenet":
-        file = keras_cache_dir() / backbones.get(config.backbone).weights_file(config.image_size)
+        file = backbones.weights_folder() / backbones.get(config.backbone).weights_file(config.image_size)
         weights = f"{file.name}:{file.stat().st_size if file.exists() else 0}"
     else:
         weights = f"random:{config.seed}"

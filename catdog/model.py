@@ -11,8 +11,6 @@ Grad-CAM ask for the feature map and the probabilities in one model without the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import keras
 import numpy as np
 from keras import layers, ops
@@ -70,16 +68,11 @@ class BackbonePreprocess(layers.Layer):
         return {**super().get_config(), "mode": self.mode}
 
 
-def keras_cache_dir() -> Path:
-    """Where Keras looks for (and downloads) application weights: KERAS_HOME/models."""
-    return backbones.weights_folder()
-
-
 def _build_backbone(entry: backbones.Backbone, x, config: TrainConfig):
     weights = "imagenet" if config.weights == "imagenet" and entry.pretrained else None
     if weights is None:
         return entry.build(x, None)
-    cached = keras_cache_dir() / entry.weights_file(config.image_size)
+    cached = backbones.weights_folder() / entry.weights_file(config.image_size)
     try:
         return entry.build(x, weights)
     except Exception as error:  # Keras's get_file raises a bare Exception for any download failure

@@ -37,7 +37,3 @@ def restore(form: str, who: Identity | None, defaults: dict, allowed: dict | Non
 def remember(form: str, who: Identity | None, keys) -> None:
     """After a change: keep the form's current values for this person."""
     _choices()[(form, _person(who))] = {key: st.session_state[key] for key in keys if key in st.session_state}
-
-
-def forget(form: str, who: Identity | None) -> None:
-    _choices().pop((form, _person(who)), None)

@@ -40,14 +40,14 @@ def sidebar() -> None:
         else:
             st.caption(t("side.no_dataset"))
         listed = current_runs()  # everything below filters this one list
-        st.session_state[_MY_FINISHED] = _my_finished(listed)
+        who = st.session_state[_WHO] = identity.current()  # kept for the fragment below: no re-read every 2 s
+        st.session_state[_MY_FINISHED] = _my_finished(listed, who)
         finished = [r for r in listed if r.state == "done"]
         if not finished and st.session_state.get("run"):
             st.session_state[RUN_GONE] = st.session_state.pop("run")
         if finished:
             ids = [r.id for r in finished]
             owners = {r.id: r.owner_name for r in finished if r.owner_name}
-            who = identity.current()
             mine = [r.id for r in finished if who is not None and r.owner == who.id]
             selected = st.session_state.get("run")
             if selected and selected not in ids:  # deleted meanwhile (by its owner, the teacher, a CLI)
@@ -58,33 +58,33 @@ def sidebar() -> None:
             st.session_state["run"] = st.selectbox(
                 t("side.run"), ids, index=ids.index(default), help=t("side.run_help"),
                 format_func=lambda run_id: f"{run_id} ({owners[run_id]})" if run_id in owners else run_id)
-        # Redrawn every 2 s, busy or not: the state shown anywhere is at most ~2 s old. It is cheap: the
-        # run folders are read once a second for the whole server (current_runs), not per page.
+        # Redrawn every 2 s, busy or not: the state shown anywhere is at most ~2 s old. It reads no file
+        # of its own: the run folders are read once a second for the whole server (current_runs).
         st.fragment(job_line, run_every=2)()
         if limits().hosted:
             st.caption(t("side.hosted", epochs=limits().max_epochs, mb=limits().max_upload_mb))
 
 
 _MY_FINISHED = "_my_finished_runs"
+_WHO = "_sidebar_identity"
 RUN_GONE = "_run_gone"  # the run this browser was using, deleted since: the page says so
 
 
-def _my_finished(listed: list[runs.Run]) -> list[str]:
-    who = identity.current()
+def _my_finished(listed: list[runs.Run], who) -> list[str]:
     return [r.id for r in listed if r.state in runs.FINISHED and (who is None or r.owner == who.id or who.teacher)]
 
 
 def job_line() -> None:
     """The training job, as it is now: a fragment redrawn on its own, not only when the page reruns."""
     listed = current_runs()
-    if _my_finished(listed) != st.session_state.get(_MY_FINISHED, _my_finished(listed)):
+    who = st.session_state.get(_WHO)
+    if _MY_FINISHED in st.session_state and _my_finished(listed, who) != st.session_state[_MY_FINISHED]:
         st.rerun()  # one of my runs ended (or went): the whole page, so the run picker and the page show it
     job = jobs.active(listed=listed)
     waiting = jobs.queued(listed=listed)
     if waiting and job is None:
         jobs.kick(listed=listed)  # e.g. after a server restart: keep the queue moving
     if job:
-        who = identity.current()
         shown = job.id if who is None or who.teacher or job.owner == who.id else t("side.classmate")
         st.progress(min(job.progress.fraction, 1.0), text=t("side.training", run=shown))
     else:

@@ -108,7 +108,12 @@ def cmd_train(args) -> int:
         prefix="catdog-worker-")
     bar = TerminalProgress(enabled=not args.quiet)
     try:
-        run = jobs.run_in_foreground(config, scratch or args.models_dir, listener=bar)
+        if args.foreground or config.strategy == "multiworker":  # each machine trains in its own process
+            run = jobs.run_in_foreground(config, scratch or args.models_dir, listener=bar)
+        else:
+            run = follow(jobs.start(config, args.models_dir), bar)
+            if args.verbose and (run.path / "train.log").exists():  # the trainer logged it there
+                sys.stderr.write((run.path / "train.log").read_text())
     finally:
         bar.close()
     summary = {"run_id": run.id, "run_dir": None if scratch else str(run.path), "state": run.state,
@@ -124,10 +129,32 @@ def cmd_train(args) -> int:
     return 0 if run.state == "done" else 1
 
 
+def follow(run, listener, every: float = 0.05):
+    """Wait for a run the trainer trains, showing its progress; Ctrl-C asks it to stop (a second
+    Ctrl-C leaves it running and returns). The trainer stays warm for the next command."""
+    from catdog import jobs, runs
+
+    seen = None
+    while run.state not in runs.FINISHED:
+        try:
+            time.sleep(every)
+            run = runs.load_run(run.path)
+        except KeyboardInterrupt:
+            if run.state != "running" or (run.path / "cancel").exists():
+                raise
+            print("stopping the run (Ctrl-C again to leave it running)", file=sys.stderr)
+            jobs.cancel(run.path)
+            continue
+        if run.state == "running" and run.status.get("progress") != seen:
+            seen = run.status.get("progress")
+            listener(run.progress)
+    return run
+
+
 def cmd_evaluate(args) -> int:
     from catdog.evaluate import evaluate
 
-    result = evaluate(args.run, args.data, args.models_dir)
+    result = evaluate(args.run, args.data, args.models_dir, mirror=args.mirror)
     lines = [f"{result.run_id} on {result.folder}: accuracy {result.accuracy:.4f} ({len(result.photos)} images)"]
     for name, scores in result.per_class.items():
         lines.append(f"  {name:<12} precision {scores.precision:.3f} recall {scores.recall:.3f} "
@@ -145,7 +172,7 @@ def cmd_evaluate(args) -> int:
 def cmd_predict(args) -> int:
     from catdog.predict import predict
 
-    results = predict(args.run, args.images, args.models_dir)
+    results = predict(args.run, args.images, args.models_dir, mirror=args.mirror)
     lines = [f"{r.source}: ERROR {r.error}" if r.error else
              f"{r.source}: {r.top_class} {r.confidence:.3f}  " +
              " ".join(f"{k}={v:.3f}" for k, v in r.probabilities.items()) for r in results]
@@ -258,6 +285,12 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
                                 help=help_text + ("" if f.name == "data_dir" else " (default: %(default)s)"))
 
 
+def _mirror_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
+                         help="average each photo's probabilities with its mirror's (default: as the run "
+                              "was evaluated when it trained, its test_time_mirror)")
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output")
@@ -265,17 +298,22 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--verbose", action="store_true", help="log what catdog is doing (INFO)")
     top = argparse.ArgumentParser(prog="catdog", description="Transfer learning on cats and dogs.")
     sub = top.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", parents=[common], help="train a model in the foreground")
+    t = sub.add_parser("train", parents=[common], help="train a model (in the models folder's trainer)")
     add_config_flags(t)
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--foreground", action="store_true",
+                   help="train in this process, not in the models folder's trainer (which stays loaded for "
+                        "the next command, or the app, for a minute)")
     t.set_defaults(func=cmd_train)
     e = sub.add_parser("evaluate", parents=[common], help="evaluate a run on a folder")
     e.add_argument("run", help="run id, run folder or 'latest'")
     e.add_argument("--data", required=True)
+    _mirror_flag(e)
     e.set_defaults(func=cmd_evaluate)
     p = sub.add_parser("predict", parents=[common], help="class probabilities for photos")
     p.add_argument("run")
     p.add_argument("images", nargs="+")
+    _mirror_flag(p)
     p.set_defaults(func=cmd_predict)
     x = sub.add_parser("explain", parents=[common], help="Grad-CAM heatmap over a photo")
     x.add_argument("run")

@@ -67,6 +67,10 @@ class Limits:
     max_step_photos: int = 1_000_000
     max_image_size: int = 1024
 
+    def largest_image(self, backbone: str) -> int:
+        """The largest photo size allowed with `backbone`: its own default size always is."""
+        return max(self.max_image_size, backbones.get(backbone).default_size)
+
 
 def limits() -> Limits:
     if os.environ.get("CATDOG_HOSTED", "").strip().lower() in ("1", "true", "yes", "on"):
@@ -93,7 +97,7 @@ def check_limits(config: TrainConfig) -> None:
         if allowed.hosted:
             raise CatdogError("backbone_not_on_server", backbone=config.backbone, allowed=names)
         raise CatdogError("backbone_not_available", backbone=config.backbone, allowed=names)
-    for name, value, top in (("image_size", config.image_size, allowed.max_image_size),
+    for name, value, top in (("image_size", config.image_size, allowed.largest_image(config.backbone)),
                              ("epochs", config.epochs, allowed.max_epochs),
                              ("fine_tune_epochs", config.fine_tune_epochs, allowed.max_fine_tune_epochs),
                              ("batch_size", config.batch_size, allowed.max_batch_size)):
@@ -117,13 +121,21 @@ class TrainConfig:
                             choices=tuple(backbones.REGISTRY))
     image_size: int = setting(0, "photo size in pixels; 0: the backbone's own", 32, 1024)  # 0 filled in first
     weights: str = setting("imagenet", '"none" trains the same network from random weights', choices=WEIGHTS)
-    epochs: int = setting(10, "epochs of phase 1 (the head, on a frozen backbone)", 1, 500)
+    epochs: int = setting(20, "epochs of phase 1 (the head, on a frozen backbone)", 1, 500)
     batch_size: int = setting(32, "photos per training step", 1, 1024)
     learning_rate: float = setting(1e-3, "phase 1 learning rate (Adam)", 1e-7, 1.0)
     pooling: str = setting("avg", "avg: GlobalAveragePooling2D; flatten: as in the seed recipe", choices=POOLINGS)
     dense_units: int = setting(0, "a hidden Dense layer of this many units in the head; 0: none "
                                   "(fewer weights to overfit)", 0, 4096)
     dropout: float = setting(0.2, "dropout before the last layer", 0.0, 0.9)
+    weight_decay: float = setting(0.0, "phase 1 with AdamW and this weight decay; 0: Adam", 0.0, 0.5)
+    cosine_decay: bool = setting(False, "phase 1's learning rate falls to 0 along a half cosine")
+    label_smoothing: float = setting(0.0, "phase 1 on cached features: targets of 1 - s for the class and "
+                                          "s shared by all (less overconfident)", 0.0, 0.5)
+    mirror_views: bool = setting(True, "cache each photo's horizontal mirror too and train the head on "
+                                        "both: augmentation for one extra forward pass")
+    test_time_mirror: bool = setting(True, "predict and evaluate with the mean of the photo's and its "
+                                            "mirror's probabilities")
     augmentation: AugmentConfig = field(default_factory=AugmentConfig, metadata={
         "help": "a preset name, key=value settings, or both, e.g. 'seed recipe' or 'light,rotation=15'"})
     augmented_views: int = setting(0, "with augmentation: cache this many augmented views of each photo "
@@ -132,7 +144,7 @@ class TrainConfig:
     fine_tune_at: int = setting(20, "how many of the backbone's top layers phase 2 unfreezes", 1, 1000)
     # ~100x lower than phase 1: large updates would wreck the pretrained features.
     fine_tune_learning_rate: float = setting(1e-5, "phase 2 learning rate", 1e-9, 1.0)
-    early_stopping_patience: int = setting(3, "stop after this many epochs without a better validation "
+    early_stopping_patience: int = setting(5, "stop after this many epochs without a better validation "
                                               "loss, keeping the best weights; 0: off", 0, 100)
     # Few photos make overfitting visible (the overfitting experiment); validation keeps every photo.
     photos_per_class: int = setting(0, "train on at most this many photos of each class (a fixed-seed "

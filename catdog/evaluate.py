@@ -131,14 +131,16 @@ def roc_curve(is_positive: np.ndarray, scores: np.ndarray, positive_class: str =
     return Roc(positive_class, fpr.tolist(), tpr.tolist(), float(np.trapezoid(tpr, fpr)))
 
 
-def evaluate(ref, data_dir, models_dir=None, progress=None, batch_size: int = 64) -> Evaluation:
-    """Accuracy, per-class precision/recall/F1, confusion matrix and every photo's result."""
+def evaluate(ref, data_dir, models_dir=None, progress=None, batch_size: int = 64,
+             mirror: bool | None = None) -> Evaluation:
+    """Accuracy, per-class precision/recall/F1, confusion matrix and every photo's result.
+    `mirror`: test-time mirror averaging, as in `predict` (default: the run's `test_time_mirror`)."""
     predictor = predictor_for(ref, models_dir)
     names = predictor.class_names
     split, folder = evaluation_split(data_dir, names, trained_on=predictor.run.config)
     results = []
     for start in range(0, len(split.paths), batch_size):
-        results += predictor.predict(split.paths[start:start + batch_size])
+        results += predictor.predict(split.paths[start:start + batch_size], mirror=mirror)
         if progress:
             progress(len(results), len(split.paths))
     photos = [ScoredPhoto(r.source, names[label], r.top_class, r.confidence, r.probabilities)

@@ -143,19 +143,21 @@ def cached_probabilities(run: runs.Run, test: TestSet) -> tuple[np.ndarray, np.n
     milliseconds: a class's thirty runs do not each push the test photos through the backbone.
     None for a run whose backbone changed (fine-tuned, or trained from scratch)."""
     from catdog.evaluate import evaluation_split
+    from catdog.features import features_of
+    from catdog.head import head_probabilities
     from catdog.model import load_model, split_at_features
     from catdog.plan import plan_training
-    from catdog.train import features_of
 
     plan = plan_training(run.config)
     if not plan.features_cached or plan.fine_tune:
         return None
     split, _ = evaluation_split(test.path, run.class_names)
     extractor, head = split_at_features(load_model(run.model_path))
-    features, labels, _ = features_of(run.config, run.path.parent, extractor, split, [])
+    mirror = run.config.test_time_mirror
+    features, labels, _ = features_of(run.config, run.path.parent, extractor, split, [], views=2 if mirror else 1)
     if features is None:
         return None  # nothing readable: the full evaluation says why
-    return head.predict(features, verbose=0, batch_size=256), labels
+    return head_probabilities(head, features, mirror), labels
 
 
 def score_next(models_dir=None, listed: list[runs.Run] | None = None) -> runs.Run | None:

@@ -56,34 +56,44 @@ class Predictor:
         self.image_size = run.config.image_size
         self.model = load_model(run.model_path)
         self.gradcam = None  # built by explain on first use, and evicted with the model
-        self._forward = self._photos_function()
-        self.forward(np.zeros((1, self.image_size, self.image_size, 3), np.uint8))  # warm-up
+        self.mirror = run.config.test_time_mirror  # the run's own choice, unless a call says otherwise
+        self._forwards = {}  # one traced graph per switch position, made on first use
+        self.forward(np.zeros((1, self.image_size, self.image_size, 3), np.uint8), self.mirror)  # warm-up
         self.weight_bytes = sum(int(np.prod(w.shape)) * 4 for w in self.model.weights)
 
-    def _photos_function(self):
-        """The one graph every call goes through: (N, H, W, 3) uint8 photos of any one size,
-        resized inside the graph, then the model. A single photo is sent at its decoded size
-        (resize and forward pass in one call from Python); a batch arrives already resized,
-        where resizing to the same size changes nothing. One traced graph, not two, keeps the
-        app server's memory down."""
+    def _photos_function(self, mirror: bool):
+        """The one graph a call goes through: (N, H, W, 3) uint8 photos of any one size, resized
+        inside the graph, then the model; with `mirror`, the model sees each photo and its mirror
+        in one batch and their probabilities are averaged (test-time mirror averaging). A single
+        photo is sent at its decoded size (resize and forward pass in one call from Python); a batch
+        arrives already resized, where resizing to the same size changes nothing."""
         import tensorflow as tf
+
+        from catdog.model import mirrored
 
         def forward(photos):
             resized = tf.cast(images.resize_pixels(photos, self.image_size), tf.float32)
+            if mirror:
+                return tf.reduce_mean(mirrored(self.model, resized), axis=1)
             return self.model(resized, training=False)
 
         return tf.function(forward, input_signature=[tf.TensorSpec([None, None, None, 3], tf.uint8)])
 
-    def forward(self, photos: np.ndarray) -> np.ndarray:
-        """Class probabilities for a (N, H, W, 3) uint8 batch: one direct graph call."""
-        return self._forward(np.asarray(photos, np.uint8)).numpy()
+    def forward(self, photos: np.ndarray, mirror: bool | None = None) -> np.ndarray:
+        """Class probabilities for a (N, H, W, 3) uint8 batch: one direct graph call. `mirror`:
+        average with each photo's mirror (default: what the run was trained and evaluated with)."""
+        mirror = self.mirror if mirror is None else mirror
+        if mirror not in self._forwards:
+            self._forwards[mirror] = self._photos_function(mirror)
+        return self._forwards[mirror](np.asarray(photos, np.uint8)).numpy()
 
-    def predict(self, sources, batch_size: int = 32) -> list[Prediction]:
-        """One result per source, in order; unreadable ones carry `error` instead of probabilities."""
+    def predict(self, sources, batch_size: int = 32, mirror: bool | None = None) -> list[Prediction]:
+        """One result per source, in order; unreadable ones carry `error` instead of probabilities.
+        `mirror`: test-time mirror averaging (default: the run's `test_time_mirror`)."""
         sources = list(sources)
         if len(sources) == 1:  # the common case on the Predict page: one graph call, no thread pool
             decoded = self._decode(sources[0], images.decode_for_model)
-            probabilities = None if isinstance(decoded, CatdogError) else self.forward(decoded[None])[0]
+            probabilities = None if isinstance(decoded, CatdogError) else self.forward(decoded[None], mirror)[0]
             return [self._result(sources[0], decoded, probabilities)]
         with ThreadPoolExecutor(max_workers=2) as pool:
             decoded = list(pool.map(lambda source: self._decode(source, images.load_for_model), sources))
@@ -91,7 +101,7 @@ class Predictor:
         probabilities = np.zeros((len(sources), len(self.class_names)), np.float32)
         for start in range(0, len(good), batch_size):
             chunk = good[start:start + batch_size]
-            probabilities[chunk] = self.forward(np.stack([decoded[i] for i in chunk]))
+            probabilities[chunk] = self.forward(np.stack([decoded[i] for i in chunk]), mirror)
         return [self._result(sources[i], decoded[i], probabilities[i]) for i in range(len(sources))]
 
     def _decode(self, source, decode):
@@ -185,5 +195,5 @@ def predictor_for(ref, models_dir=None) -> Predictor:
     return CACHE.get(runs.load_run(ref, models_dir))
 
 
-def predict(ref, sources, models_dir=None) -> list[Prediction]:
-    return predictor_for(ref, models_dir).predict(sources)
+def predict(ref, sources, models_dir=None, mirror: bool | None = None) -> list[Prediction]:
+    return predictor_for(ref, models_dir).predict(sources, mirror=mirror)

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import augment, data, pipeline, runs
+from catdog import augment, data, head, pipeline, runs
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
 from catdog.plan import Route, TrainingPlan, plan_training
 from catdog.progress import Reporter, progress_callback
 from catdog.runs import Phase
+from catdog.timing import Stopwatch, timed_tensorboard
 from catdog.views import ViewBatches, extract_views
 
 log = logging.getLogger(__name__)
@@ -48,87 +49,41 @@ class Training:
     final: dict | None = None  # loss and accuracy on the validation photos at the end
     features_reused: int = 0
     phase1_seconds: float = 0.0
+    stopwatch: Stopwatch = field(default_factory=Stopwatch)
 
 
-def _compile(model, learning_rate: float, steps_per_execution: int = 1, batch_size: int = 0) -> None:
-    """Adam on cross-entropy. Given the `batch_size` of photos streamed through the network, a
-    batch this server splits (`pipeline.step_split`) gets its passes' gradients averaged into one update."""
+def _compile(model, config: TrainConfig, learning_rate: float, batch_size: int = 0) -> None:
+    """The phase's optimiser (`head.optimizer`) on cross-entropy, for photos streamed through the network."""
+    model.compile(optimizer=head.optimizer(config, learning_rate, batch_size=batch_size),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+
+def _callbacks(training: Training, phase: int, early_stopping: bool = True) -> list:
     import keras
 
-    passes = pipeline.step_split(batch_size)[1] if batch_size else 1
-    optimizer = keras.optimizers.Adam(learning_rate, gradient_accumulation_steps=passes if passes > 1 else None)
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], steps_per_execution=steps_per_execution)
-
-
-def _callbacks(training: Training, phase: int) -> list:
-    import keras
-
-    callbacks = [progress_callback(training.reporter, phase),
-                 keras.callbacks.TensorBoard(str(training.run_dir / "logs"), histogram_freq=1, write_graph=True)]
-    if training.config.early_stopping_patience:
+    tensorboard = timed_tensorboard(str(training.run_dir / "logs"), lambda seconds: training.stopwatch.moved(
+        _PHASE_PARTS[phase], "tensorboard logs", seconds), histogram_freq=1, write_graph=True)
+    callbacks = [progress_callback(training.reporter, phase), tensorboard]
+    if early_stopping and training.config.early_stopping_patience:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=training.config.early_stopping_patience, restore_best_weights=True))
     return callbacks
 
 
-def extract_features(extractor, batches, total: int, on_batch):
-    """Run the frozen backbone once over `batches`: (features, labels) as numpy arrays.
-
-    The output array is allocated once and filled in place: collecting batches and
-    concatenating them would hold two copies of every feature at the peak. `on_batch(seen)`
-    reports progress (and raises `Cancelled` when the job was asked to stop)."""
-    from catdog.model import graph_function
-
-    forward = graph_function(extractor)
-    features = np.empty((total, *extractor.outputs[0].shape[1:]), np.float32)
-    labels = np.empty((total,), np.int32)
-    seen = 0
-    for images, batch_labels in batches:
-        count = len(batch_labels)
-        features[seen:seen + count] = forward(images).numpy()
-        labels[seen:seen + count] = batch_labels.numpy()
-        seen += count
-        on_batch(seen)
-    return features[:seen], labels[:seen]  # fewer than `total` when files were skipped
+_PHASE_PARTS = {1: "head training", 2: "fine-tuning"}
 
 
-def cached_features(training: Training, extractor, split: data.Split, name: str):
-    """Features of every readable photo in `split`, computing only those not cached on disk.
+def cached_features(training: Training, extractor, split: data.Split, name: str, views: int = 1):
+    """Features of every readable photo in `split` (with `views=2`, of its mirror too), computing
+    only those not cached on disk. Returns (features (N, views, D), labels, how many came from the cache)."""
+    from catdog.features import features_of
 
-    Returns (features, labels, how many came from the cache)."""
     report = lambda seen, total: _extraction_report(training, name, total)(seen)
     features, labels, reused = features_of(training.config, training.run_dir.parent, extractor, split,
-                                           training.skipped, report)
+                                           training.skipped, report, views, training.stopwatch)
     if features is None:
         raise CatdogError("no_readable_images", split=name)
     return features, labels, reused
-
-
-def features_of(config, models_dir, extractor, split: data.Split, skipped: list, report=None):
-    """(features, labels, how many came from the cache) of the readable photos of `split` through
-    a frozen backbone, computing only those not in the models folder's feature cache; features
-    is None when no photo is readable. `report(seen, total)` follows the extraction. The
-    leaderboard scores frozen-backbone runs with it too."""
-    from catdog.features import cache_for, file_hash
-
-    cache = cache_for(config, models_dir)
-    hashes = [file_hash(path) for path in split.paths]
-    found = cache.get(hashes)
-    missing = [i for i, h in enumerate(hashes) if h not in found]
-    if missing:
-        todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
-        photos_per_pass = pipeline.step_split(config.batch_size)[0]
-        batches = pipeline.decoded_batches(todo, config.image_size, photos_per_pass, skipped)
-        on_batch = (lambda seen: report(seen, len(missing))) if report else (lambda seen: None)
-        vectors, _ = extract_features(extractor, batches, len(missing), on_batch)
-        failed = {path for path, _ in skipped}
-        decoded = [i for i in missing if split.paths[i] not in failed]  # the pipeline keeps order
-        cache.add([hashes[i] for i in decoded], vectors)
-        found.update(zip((hashes[i] for i in decoded), vectors))
-    keep = [i for i, h in enumerate(hashes) if h in found]
-    features = np.stack([found[hashes[i]] for i in keep]) if keep else None
-    return features, np.array([split.labels[i] for i in keep], np.int32), len(hashes) - len(missing)
 
 
 def _extraction_report(training: Training, split: str, total: int, view: int | None = None):
@@ -146,30 +101,37 @@ def _phase1_on_features(training: Training) -> None:
     from catdog.model import split_at_features
 
     config, dataset = training.config, training.dataset
-    extractor, head = split_at_features(training.model)
+    extractor, classifier = split_at_features(training.model)
     training.reporter.set_phase(Phase.EXTRACTING)
     if training.plan.route is Route.VIEWS:  # random draws: in memory, not worth a disk cache
-        extract = lambda batches, total, view: extract_features(
-            extractor, batches, total, _extraction_report(training, "train", total, view))
-        views, train_labels = extract_views(config, dataset.train, training.skipped, extract)
-        train_data = dict(x=ViewBatches(views, train_labels, config.batch_size, config.seed))
-        reused = 0
+        train_data, reused = _augmented_views(training, extractor), 0
     else:
-        features, train_labels, reused = cached_features(training, extractor, dataset.train, "train")
-        train_data = dict(x=features, y=train_labels, batch_size=config.batch_size, shuffle=True)
-    val_features, val_labels, val_reused = cached_features(training, extractor, dataset.validation, "validation")
+        train_features, train_labels, reused = cached_features(training, extractor, dataset.train, "train",
+                                                               2 if config.mirror_views else 1)
+        train_data = (train_features, train_labels)
+    val_features, val_labels, val_reused = cached_features(training, extractor, dataset.validation, "validation",
+                                                           2 if config.test_time_mirror else 1)
     training.features_reused = reused + val_reused
     training.reporter.set_phase(Phase.TRAINING_HEAD)
-    # A step of the head on cached features takes well under a millisecond, so Keras's per-step
-    # overhead dominated: 8 steps per call to the graph take a class's head-only job from ~3 s to ~2 s.
-    # Not under tf.distribute, where Keras 3's multi-step loop fails ("must feed a value for placeholder").
-    import tensorflow as tf
-
-    _compile(head, config.learning_rate, steps_per_execution=1 if tf.distribute.has_strategy() else 8)
-    head.fit(**train_data, epochs=config.epochs, validation_data=(val_features, val_labels), verbose=0,
-             callbacks=_callbacks(training, 1))
+    with training.stopwatch.part("head training"):
+        head.fit_head(config, classifier, train_data, val_features, val_labels,
+                      _callbacks(training, 1, early_stopping=False))
     training.reporter.raise_if_cancelled()
-    training.final = head.evaluate(val_features, val_labels, verbose=0, return_dict=True)
+    with training.stopwatch.part("evaluation"):
+        probabilities = head.head_probabilities(classifier, val_features, config.test_time_mirror)
+        training.final = head.scores(probabilities, val_labels)
+
+
+def _augmented_views(training: Training, extractor) -> ViewBatches:
+    from catdog import features
+    from catdog.model import graph_function
+
+    config, forward = training.config, graph_function(extractor)
+    extract = lambda batches, total, view: features.extract(
+        forward, batches, total, _extraction_report(training, "train", total, view), stopwatch=training.stopwatch)
+    views, labels = extract_views(config, training.dataset.train, training.skipped, extract)
+    return ViewBatches(views[:, :, 0], labels, config.batch_size, config.seed,
+                       len(training.dataset.class_names) if config.label_smoothing else 0)
 
 
 def _stream(training: Training, phase: int, first_epoch: int, epochs: int) -> None:
@@ -202,8 +164,9 @@ def train_head(training: Training) -> None:
     else:
         training.reporter.set_phase(Phase.TRAINING_HEAD if training.plan.route is not Route.SCRATCH
                                     else Phase.TRAINING)
-        _compile(training.model, training.config.learning_rate, batch_size=_split_batch(training))
-        _stream(training, 1, 0, training.config.epochs)
+        _compile(training.model, training.config, training.config.learning_rate, _split_batch(training))
+        with training.stopwatch.part("head training"):
+            _stream(training, 1, 0, training.config.epochs)
     training.phase1_seconds = time.time() - training.started
 
 
@@ -212,20 +175,37 @@ def fine_tune(training: Training) -> None:
     from catdog.model import set_trainable
 
     set_trainable(training.model, training.config, phase=2)
-    _compile(training.model, training.config.fine_tune_learning_rate, batch_size=_split_batch(training))
+    _compile(training.model, training.config, training.config.fine_tune_learning_rate, _split_batch(training))
     training.reporter.set_phase(Phase.FINE_TUNING)
-    _stream(training, 2, len(training.reporter.history), training.config.fine_tune_epochs)
+    with training.stopwatch.part("fine-tuning"):
+        _stream(training, 2, len(training.reporter.history), training.config.fine_tune_epochs)
 
 
 def _evaluate_and_save(training: Training) -> None:
     training.reporter.set_phase(Phase.EVALUATING)
-    if training.final is None and training.plan.route is Route.MULTIWORKER:
-        from catdog import multiworker
+    with training.stopwatch.part("evaluation"):
+        if training.final is None and training.plan.route is Route.MULTIWORKER:
+            from catdog import multiworker
 
-        training.final = multiworker.evaluate(training.model, training.validation_batches)
-    elif training.final is None:
-        training.final = training.model.evaluate(training.validation_batches, verbose=0, return_dict=True)
-    runs.save_model(training.model, training.run_dir)
+            training.final = multiworker.evaluate(training.model, training.validation_batches)
+        elif training.final is None:
+            training.final = _evaluate_streamed(training)
+    with training.stopwatch.part("saving"):
+        runs.save_model(training.model, training.run_dir)
+
+
+def _evaluate_streamed(training: Training) -> dict:
+    """Loss and accuracy on the validation photos through the whole model (after fine-tuning,
+    or a streamed phase 1), with test-time mirror averaging when the run asks for it."""
+    from catdog.model import graph_function
+
+    forward = graph_function(training.model, 2 if training.config.test_time_mirror else 1)
+    probabilities, labels = [], []
+    for images, batch_labels in training.validation_batches:
+        computed = forward(images).numpy()
+        probabilities.append(computed.mean(axis=1) if computed.ndim == 3 else computed)
+        labels.append(batch_labels.numpy())
+    return head.scores(np.concatenate(probabilities), np.concatenate(labels))
 
 
 def _metrics(training: Training) -> dict:
@@ -237,7 +217,8 @@ def _metrics(training: Training) -> dict:
         "feature_cache": training.plan.features_cached, "features_reused_from_disk": training.features_reused,
         "train_images": len(dataset.train.paths), "validation_images": len(dataset.validation.paths),
         "class_names": dataset.class_names, "phase1_seconds": round(training.phase1_seconds, 2),
-        "seconds": round(time.time() - training.started, 2),
+        "seconds": round(time.time() - training.started, 2), "time_breakdown": training.stopwatch.as_dict(),
+        "test_time_mirror": training.config.test_time_mirror,
         "skipped_files": [{"path": path, "reason": reason} for path, reason in training.skipped],
     }
 
@@ -272,16 +253,19 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
     """Train `config` into `run_dir` (made by `runs.create_run`); returns metrics.json's contents.
 
     Raises `progress.Cancelled` if the job is asked to stop before its model is saved."""
-    from catdog.model import build_model
+    stopwatch = Stopwatch()
+    with stopwatch.part("imports"):  # TensorFlow, the first time in this process (a warm trainer: none)
+        from catdog.model import build_model
 
     run_dir = Path(run_dir)
     plan = plan_training(config)
     log.info("%s: %s", run_dir.name, plan.describe())
-    dataset = data.load_dataset(config.data_dir, config.validation_fraction, config.seed)
-    dataset = dataclasses.replace(dataset, train=data.fewer_photos(dataset.train, config.photos_per_class,
-                                                                    config.seed))
+    with stopwatch.part("listing photos"):
+        dataset = data.load_dataset(config.data_dir, config.validation_fraction, config.seed)
+        dataset = dataclasses.replace(dataset, train=data.fewer_photos(dataset.train, config.photos_per_class,
+                                                                        config.seed))
     runs.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
-    training = Training(config, plan, dataset, run_dir, reporter or Reporter(run_dir))
+    training = Training(config, plan, dataset, run_dir, reporter or Reporter(run_dir), stopwatch=stopwatch)
     strategy = distribution(config)
     _use_mixed_precision(config)
     make = lambda split, shuffle, cache_bytes: pipeline.make_dataset(
@@ -294,7 +278,8 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
         training.validation_batches = make(dataset.validation, False, budget - train_bytes if train_bytes <= budget
                                            else budget)
         training.reporter.plan(config, len(dataset.train.paths))
-        training.model = build_model(config, len(dataset.class_names))
+        with stopwatch.part("building and loading weights"):
+            training.model = build_model(config, len(dataset.class_names))
         train_head(training)
         if plan.fine_tune:
             fine_tune(training)

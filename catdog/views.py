@@ -22,7 +22,7 @@ def extract_views(config, split, skipped: list, extract) -> tuple[np.ndarray, np
 
     The photos are decoded once and kept decoded for the K passes (if they fit the job's budget); each pass draws its
     own augmentation with its own seed. `extract(batches, total, view)` runs the frozen
-    backbone over one pass (train.extract_features with its progress report)."""
+    backbone over one pass (features.extract with its progress report): features (N, 1, D)."""
     photos_per_pass = pipeline.step_split(config.batch_size)[0]
     decoded = pipeline.make_dataset(split, config.image_size, photos_per_pass, skipped=skipped,
                                     cache_bytes=pipeline.cache_budget())
@@ -37,9 +37,11 @@ def extract_views(config, split, skipped: list, extract) -> tuple[np.ndarray, np
 class ViewBatches(keras.utils.PyDataset):
     """Batches of one view per epoch (view = epoch mod K), reshuffled every epoch."""
 
-    def __init__(self, views: np.ndarray, labels: np.ndarray, batch_size: int, seed: int):
+    def __init__(self, views: np.ndarray, labels: np.ndarray, batch_size: int, seed: int, one_hot_classes: int = 0):
         super().__init__()
-        self.views, self.labels, self.batch_size = views, labels, batch_size
+        self.views, self.batch_size = views, batch_size
+        # One-hot targets when the head's loss smooths its labels (`head.targets`).
+        self.labels = np.eye(one_hot_classes, dtype=np.float32)[labels] if one_hot_classes else labels
         self.random = np.random.default_rng(seed)
         self.epoch = 0
         self.order = self.random.permutation(len(labels))

@@ -34,6 +34,7 @@ def _defaults() -> dict:
             "batch_size": d.batch_size, "learning_rate": d.learning_rate, "pooling": d.pooling,
             "dense_units": d.dense_units, "dropout": d.dropout, "augmentation_preset": "none",
             "early_stopping_patience": d.early_stopping_patience, "augmented_views": d.augmented_views,
+            "mirror_views": d.mirror_views, "test_time_mirror": d.test_time_mirror,
             "fine_tune_epochs": d.fine_tune_epochs, "fine_tune_at": d.fine_tune_at,
             "fine_tune_learning_rate": d.fine_tune_learning_rate}
 
@@ -51,10 +52,9 @@ def _changed() -> None:
 
 
 def _backbone_changed() -> None:
-    # Each backbone has its own size (MobileNet 0.25's ImageNet weights here are 224 px only):
-    # a size left over from the previous backbone would ask for weights that may not exist.
-    st.session_state["image_size"] = min(backbones.REGISTRY[st.session_state["backbone"]].default_size,
-                                         allowed.max_image_size)
+    # Each backbone has its own size (MobileNet 0.25: 320 px, with its 224 px weights): a size left
+    # over from the previous backbone would ask for weights that may not exist.
+    st.session_state["image_size"] = backbones.REGISTRY[st.session_state["backbone"]].default_size
     _changed()
 
 
@@ -88,7 +88,8 @@ a.slider(t("train.epochs"), 1, min(50, allowed.max_epochs), key="epochs", help=t
 b.select_slider(t("train.batch"), BATCH_SIZES, key="batch_size", on_change=_changed)
 c.select_slider(t("train.lr"), LEARNING_RATES, key="learning_rate", on_change=_changed)
 a, b, c = st.columns(3)
-a.number_input(t("train.size"), bounds("image_size")[0], allowed.max_image_size, step=8, key="image_size",
+a.number_input(t("train.size"), bounds("image_size")[0], allowed.largest_image(st.session_state["backbone"]), step=8,
+               key="image_size",
                on_change=_changed)
 b.radio(t("train.pooling"), choices("pooling"), format_func=lambda name: t(f"pooling.{name}"), key="pooling",
         horizontal=True, help=t("train.pooling_help"), on_change=_changed)
@@ -101,6 +102,10 @@ c.number_input(t("train.patience"), bounds("early_stopping_patience")[0], 20, ke
                on_change=_changed)
 st.number_input(t("train.views"), bounds("augmented_views")[0], 10, key="augmented_views",
                 help=t("train.views_help"), on_change=_changed)
+a, b = st.columns(2)
+a.checkbox(t("train.mirror_views"), key="mirror_views", help=t("train.mirror_views_help"), on_change=_changed)
+b.checkbox(t("train.test_time_mirror"), key="test_time_mirror", help=t("train.test_time_mirror_help"),
+           on_change=_changed)
 st.markdown(t("train.fine_tuning"))
 a, b, c = st.columns(3)
 a.slider(t("train.ft_epochs"), 0, min(20, allowed.max_fine_tune_epochs), key="fine_tune_epochs",

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from catdog import augment, jobs, runs
+from catdog import augment, backbones, jobs, runs
 from catdog.config import TrainConfig
 from helpers import make_image, open_page
 from webui.navigation import PAGES, ROOT
@@ -87,7 +87,7 @@ def test_changing_the_backbone_sets_its_own_image_size(full_roots):
     # Offline (as every test is), MobileNetV2's weights are absent: the default is the tiny backbone,
     # whose weights the tests' KERAS_HOME holds.
     assert app.selectbox(key="backbone").value == "mobilenet_v1_025"
-    assert app.number_input(key="image_size").value == 224
+    assert app.number_input(key="image_size").value == backbones.get("mobilenet_v1_025").default_size == 320
     app.selectbox(key="backbone").set_value("simple_cnn").run()
     assert not app.exception and app.number_input(key="image_size").value == 150
 
@@ -104,7 +104,7 @@ def test_each_backbone_says_whether_its_weights_are_ready_and_offers_one_that_tr
                                                  instead=en("backbone.mobilenet_v1_025"))]
     app.button(key="use-instead-form").click().run()
     assert not app.exception and app.selectbox(key="backbone").value == "mobilenet_v1_025"
-    assert app.number_input(key="image_size").value == 224 and not app.warning
+    assert app.number_input(key="image_size").value == 320 and not app.warning
 
 
 def test_the_train_form_keeps_its_choices_across_pages_and_reloads(full_roots):
@@ -145,7 +145,7 @@ def test_train_form_launches_the_settings_chosen(full_roots, launched):
     assert not app.exception, [e.value for e in app.exception]
     assert launched == [TrainConfig(
         data_dir=str(full_roots / "data" / "pets"), backbone="simple_cnn", image_size=32, epochs=1, batch_size=32,
-        learning_rate=1e-3, pooling="avg", dense_units=0, dropout=0.2, early_stopping_patience=3,
+        learning_rate=1e-3, pooling="avg", dense_units=0, dropout=0.2, early_stopping_patience=5,
         fine_tune_epochs=0, augmented_views=0, fine_tune_at=20, fine_tune_learning_rate=1e-5,
         augmentation=augment.preset(next(iter(augment.PRESETS))))]
     queued = runs.list_runs(full_roots / "models")[0]

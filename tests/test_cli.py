@@ -11,7 +11,8 @@ from helpers import ROOT, SHARED_PHOTOS, needs_shared
 
 
 def cli(*args, cwd=ROOT, env=None):
-    environment = {**os.environ, **(env or {})}
+    # A trainer started by `train` waits for the next command; in tests, not for long.
+    environment = {**os.environ, "CATDOG_TRAINER_IDLE_SECONDS": "3", **(env or {})}
     return subprocess.run([sys.executable, "-m", "catdog", *map(str, args)], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=600)
 
@@ -71,8 +72,9 @@ def test_train_without_weights_offline_explains_where_to_put_them(tiny_dataset, 
     out = cli("train", "--data", tiny_dataset, "--backbone", "resnet50", "--epochs", "1",
               "--models-dir", tmp_path / "m", env={"KERAS_HOME": str(tmp_path / "empty_home"),
                                                   "https_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"})
-    assert out.returncode == 1 and "Traceback" not in out.stderr + out.stdout
-    assert "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5" in out.stdout
+    assert out.returncode == 2 and "Traceback" not in out.stderr + out.stdout  # refused before a run exists
+    assert "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5" in out.stderr
+    assert not list((tmp_path / "m").glob("2*"))
 
 
 def test_data_inspect_counts_the_classes(tiny_dataset):

@@ -90,14 +90,14 @@ def test_settings_that_differ_are_readable_rows():
     from catdog import augment
 
     base = TrainConfig(weights="none")
-    twin = dataclasses.replace(base, epochs=20, augmentation=augment.preset("seed recipe"))
+    twin = dataclasses.replace(base, epochs=30, augmentation=augment.preset("seed recipe"))
 
     class Fake:
         def __init__(self, config):
             self.config = config
 
     differ = leaderboard.settings_that_differ([Fake(base), Fake(twin)])
-    assert differ["epochs"] == [10, 20]
+    assert differ["epochs"] == [20, 30]
     assert differ["augmentation.rotation"][0] != differ["augmentation.rotation"][1]
     assert "backbone" not in differ and "data_dir" not in differ
 

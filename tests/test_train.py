@@ -72,12 +72,12 @@ def test_cancel_request_stops_at_the_next_batch(tiny_dataset, models_dir, monkey
 
 
 def test_a_crash_records_its_traceback_in_the_run(tiny_dataset, models_dir, monkeypatch):
-    import catdog.train
+    import catdog.features
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(catdog.train, "extract_features", explode)
+    monkeypatch.setattr(catdog.features, "extract", explode)
     with pytest.raises(RuntimeError):
         _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1)
     run = runs.list_runs(models_dir)[0]
@@ -164,7 +164,7 @@ def test_a_split_batch_makes_the_same_update_as_the_whole_batch(monkeypatch):
         monkeypatch.setenv("CATDOG_MAX_STEP_PHOTOS", str(step_photos))
         keras.utils.set_random_seed(1)
         model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(2, activation="softmax")])
-        _compile(model, 0.1, batch_size=8)
+        _compile(model, TrainConfig(), 0.1, batch_size=8)
         model.fit(photos, labels, batch_size=pipeline.step_split(8)[0], epochs=1, shuffle=False, verbose=0)
         return model.get_weights()
 

@@ -228,6 +228,18 @@ S: dict[str, dict[str, str]] = {
                                "de versões aumentadas de cada foto e treina a cabeça com elas (muito mais rápido "
                                "que o fluxo)."},
     "train.patience": {"en": "Early stopping patience (0: off)", "pt": "Paciência da parada antecipada (0: desligada)"},
+    "train.mirror_views": {"en": "Learn from each photo's mirror too",
+                           "pt": "Aprender também com o espelho de cada foto"},
+    "train.mirror_views_help": {"en": "A cat facing left is as much a cat facing right: the mirrored photo's "
+                                      "features are computed once with the photo's, and the head learns from both.",
+                                "pt": "Um gato virado para a esquerda é tão gato quanto virado para a direita: as "
+                                      "características da foto espelhada são calculadas uma vez com as da foto, e a "
+                                      "cabeça aprende com as duas."},
+    "train.test_time_mirror": {"en": "Predict with the photo and its mirror", "pt": "Prever com a foto e seu espelho"},
+    "train.test_time_mirror_help": {"en": "Each prediction averages the probabilities of the photo and of its "
+                                          "mirror: a little steadier, for a second forward pass.",
+                                    "pt": "Cada previsão faz a média das probabilidades da foto e do seu espelho: "
+                                          "um pouco mais estável, ao custo de uma segunda passagem pela rede."},
     "train.fine_tuning": {"en": "**Fine-tuning** (phase 2: unfreeze the top of the backbone, at a lower learning "
                                 "rate)",
                           "pt": "**Ajuste fino** (fase 2: descongelar o topo da base, com taxa de aprendizado "

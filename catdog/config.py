@@ -24,6 +24,7 @@ HOSTED_STEP_PHOTOS = 4
 POOLINGS = ("avg", "flatten")
 STRATEGIES = ("auto", "single", "mirrored", "multiworker")
 WEIGHTS = ("imagenet", "none")
+SUGGESTED_FINE_TUNE_EPOCHS = 2  # what the Train page suggests: +0.7..1.7 points for ~20 s an epoch (2000 photos)
 
 
 def offline() -> bool:
@@ -140,10 +141,12 @@ class TrainConfig:
         "help": "a preset name, key=value settings, or both, e.g. 'seed recipe' or 'light,rotation=15'"})
     augmented_views: int = setting(0, "with augmentation: cache this many augmented views of each photo "
                                       "instead of streaming them every epoch", 0, 50)
-    fine_tune_epochs: int = setting(0, "epochs of phase 2 (the top of the backbone learns too); 0: none", 0, 500)
+    fine_tune_epochs: int = setting(0, "epochs of phase 2 (the top of the backbone learns too); 0: none; "
+                                       f"{SUGGESTED_FINE_TUNE_EPOCHS} pay off on a CPU", 0, 500)
     fine_tune_at: int = setting(20, "how many of the backbone's top layers phase 2 unfreezes", 1, 1000)
-    # ~100x lower than phase 1: large updates would wreck the pretrained features.
-    fine_tune_learning_rate: float = setting(1e-5, "phase 2 learning rate", 1e-9, 1.0)
+    # 10x lower than phase 1: large updates would wreck the pretrained features. 1e-4 for 2 epochs
+    # took held-out training photos from 0.940 to 0.957 and 0.965 to 0.972 (two splits); 1e-5 to 0.942.
+    fine_tune_learning_rate: float = setting(1e-4, "phase 2 learning rate", 1e-9, 1.0)
     early_stopping_patience: int = setting(5, "stop after this many epochs without a better validation "
                                               "loss, keeping the best weights; 0: off", 0, 100)
     # Few photos make overfitting visible (the overfitting experiment); validation keeps every photo.

@@ -143,8 +143,11 @@ def _stream(training: Training, phase: int, first_epoch: int, epochs: int) -> No
         multiworker.fit(training, callbacks, phase, first_epoch, epochs)
     else:
         batches = training.train_batches
-        if config.augmentation.enabled:  # a different seed per phase: phase 2 sees new draws
-            batches = batches.map(augment.make_augmenter(config.augmentation, config.seed + 100 * (phase - 1)))
+        # Phase 2 streams photos, so a mirror is a random flip (as phase 1 learned from both views).
+        flips = augment.AugmentConfig(horizontal_flip=True) if config.mirror_views and phase == 2 else None
+        augmentation = config.augmentation if config.augmentation.enabled else flips
+        if augmentation:  # a different seed per phase: phase 2 sees new draws
+            batches = batches.map(augment.make_augmenter(augmentation, config.seed + 100 * (phase - 1)))
         # `shuffle=False`: the tf.data pipeline shuffles itself, with the run's seed.
         training.model.fit(batches, validation_data=training.validation_batches, initial_epoch=first_epoch,
                            epochs=first_epoch + epochs, verbose=0, shuffle=False, callbacks=callbacks)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from catdog import augment, backbones, jobs
 from catdog.access import may_change
-from catdog.config import TrainConfig, bounds, choices, limits
+from catdog.config import SUGGESTED_FINE_TUNE_EPOCHS, TrainConfig, bounds, choices, limits
 from catdog.errors import CatdogError
 from webui.feedback import job_status, show_error, weights_missing
 from webui.form_memory import remember, restore
@@ -23,7 +23,7 @@ FORM = "train"
 BATCH_SIZES = [n for n in (4, 8, 16, 32, 64, 128) if n <= allowed.max_batch_size]
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 DENSE_UNITS = [0, 64, 128, 256, 512]
-FINE_TUNE_RATES = [1e-6, 1e-5, 1e-4]
+FINE_TUNE_RATES = [1e-6, 1e-5, 1e-4, 1e-3]
 
 
 def _defaults() -> dict:
@@ -109,7 +109,8 @@ b.checkbox(t("train.test_time_mirror"), key="test_time_mirror", help=t("train.te
 st.markdown(t("train.fine_tuning"))
 a, b, c = st.columns(3)
 a.slider(t("train.ft_epochs"), 0, min(20, allowed.max_fine_tune_epochs), key="fine_tune_epochs",
-         disabled=not entry.pretrained, on_change=_changed)
+         help=t("train.ft_epochs_help", epochs=SUGGESTED_FINE_TUNE_EPOCHS), disabled=not entry.pretrained,
+         on_change=_changed)
 b.number_input(t("train.ft_at"), bounds("fine_tune_at")[0], 200, key="fine_tune_at", on_change=_changed)
 c.select_slider(t("train.ft_lr"), FINE_TUNE_RATES, key="fine_tune_learning_rate", on_change=_changed)
 launched = st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key="start")

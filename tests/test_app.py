@@ -146,7 +146,7 @@ def test_train_form_launches_the_settings_chosen(full_roots, launched):
     assert launched == [TrainConfig(
         data_dir=str(full_roots / "data" / "pets"), backbone="simple_cnn", image_size=32, epochs=1, batch_size=32,
         learning_rate=1e-3, pooling="avg", dense_units=0, dropout=0.2, early_stopping_patience=5,
-        fine_tune_epochs=0, augmented_views=0, fine_tune_at=20, fine_tune_learning_rate=1e-5,
+        fine_tune_epochs=0, augmented_views=0, fine_tune_at=20, fine_tune_learning_rate=1e-4,
         augmentation=augment.preset(next(iter(augment.PRESETS))))]
     queued = runs.list_runs(full_roots / "models")[0]
     assert [toast.value for toast in app.toast] == [en("train.starts_now", run=queued.id)]  # nothing ahead of it

@@ -142,3 +142,29 @@ def test_a_dataset_the_run_split_itself_is_evaluated_on_its_validation_photos_on
     result = evaluate(run.path, folder)
     assert sorted(p.path for p in result.photos) == sorted(kept_aside.paths)
     assert len(result.photos) == 4 < 20
+
+
+def test_mirror_averaging_is_one_switch_in_predict_and_evaluate(session_dataset, tmp_path, keras_home):
+    """mirror=True gives the mean of the photo's and its mirror's probabilities, in both functions."""
+    from PIL import Image
+
+    from catdog import jobs
+    from catdog.config import TrainConfig
+    from catdog.evaluate import evaluate
+
+    run = jobs.run_in_foreground(TrainConfig(data_dir=str(session_dataset), backbone="mobilenet_v1_025",
+                                             image_size=64, epochs=2, learning_rate=1e-2), tmp_path / "m")
+    photo = next((session_dataset / "validation" / "dogs").iterdir())
+    flipped = tmp_path / "flipped.png"
+    Image.open(photo).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(flipped)
+    alone, mirror = predict.predict(run.path, [photo, flipped], mirror=False)
+    [both] = predict.predict(run.path, [photo], mirror=True)
+    assert alone.probabilities != mirror.probabilities
+    for name in both.probabilities:
+        expected = (alone.probabilities[name] + mirror.probabilities[name]) / 2
+        assert both.probabilities[name] == pytest.approx(expected, abs=2e-3)  # PNG vs JPEG decoding aside
+    assert run.config.test_time_mirror  # the default: predict without a switch averages
+    assert predict.predict(run.path, [photo])[0].probabilities == both.probabilities
+    on, off = (evaluate(run.path, session_dataset, mirror=m) for m in (True, False))
+    assert [p.probabilities for p in on.photos] != [p.probabilities for p in off.photos]
+    assert on.accuracy == pytest.approx(run.metrics["val_accuracy"])  # what training reported, the same way

@@ -6,10 +6,11 @@ import random
 import numpy as np
 import streamlit as st
 
-from catdog import augment, data, images
+from catdog import augment, images
 from catdog.config import limits
 from catdog.errors import CatdogError
 from webui.feedback import show_error
+from webui.loaders import dataset_files, folder_stamp, model_pixels
 from webui.navigation import explain_page, page, page_start
 from webui.sidebar import active_dataset
 from webui.text import t
@@ -61,7 +62,7 @@ if source == "upload":
                              max_upload_size=limits().max_upload_mb)
 elif dataset is not None:
     try:
-        loaded = data.load_dataset(dataset)
+        loaded = dataset_files(str(dataset), folder_stamp(dataset))
     except CatdogError as error:  # e.g. a folder with one class: say so, the upload still works
         show_error(error)
         st.stop()
@@ -78,12 +79,15 @@ if "aug_seed_box" not in st.session_state:  # a widget's state goes when its pag
 seed = st.session_state["aug_seed"] = int(left.number_input(t("aug.seed"), 0, 10**6, key="aug_seed_box"))
 left.button(t("aug.new_draw"), icon=":material/casino:", on_click=new_draw, key="new_draw")
 try:
-    original = images.load_for_model(photo, SIZE)
+    # The first time after a server start TensorFlow may still be starting (webui.startup warms it):
+    # say so where the grid will be, rather than show the original alone for seconds.
+    with right, st.spinner(t("aug.drawing")):
+        original = model_pixels(photo if isinstance(photo, str) else photo.getvalue(), SIZE)
+        grid = augment.augment_batch(np.repeat(original[None], 12, axis=0), config, seed=seed).numpy()
 except CatdogError as error:
     show_error(error)
     st.stop()
 left.image(original, caption=t("aug.original"))
-grid = augment.augment_batch(np.repeat(original[None], 12, axis=0), config, seed=seed).numpy()
 columns = right.columns(4)
 for i, picture in enumerate(grid.astype(np.uint8)):
     columns[i % 4].image(picture, caption=t("aug.draw", n=i + 1))

@@ -1,5 +1,7 @@
 """Dataset: what is in the photos before any model sees them (sizes, colours, oddities)."""
 
+from pathlib import Path
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -8,8 +10,8 @@ from catdog.errors import CatdogError
 from webui.charts import class_colours
 from webui.error_text import render
 from webui.feedback import show_error
-from webui.identity import current, shown_path
-from webui.loaders import folder_stamp, inspect_dataset, thumbnail_png
+from webui.identity import current, sees_server, shown_path
+from webui.loaders import folder_stamp, inspect_dataset, photo_table, thumbnail_jpeg
 from webui.navigation import need_dataset, page_start
 from webui.text import language, t
 
@@ -28,58 +30,76 @@ def bad_file_row(bad: dict) -> dict:
             t("error.fix"): fix or "-"}
 
 
+@st.cache_resource(max_entries=20, show_spinner=False)
+def charts(path: str, stamp: float, lang: str, whole_paths: bool) -> list:
+    """The page's three charts, built once per dataset version, language and kind of reader
+    (plotly took ~0.2 s a rerun to build them). `lang` is the cache's key only: `t` reads the
+    same language from the session. Shared figures: Streamlit only reads them."""
+    table = photo_table(path, stamp)
+    good = table[table["error"].isna()].copy()
+    good["split"] = good["split"].map(lambda name: t(f"split.{name}"))
+    good["file"] = good["path"] if whole_paths else good["path"].map(lambda p: Path(p).name)  # as shown_path
+    labels = {"split": t("fig.split"), "photos": t("fig.photos"), "label": t("fig.class"), "width": t("fig.width"),
+              "height": t("fig.height"), "aspect": t("fig.aspect"), "count": t("fig.count")}
+    # Each class in its own colour, the same in every chart (and as on Predict); taken from every file,
+    # readable or not, so that a class's colour does not change when its photos cannot be read.
+    names = sorted(table["label"].unique())
+    colours = {"color": "label", "color_discrete_map": class_colours(names), "category_orders": {"label": names}}
+    counts = good.groupby(["split", "label"]).size().reset_index(name="photos")
+    return [px.bar(counts, x="split", y="photos", barmode="group", text="photos", labels=labels,
+                   title=t("data.per_class"), **colours),
+            px.scatter(good, x="width", y="height", opacity=0.5, hover_data=["file"], labels=labels,
+                       title=t("data.scatter"), **colours),
+            px.histogram(good, x="aspect", nbins=40, barmode="group", labels=labels, title=t("data.aspect"),
+                         **colours).update_yaxes(title_text=t("fig.count"))]
+
+
+def browse(good: pd.DataFrame) -> None:
+    """The photo grid. A fragment: choosing a split, class or page redraws this grid only, not
+    the charts and table around it."""
+    left, middle, right = st.columns(3)
+    split = left.selectbox(t("data.split"), sorted(good["split"].unique()), format_func=lambda s: t(f"split.{s}"))
+    label = middle.selectbox(t("data.class"), sorted(good["label"].unique()))
+    chosen = good[(good["split"] == split) & (good["label"] == label)].reset_index(drop=True)
+    pages = max(1, -(-len(chosen) // PAGE_SIZE))
+    page = right.number_input(t("data.page", pages=pages), 1, pages, 1)
+    grid = st.columns(6)
+    for i, row in chosen.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].iterrows():
+        with grid[i % 6]:
+            st.image(thumbnail_jpeg(row["path"]), width="stretch")
+            with st.popover(f"{row['width']}x{row['height']}", width="stretch"):
+                st.image(row["path"], caption=t("data.large", path=shown_path(row["path"], who), width=row["width"],
+                                                height=row["height"], mode=row["mode"], kb=round(row["bytes"] / 1000)))
+
+
 page_start("dataset")
 dataset = need_dataset()
 
 try:
     with st.spinner(t("data.reading", name=dataset.name)):
-        report = inspect_dataset(str(dataset), folder_stamp(dataset))
+        stamp = folder_stamp(dataset)
+        report = inspect_dataset(str(dataset), stamp)
 except CatdogError as error:
     show_error(error)
     st.stop()
 who = current()
-table = pd.DataFrame(report["images"])
+table = photo_table(str(dataset), stamp)
 if table.empty:
     st.warning(t("data.empty", path=shown_path(dataset, who)))
     st.stop()
-good = table[table["error"].isna()].copy()
-good["split"] = good["split"].map(lambda name: t(f"split.{name}"))
-LABELS = {"split": t("fig.split"), "photos": t("fig.photos"), "label": t("fig.class"), "width": t("fig.width"),
-          "height": t("fig.height"), "aspect": t("fig.aspect"), "count": t("fig.count")}
+good = table[table["error"].isna()]
 st.caption(t("data.summary", path=shown_path(dataset, who), count=len(good), classes=good["label"].nunique()))
-# Each class in its own colour, the same in every chart (and as on Predict); taken from every file,
-# readable or not, so that a class's colour does not change when its photos cannot be read.
-COLOURS = {"color": "label", "color_discrete_map": class_colours(sorted(table["label"].unique())),
-           "category_orders": {"label": sorted(table["label"].unique())}}
-
-counts = good.groupby(["split", "label"]).size().reset_index(name="photos")
-st.plotly_chart(px.bar(counts, x="split", y="photos", barmode="group", text="photos", labels=LABELS,
-                       title=t("data.per_class"), **COLOURS), key="counts")
+counts, sizes, aspect = charts(str(dataset), stamp, language(), sees_server(who))
+st.plotly_chart(counts, key="counts")
 
 st.subheader(t("data.browse"))
-left, middle, right = st.columns(3)
-split = left.selectbox(t("data.split"), sorted(good["split"].unique()))
-label = middle.selectbox(t("data.class"), sorted(good["label"].unique()))
-chosen = good[(good["split"] == split) & (good["label"] == label)].reset_index(drop=True)
-pages = max(1, -(-len(chosen) // PAGE_SIZE))
-page = right.number_input(t("data.page", pages=pages), 1, pages, 1)
-grid = st.columns(6)
-for i, row in chosen.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].iterrows():
-    with grid[i % 6]:
-        st.image(thumbnail_png(row["path"]), width="stretch")
-        with st.popover(f"{row['width']}x{row['height']}", width="stretch"):
-            st.image(row["path"], caption=t("data.large", path=shown_path(row["path"], who), width=row["width"],
-                                            height=row["height"], mode=row["mode"], kb=round(row["bytes"] / 1000)))
+st.fragment(browse)(good)
 
 st.subheader(t("data.sizes"))
 st.caption(t("data.sizes_note"))
-good["aspect"] = good["width"] / good["height"]
-good["file"] = good["path"].map(lambda path: shown_path(path, who))  # a student sees the file name only
 a, b = st.columns(2)
-a.plotly_chart(px.scatter(good, x="width", y="height", opacity=0.5, hover_data=["file"], labels=LABELS,
-                          title=t("data.scatter"), **COLOURS), key="sizes")
-b.plotly_chart(px.histogram(good, x="aspect", nbins=40, barmode="group", labels=LABELS,
-                            title=t("data.aspect"), **COLOURS).update_yaxes(title_text=t("fig.count")), key="aspect")
+a.plotly_chart(sizes, key="sizes")
+b.plotly_chart(aspect, key="aspect")
 modes = good.groupby("mode").size().reset_index(name="photos")
 st.caption(t("data.modes", modes=", ".join(f"{m} ({n})" for m, n in zip(modes["mode"], modes["photos"]))))
 

@@ -10,7 +10,7 @@ from catdog.errors import CatdogError
 from webui.charts import confusion_figure, roc_figure
 from webui.feedback import show_error
 from webui.identity import current, shown_path
-from webui.loaders import evaluation, explained_overlay, model_version, thumbnail_png
+from webui.loaders import evaluation, explained_overlay, model_version, thumbnail_jpeg
 from webui.navigation import need_model, page_start
 from webui.sidebar import list_datasets
 from webui.text import t
@@ -55,24 +55,31 @@ st.dataframe(scores, column_config={
     **{k: st.column_config.NumberColumn(t(f"col.{k}"), format="%.3f") for k in ("precision", "recall", "f1")},
     "support": st.column_config.NumberColumn(t("col.support"))})
 
-st.subheader(t("eval.matrix"))
-st.caption(t("eval.matrix_note"))
-matrix = result.confusion_matrix
-event = st.plotly_chart(confusion_figure(names, matrix), on_select="rerun", selection_mode="points", key="confusion")
-points = event.selection.points if event and event.selection else []
-cells = [(true, guess) for true in names for guess in names]
-picked = st.pills(t("eval.cell"), cells, key="cell",
-                  format_func=lambda cell: f"{cell[0]} → {cell[1]} ({len(result.cell(*cell))})")
-if points:  # a click on the chart: the point's axes are the class names
-    picked = (points[0]["y"], points[0]["x"])
-if picked:
-    true_name, predicted_name = picked
-    shown = result.cell(true_name, predicted_name)
-    st.caption(t("eval.cell_photos", count=len(shown), true=true_name, predicted=predicted_name)
-               + (t("eval.first") if len(shown) > 24 else ""))
-    grid = st.columns(8)
-    for i, item in enumerate(shown[:24]):
-        grid[i % 8].image(thumbnail_png(item.path), caption=f"{item.confidence:.2f}")
+
+def confusion() -> None:
+    """The matrix and the photos of the cell picked. A fragment: a click on a cell redraws this
+    part only, not the page's Grad-CAMs and charts."""
+    st.subheader(t("eval.matrix"))
+    st.caption(t("eval.matrix_note"))
+    event = st.plotly_chart(confusion_figure(names, result.confusion_matrix), on_select="rerun",
+                            selection_mode="points", key="confusion")
+    points = event.selection.points if event and event.selection else []
+    cells = [(true, guess) for true in names for guess in names]
+    picked = st.pills(t("eval.cell"), cells, key="cell",
+                      format_func=lambda cell: f"{cell[0]} → {cell[1]} ({len(result.cell(*cell))})")
+    if points:  # a click on the chart: the point's axes are the class names
+        picked = (points[0]["y"], points[0]["x"])
+    if picked:
+        true_name, predicted_name = picked
+        shown = result.cell(true_name, predicted_name)
+        st.caption(t("eval.cell_photos", count=len(shown), true=true_name, predicted=predicted_name)
+                   + (t("eval.first") if len(shown) > 24 else ""))
+        grid = st.columns(8)
+        for i, item in enumerate(shown[:24]):
+            grid[i % 8].image(thumbnail_jpeg(item.path), caption=f"{item.confidence:.2f}")
+
+
+st.fragment(confusion)()
 
 if result.roc is not None:
     st.subheader(t("eval.roc"))

@@ -11,6 +11,7 @@ from webui.feedback import show_error
 from webui.identity import current, sees_server
 from webui.loaders import model_version
 from webui.navigation import need_model, page_start
+from webui.startup import import_tensorflow
 from webui.text import language, t
 
 
@@ -20,6 +21,7 @@ def make_tflite(run: runs.Run, quantize: bool) -> None:
     name = f"{run.id}{'-int8' if quantize else ''}.tflite"
     try:
         with st.spinner(t("export.converting")), tempfile.TemporaryDirectory() as folder:
+            import_tensorflow()  # not beside the warm-up's import (webui.startup)
             result = export.export_tflite(run.path, Path(folder) / name, quantize=quantize)
             flatbuffer = (Path(folder) / name).read_bytes()
     except CatdogError as error:

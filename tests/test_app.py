@@ -470,3 +470,34 @@ def test_predict_says_when_the_run_in_use_was_deleted(full_roots):
     assert not app.exception
     assert [w.value for w in app.warning] == [en("common.run_gone", run=newer) + " " +
                                               en("common.now_using", run=source.id)]
+
+
+# --- issue 15: interactivity ---
+
+def test_the_first_grid_and_the_first_model_load_say_what_they_wait_for_in_each_language(full_roots, monkeypatch):
+    """After a server start both wait for TensorFlow: a spinner says so, in the reader's language."""
+    import streamlit as st
+
+    from catdog.predict import CACHE
+
+    said = []
+    spinner = st.spinner
+    monkeypatch.setattr(st, "spinner", lambda text="", *args, **kwargs: said.append(text) or spinner(text, *args,
+                                                                                                     **kwargs))
+    photo = make_image(full_roots / "first.png", 0)
+    for language in ("en", "pt"):
+        CACHE.clear()  # as after a start: the model is not loaded yet
+        assert not open_page("augment", language=language).exception
+        app = open_page("predict", language=language)
+        app.file_uploader[0].set_value(("first.png", photo.read_bytes(), "image/png")).run()
+        assert not app.exception
+        assert S["aug.drawing"][language] in said and S["common.loading_model"][language] in said
+
+
+def test_the_dataset_grid_shows_small_jpegs_of_the_class_chosen(full_roots):
+    app = open_page("dataset")
+    thumbnails = lambda: [image.proto.imgs[0].url for image in app.get("image") if not image.proto.imgs[0].caption]
+    cats = thumbnails()
+    assert len(cats) == 5 and all(url.endswith(".jpg") for url in cats)  # JPEG: a PNG took longer to make
+    next(box for box in app.selectbox if box.label == en("data.class")).set_value("dogs").run()
+    assert not app.exception and len(thumbnails()) == 5 and not set(thumbnails()) & set(cats)

@@ -51,11 +51,19 @@ def _strings(node):
         yield from _strings(node.orelse)
 
 
+def _is_logger(receiver) -> bool:
+    """`log.info(...)` or `logging.getLogger(...).info(...)`: the server's log, not the page."""
+    if isinstance(receiver, ast.Name):
+        return receiver.id in ("log", "logger")
+    return isinstance(receiver, ast.Call) and getattr(receiver.func, "attr", "") == "getLogger"
+
+
 def _literal_texts(path):
     """String literals with words in them that reach a Streamlit display call: any argument
     (labels, options, help, captions, what format_func returns), not only the first."""
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DISPLAY:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DISPLAY \
+                and not _is_logger(node.func.value):
             arguments = node.args + [k.value for k in node.keywords if k.arg not in NOT_TEXT]
             for argument in arguments:
                 for text in _strings(argument):

@@ -33,3 +33,41 @@ def test_importing_the_web_layer_changes_nothing_and_loads_no_tensorflow():
             "print(webui.startup._tuned, 'tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# --- issue 15: interactivity ---
+
+def test_the_dataset_stamp_changes_when_a_photo_is_added_and_only_then(tmp_path):
+    import os
+
+    from helpers import make_dataset, make_image
+    from webui.loaders import folder_stamp
+
+    dataset = make_dataset(tmp_path / "pets", per_class=2)
+    cats = dataset / "train" / "cats"
+    os.utime(cats, (1, 1))  # an old folder: a new file's time differs from it whatever the clock's step
+    before = folder_stamp(dataset)
+    assert folder_stamp(dataset) == before
+    make_image(cats / "new.jpg", 0)
+    assert folder_stamp(dataset) != before
+
+
+def test_the_warm_up_imports_tensorflow_loads_the_newest_model_and_freezes_the_imports(trained_run):
+    """What a server does in the background after its first page (here in a process of its own)."""
+    import os
+
+    code = ("import gc, sys; from webui import startup; startup.warm_up(); from catdog.predict import CACHE; "
+            "print('tensorflow' in sys.modules, gc.get_freeze_count() > 100000, len(CACHE), startup.warmed.is_set())")
+    env = {**os.environ, "CATDOG_MODELS_DIR": str(trained_run.path.parent)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "1", "True"]
+
+
+def test_no_warm_up_beside_a_tests_own_imports(empty_roots):
+    """Under AppTest the warm-up stays off: a test runner's threads import TensorFlow at any
+    moment, and two imports at once can break one of them."""
+    from helpers import open_page
+    from webui import startup
+
+    open_page("home")
+    assert startup._tuned and not startup.warmed.is_set()

@@ -193,6 +193,10 @@ S: dict[str, dict[str, str]] = {
     "aug.new_draw": {"en": "New random draw", "pt": "Novo sorteio"},
     "aug.original": {"en": "original", "pt": "original"},
     "aug.draw": {"en": "draw {n}", "pt": "sorteio {n}"},
+    "aug.drawing": {"en": "Drawing 12 random versions of the photo (the first time after the server starts, "
+                          "TensorFlow starts first: a few seconds)...",
+                    "pt": "Sorteando 12 versões aleatórias da foto (na primeira vez depois que o servidor inicia, "
+                          "o TensorFlow inicia antes: alguns segundos)..."},
     "aug.use": {"en": "Use these settings for training", "pt": "Usar estes ajustes no treino"},
     "aug.saved": {"en": "Saved: the Train page now offers 'from the Augmentation page'.",
                   "pt": "Salvo: a página Treinar agora oferece 'da página Aumento de dados'."},
@@ -348,7 +352,10 @@ S: dict[str, dict[str, str]] = {
     "preset.light": {"en": "light", "pt": "leve"},
     "preset.seed recipe": {"en": "seed recipe (the course's)", "pt": "receita do curso"},
     "preset.strong": {"en": "strong", "pt": "forte"},
-    "common.loading_model": {"en": "Loading the model...", "pt": "Carregando o modelo..."},
+    "common.loading_model": {"en": "Loading the model, once (the first time after the server starts, TensorFlow "
+                                   "starts too: a few seconds)...",
+                             "pt": "Carregando o modelo, uma vez só (na primeira vez depois que o servidor inicia, "
+                                   "o TensorFlow também inicia: alguns segundos)..."},
     "path.reused": {"en": "{count} photos' features came from the disk cache.",
                     "pt": "As características de {count} fotos vieram do cache em disco."},
     "job.state": {"en": "**{run}**: {state} ({backbone}, {epochs} epochs)",

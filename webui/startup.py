@@ -18,6 +18,8 @@ _tuned = False
 _lock = threading.Lock()
 _import_lock = threading.Lock()
 warmed = threading.Event()  # set once the warm-up is over (done or failed): for tests and benches
+QUIET_SECONDS = 2.0  # the warm-up waits for a pause this long between page runs
+_last_run = [0.0]  # when a page last started to run (`tune_process` is called by every run)
 WARM_UP_DELAY = 1.0  # seconds after the first page starts: its run and drawing go first (measured: faster for both)
 
 
@@ -25,6 +27,7 @@ def tune_process() -> None:
     """Once per server process: catdog logs at INFO, the heap stays small (`_keep_heap_small`)
     and TensorFlow is warmed in the background (`warm_up`)."""
     global _tuned
+    _last_run[0] = time.monotonic()
     with _lock:
         if not _tuned:
             _log_to_stderr()
@@ -52,6 +55,7 @@ def warm_up(delay: float = 0.0) -> None:
     makes it wait for this thread's import, not import twice)."""
     try:
         time.sleep(delay)
+        _wait_for_a_pause()
         started = time.perf_counter()
         import_tensorflow()
         import numpy as np
@@ -71,6 +75,15 @@ def warm_up(delay: float = 0.0) -> None:
         logging.getLogger("catdog").info("warm-up skipped: %s", error)
     finally:
         warmed.set()
+
+
+def _wait_for_a_pause(longest: float = 60.0) -> None:
+    """Until no page has started for QUIET_SECONDS (or `longest` passed). The imports hold
+    Python's lock for seconds: begun while a newcomer clicks, they slowed each click's answer
+    past 5 s (the browser tests saw it); begun in a pause, they are over before most next clicks."""
+    deadline = time.monotonic() + longest
+    while time.monotonic() - _last_run[0] < QUIET_SECONDS and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 def _load_newest_model() -> None:

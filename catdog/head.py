@@ -9,6 +9,7 @@ head can be trained to convergence and its recipe chosen by cross-validation
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -68,7 +69,7 @@ def fit_head(config: TrainConfig, head, train, val_features, val_labels, callbac
     classes = head.outputs[0].shape[-1]
     if isinstance(train, tuple):
         x, y = training_views(config, *train)
-        data = dict(x=x, y=targets(config, y, classes), batch_size=config.batch_size, shuffle=True)
+        data = dict(x=batches(x, targets(config, y, classes), config.batch_size, shuffle_seed=config.seed))
         steps = math.ceil(len(y) / config.batch_size)
     else:
         data, steps = dict(x=train), len(train)
@@ -77,8 +78,27 @@ def fit_head(config: TrainConfig, head, train, val_features, val_labels, callbac
     if config.early_stopping_patience:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=config.early_stopping_patience, restore_best_weights=True))
-    return head.fit(**data, epochs=config.epochs, verbose=0, callbacks=callbacks,
-                    validation_data=(val_features[:, 0], targets(config, val_labels, classes)))
+    validation = batches(val_features[:, 0], targets(config, val_labels, classes), VALIDATION_BATCH)
+    with warnings.catch_warnings():
+        # An epoch's last group of `steps_per_execution` steps is shorter than the others; Keras
+        # runs it and warns that the input "ran out of data" every epoch.
+        warnings.filterwarnings("ignore", message="Your input ran out of data")
+        return head.fit(**data, epochs=config.epochs, verbose=0, callbacks=callbacks, validation_data=validation)
+
+
+VALIDATION_BATCH = 1024  # no gradients: one big batch is a few milliseconds
+
+
+def batches(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle_seed: int | None = None):
+    """(x, y) in batches as a tf.data pipeline built once for the whole fit, reshuffled each epoch.
+    Given numpy arrays, Keras builds its shuffled pipeline anew every epoch: that took half of the
+    head's training (20 epochs of 3984 views: 2.4 s, 1.3 s like this; 2 cores)."""
+    import tensorflow as tf
+
+    dataset = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle_seed is not None:
+        dataset = dataset.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 def scores(probabilities: np.ndarray, labels: np.ndarray) -> dict:

@@ -77,6 +77,37 @@ def test_the_cached_mirror_is_the_features_of_the_mirrored_photo(tmp_path, keras
     assert view_key(file_hash(str(photo.with_suffix(".png"))), 1) in cached._load()
 
 
+def test_the_converted_extractor_is_kept_beside_the_weights_for_every_models_folder(tmp_path, keras_home,
+                                                                                    monkeypatch):
+    import tensorflow as tf
+
+    from catdog import backbones, data
+    from catdog.features import features_of, network_key
+    from catdog.model import build_model, split_at_features
+
+    photo = make_image(tmp_path / "data" / "cats" / "1.jpg", 0, size=(64, 64))
+    config = TrainConfig(backbone="mobilenet_v1_025", image_size=72)
+    extractor, _ = split_at_features(build_model(config, 2))
+    first, _, _ = features_of(config, tmp_path / "m1", extractor, data.Split([str(photo)], [0]), [])
+    kept = backbones.weights_folder() / "catdog" / f"{network_key(config)}.tflite"
+    assert kept.is_file() and not list((tmp_path / "m1").rglob("*.tflite"))
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(tf.lite.TFLiteConverter, "from_keras_model", no_conversion)
+    again, _, _ = features_of(config, tmp_path / "m2", extractor, data.Split([str(photo)], [0]), [])
+    np.testing.assert_allclose(first, again)
+
+
+def test_an_unwritable_place_for_the_extractor_falls_back_to_the_next(tmp_path):
+    from catdog.features import _write_first
+
+    (tmp_path / "a_file").write_text("not a folder")
+    written = _write_first([tmp_path / "a_file" / "x.tflite", tmp_path / "cache" / "x.tflite"], b"blob")
+    assert written == tmp_path / "cache" / "x.tflite" and written.read_bytes() == b"blob"
+
+
 def test_a_cli_relaunch_is_trained_by_the_warm_trainer_and_records_where_its_time_went(tiny_dataset, tmp_path,
                                                                                          monkeypatch):
     monkeypatch.setenv("CATDOG_TRAINER_IDLE_SECONDS", "5")

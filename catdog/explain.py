@@ -87,9 +87,12 @@ class Explanation:
     photo: Image.Image  # upright RGB, at the photo's own size
 
 
-def explain(predictor, source, class_name: str | None = None) -> Explanation:
-    """Heatmap and overlay for `source`, for `class_name` (default: the predicted class)."""
-    [prediction] = predictor.predict([source])
+def explain(predictor, source, class_name: str | None = None, prediction: Prediction | None = None) -> Explanation:
+    """Heatmap and overlay for `source`, for `class_name` (default: the predicted class).
+    `prediction`: the photo's prediction when the caller has it (the Predict page does), so the
+    photo is not predicted again before its gradients are taken."""
+    if prediction is None:
+        [prediction] = predictor.predict([source])
     if prediction.error is not None:
         raise prediction.error
     class_name = class_name or prediction.top_class

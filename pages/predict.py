@@ -35,7 +35,7 @@ def answers(photos: list, results: list, class_names: list[str]) -> None:
         if show_heatmap:
             chosen = left.radio(t("predict.explain_class"), class_names, index=class_names.index(result.top_class),
                                 horizontal=True, key=f"explain-{number}-{result.source}")
-            picture, heatmap = gradcam(str(run.path), version, photo.getvalue(), chosen)
+            picture, heatmap = gradcam(str(run.path), version, photo.getvalue(), chosen, _prediction=result)
             left.image(explain.overlay(picture, heatmap, opacity),
                        caption=t("predict.looked", name=result.source, label=chosen), width="stretch")
         else:

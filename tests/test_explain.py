@@ -6,6 +6,7 @@ from PIL import Image
 
 from catdog import backbones, explain
 from catdog.config import TrainConfig
+from catdog.model import build_model
 
 
 @pytest.mark.parametrize("name", list(backbones.REGISTRY))
@@ -72,3 +73,21 @@ def test_colour_scale_runs_from_blue_to_red():
     blue, red = explain.colorize(np.array([0.0, 1.0]))
     assert blue[2] > 100 and blue[0] == 0
     assert red[0] > 100 and red[2] == 0
+
+
+def test_a_prediction_the_caller_has_is_not_computed_again(tmp_path):
+    from catdog.predict import Prediction
+
+    class Predictor:  # what explain uses of a real one; predicting again would fail
+        class_names, image_size, gradcam = ["cat", "dog"], 32, None
+        model = build_model(TrainConfig(backbone="simple_cnn", image_size=32, weights="none"), 2)
+
+        def predict(self, sources):
+            raise AssertionError("predicted again")
+
+    photo = tmp_path / "photo.png"
+    Image.fromarray(_square_image(np.random.default_rng(1), True, size=32)).save(photo)
+    given = Prediction(str(photo), {"cat": 0.3, "dog": 0.7})
+    result = explain.explain(Predictor(), photo, prediction=given)
+    assert result.prediction is given and result.class_name == "dog"
+    assert result.heatmap.ndim == 2 and 0.0 <= result.heatmap.min() <= result.heatmap.max() <= 1.0

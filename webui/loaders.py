@@ -56,12 +56,14 @@ def model_version(run: runs.Run) -> float:
 
 
 @st.cache_data(max_entries=50, show_spinner=False)
-def gradcam(run_path: str, model_mtime: float, source: str | bytes, class_name: str, size: int = 512):
+def gradcam(run_path: str, model_mtime: float, source: str | bytes, class_name: str, size: int = 512,
+            _prediction=None):
     """(photo shrunk to `size`, heatmap) of a photo file or an upload's bytes, computed once
-    per model version, photo and class: moving the opacity slider only re-blends."""
+    per model version, photo and class: moving the opacity slider only re-blends. `_prediction`
+    (not part of the cache key): the photo's prediction, when the page already has it."""
     from catdog import explain
 
-    result = explain.explain(predictor_for(runs.load_run(run_path)), source, class_name)
+    result = explain.explain(predictor_for(runs.load_run(run_path)), source, class_name, _prediction)
     photo = result.photo
     photo.thumbnail((size, size))  # a phone photo is kept at display size, not 12 megapixels
     return photo, result.heatmap

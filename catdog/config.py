@@ -24,6 +24,8 @@ HOSTED_STEP_PHOTOS = 4
 POOLINGS = ("avg", "flatten")
 STRATEGIES = ("auto", "single", "mirrored", "multiworker")
 WEIGHTS = ("imagenet", "none")
+# "rescale": pixels / 255 whatever the backbone expects, the classic mistake the Inside page measures.
+PREPROCESSINGS = ("backbone", "rescale")
 SUGGESTED_FINE_TUNE_EPOCHS = 2  # what the Train page suggests: +0.7..1.7 points for ~20 s an epoch (2000 photos)
 
 
@@ -157,6 +159,8 @@ class TrainConfig:
     seed: int = setting(1337, "random seed (shuffling, augmentation, random weights)", 0, 2**31 - 1)
     strategy: str = setting("auto", "auto: every GPU of this machine if several; multiworker: several "
                                     "machines, described by TF_CONFIG", choices=STRATEGIES)
+    preprocessing: str = setting("backbone", "backbone: the network's own preprocess_input; rescale: pixels / 255, "
+                                             "the classic mistake (to measure what it costs)", choices=PREPROCESSINGS)
     mixed_precision: bool = setting(False, "float16 compute on GPUs (ignored on a CPU, where it is slower)")
 
     def __post_init__(self):
@@ -215,3 +219,6 @@ def _validate(config: TrainConfig) -> None:
         raise CatdogError("unknown_strategy", strategy=config.strategy, allowed=", ".join(STRATEGIES))
     if config.weights not in WEIGHTS:
         raise CatdogError("unknown_weights", weights=config.weights, allowed=", ".join(WEIGHTS))
+    if config.preprocessing not in PREPROCESSINGS:
+        raise CatdogError("unknown_preprocessing", preprocessing=config.preprocessing,
+                          allowed=", ".join(PREPROCESSINGS))

@@ -278,6 +278,43 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "evaluation_unreadable": ("None of the {count} images in {folder} could be read.", "", ""),
     # webui/loaders.py
     "run_deleted": ("Run {run} was deleted while you were looking at it.", "", "pick another run in the sidebar."),
+    # featuremap.py, anatomy.py (#16)
+    "no_photos_to_map": ("None of the {count} photos of the dataset could be read.", "readable JPEG or PNG photos",
+                         "check the dataset on the Dataset page."),
+    "unknown_map_method": ("Unknown map method {method!r}.", "one of {allowed}", ""),
+    "too_few_photos_to_map": ("A class has {smallest} photo(s): too few to measure how the classes separate.",
+                              "at least {minimum} photos in each of two classes",
+                              "add photos, or pick another dataset."),
+    "unknown_preprocessing": ("Unknown preprocessing {preprocessing!r}.", "one of {allowed}",
+                              "\"backbone\" uses the network's own preprocess_input; "
+                              "\"rescale\" is the classic mistake."),
+    "unknown_layer": ("The model has no layer {name!r}.", "one of {allowed}", ""),
+    # collect.py
+    "dataset_name_refused": (
+        "{name!r} cannot be a dataset name.",
+        "up to {length} letters, digits, spaces, - and _, not starting with - or _, and none of {reserved}",
+        "",
+    ),
+    "class_name_refused": (
+        "{name!r} cannot be a class name.",
+        "up to {length} letters, digits, spaces, - and _, not starting with - or _, and none of {reserved}",
+        "",
+    ),
+    "class_exists": ("There is already a class called {name}.", "", "choose another name."),
+    "class_not_found": ("There is no class called {name}.", "one of {allowed}", ""),
+    "too_many_classes": ("{count} classes are more than catdog takes in one dataset.", "at most {limit}", ""),
+    "collection_not_found": ("There is no dataset in the making called {name}.", "", "pick one of those listed."),
+    "not_your_collection": ("The dataset {dataset} belongs to {owner}: only they and the teacher may change it.",
+                            "", "make your own dataset."),
+    "photo_too_big": ("{name} takes {mb} MB.", "at most {limit_mb} MB a photo", "send a smaller photo."),
+    "too_many_photos": ("{count} more photos do not fit in this dataset: {room} more do.",
+                        "at most {limit} photos in a dataset", "add fewer photos, or remove some."),
+    "photo_not_found": ("There is no photo {name} in the class {label}.", "", "it may have been removed already."),
+    "too_few_classes": ("The dataset has {count} class(es).", "at least {minimum}", "add a class."),
+    "too_few_photos": ("Some classes have too few photos to train on; photos still missing: {missing}.",
+                       "at least {minimum} photos in every class", "add photos to those classes."),
+    "collection_busy": ("A run waiting or training uses the dataset {dataset}.", "",
+                        "wait for it to finish, or cancel it on the Train page, then try again."),
 }
 
 

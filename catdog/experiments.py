@@ -1,4 +1,5 @@
-"""One-click lessons: the overfitting experiment, its twin, and how to read their curves.
+"""One-click lessons: the overfitting experiment, its twin, the preprocessing mistake, and how to
+read their curves.
 
 Overfitting needs a model with many weights and few photos to memorise: a Flatten head (every
 position of the backbone's feature map gets its own weights, as in the course material) with a
@@ -21,6 +22,8 @@ OVERFITTING_EPOCHS = 20
 # gap visibly widens (at 1e-3 the head memorises 100 photos in two epochs and the loss first explodes).
 OVERFITTING_RATE = 1e-5
 TWIN_AUGMENTATION = "seed recipe"  # rotation, zoom and flips: what the course's recipe uses
+# Enough for the head to settle on cached features, few enough that the pair trains in under a minute.
+PREPROCESSING_EPOCHS = 8
 
 
 def lesson_backbone(allowed: tuple[str, ...]) -> str:
@@ -43,6 +46,16 @@ def twin(config: TrainConfig) -> TrainConfig:
     """The same run with augmentation switched: on (the course's recipe) if it was off, else off."""
     switched = augment.preset("none" if config.augmentation.enabled else TWIN_AUGMENTATION)
     return dataclasses.replace(config, augmentation=switched, augmented_views=0)
+
+
+def preprocessing_mistake(config: TrainConfig) -> tuple[TrainConfig, TrainConfig]:
+    """(correct, mistaken): `config` (its dataset, backbone and size) as a short head-only run with the
+    backbone's own preprocessing, and the same run with pixels rescaled by 1/255 instead, the classic
+    mistake: the pretrained filters then see inputs in another range than the one they learned on."""
+    correct = dataclasses.replace(
+        config, epochs=PREPROCESSING_EPOCHS, fine_tune_epochs=0, augmentation=augment.preset("none"),
+        augmented_views=0, photos_per_class=0, preprocessing="backbone")
+    return correct, dataclasses.replace(correct, preprocessing="rescale")
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,10 @@ def network_key(config: TrainConfig) -> str:
         weights = f"{file.name}:{file.stat().st_size if file.exists() else 0}"
     else:
         weights = f"random:{config.seed}"
-    described = json.dumps([FORMAT_VERSION, config.backbone, config.image_size, weights, config.pooling])
+    described = [FORMAT_VERSION, config.backbone, config.image_size, weights, config.pooling]
+    if config.preprocessing != "backbone":  # only then: the caches of every earlier network keep their keys
+        described.append(config.preprocessing)
+    described = json.dumps(described)
     return hashlib.sha256(described.encode()).hexdigest()[:16]
 
 

@@ -88,7 +88,9 @@ def build_model(config: TrainConfig, num_classes: int) -> keras.Model:
     entry = backbones.get(config.backbone)
     keras.utils.set_random_seed(config.seed)
     inputs = keras.Input((config.image_size, config.image_size, 3), name="image")
-    x = preprocess_layer(entry.preprocess)(inputs)
+    # "rescale" is the classic mistake (pixels / 255 whatever the backbone expects), kept for the
+    # experiment that measures its cost; "backbone" is the network's own preprocess_input.
+    x = preprocess_layer("unit" if config.preprocessing == "rescale" else entry.preprocess)(inputs)
     features = _build_backbone(entry, x, config)
     pool = layers.GlobalAveragePooling2D if config.pooling == "avg" else layers.Flatten
     y = pool(name="head_pool")(features)

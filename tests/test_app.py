@@ -23,7 +23,7 @@ def _without_data(key: str, roots) -> str:
     return {"home": en("home.none", root=roots / "data"), "dataset": en("common.no_dataset"),
             "augment": en("aug.choose"), "train": en("common.no_dataset"), "curves": en("curves.none"),
             "predict": en("common.no_model"), "evaluate": en("common.no_model"), "export": en("common.no_model"),
-            "leaderboard": en("board.none")}[key]
+            "leaderboard": en("board.none"), "classes": en("classes.none"), "inside": en("common.no_dataset")}[key]
 
 
 @pytest.mark.parametrize("key", list(PAGES))

@@ -499,3 +499,112 @@ def test_the_augmentation_seed_box_always_shows_the_seed_of_the_grid(page, serve
     drawn, shown = first_draw.get_attribute("src"), box.input_value()
     assert seed(12) == twelve and seed(shown) == drawn  # the box's seed is the grid's
     assert page.get_by_test_id("stException").count() == 0
+
+
+# --- issue 16: your own classes (helper) ---
+
+
+@pytest.fixture(scope="module")
+def camera_browser(browser):
+    """Chromium with a fake webcam (a moving test pattern) that needs no permission click; launched
+    by the module's Playwright (a second sync Playwright in the same thread is refused)."""
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
+    yield chromium
+    chromium.close()
+
+
+def _coloured_photos(folder: Path, name: str, channel: int, count: int) -> list[str]:
+    """`count` photo-like PNGs whose class shows in one colour channel."""
+    import numpy as np
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        pixels = np.random.default_rng(100 * channel + i).integers(0, 90, (40, 48, 3), dtype=np.uint8)
+        pixels[..., channel] += 150
+        Image.fromarray(pixels).save(folder / f"{name}{i}.png")
+        paths.append(str(folder / f"{name}{i}.png"))
+    return paths
+
+
+def _take_photo(page, camera):
+    """Press the camera's shutter once the fake stream shows frames (before, the shot is empty)."""
+    from playwright.sync_api import expect
+
+    shutter = camera.get_by_role("button", name=re.compile("Take photo", re.IGNORECASE))
+    expect(shutter).to_be_enabled(timeout=30_000)
+    video = camera.locator("video")
+    assert wait_until(lambda: video.evaluate("v => v.readyState >= 2 && v.videoWidth > 0"), 30)
+    shutter.click()
+
+
+def _bars(page) -> list[str]:
+    """The class names on the y axis of the last probability chart, as plotly drew them."""
+    return page.evaluate("() => { const charts = document.querySelectorAll('.js-plotly-plot');"
+                         " return charts.length ? charts[charts.length - 1]._fullData.map(t => t.name) : []; }")
+
+
+def test_make_three_classes_from_files_and_a_webcam_shot_train_and_predict(camera_browser, fresh_server, tmp_path):
+    """Test that a student builds a 3-class dataset from uploads and a fake-camera shot, trains on it
+    from "Train on these", and gets three probability bars on Predict and on a live shot."""
+    from playwright.sync_api import expect
+
+    en = lambda key, **values: S[key]["en"].format(**values)
+    context = camera_browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US",
+                                         permissions=["camera"])
+    page = context.new_page()
+    _open(page, fresh_server, "classes")
+    page.get_by_label(en("classes.name")).fill("rps")
+    page.get_by_label(en("classes.class_names", minimum=2)).fill("rock\npaper\nscissors")
+    page.get_by_role("button", name=en("classes.create")).click()
+    expect(page.get_by_text(re.compile("^" + re.escape(en("classes.need", classes=2, minimum=10, missing="X"
+                                                         ).split("X")[0])))).to_be_visible(timeout=30_000)
+    for channel, name in enumerate(("rock", "paper", "scissors")):
+        page.get_by_test_id("stButtonGroup").get_by_role("radio", name=name, exact=True).click()
+        expect(page.get_by_text(en("classes.upload", name=name))).to_be_visible(timeout=15_000)
+        count = 9 if name == "scissors" else 10
+        page.locator("input[type=file]").first.set_input_files(_coloured_photos(tmp_path, name, channel, count))
+        expect(page.get_by_text(en("classes.added", count=count, name=name))).to_be_visible(timeout=30_000)
+    page.get_by_text(en("classes.webcam")).click()
+    _take_photo(page, page.get_by_test_id("stCameraInput").first)
+    expect(page.get_by_text(en("classes.added", count=1, name="scissors"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(en("classes.ready", minimum=10))).to_be_visible()
+
+    page.get_by_role("button", name=en("classes.train")).click()
+    expect(page.get_by_role("heading", name=en("train.title"))).to_be_visible(timeout=30_000)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("combobox", name=en("side.dataset"))).to_have_value("rps")
+    _pick(page, "Backbone", en("backbone.simple_cnn"))
+    size = page.get_by_label(en("train.size"))
+    expect(size).to_have_value("150")
+    size.fill("32")
+    size.press("Tab")
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name=re.compile(en("train.start"))).click()
+    models = fresh_server["root"] / "models"
+    assert wait_until(lambda: any(r.class_names == ["paper", "rock", "scissors"] and r.state == "done"
+                                  for r in runs.list_runs(models)), 240)
+    [run] = [r for r in runs.list_runs(models) if r.class_names == ["paper", "rock", "scissors"]]
+    page.wait_for_timeout(1500)  # the server lists runs at most once a second: let its list hold this one
+
+    _open(page, fresh_server, "predict")
+    _pick(page, en("side.run"), run.id)
+    page.locator("input[type=file]").first.set_input_files(_coloured_photos(tmp_path / "new", "rock", 0, 1))
+    heading = page.get_by_role("heading", name=re.compile(r"^(rock|paper|scissors) \(\d+\.\d%\)$"))
+    expect(heading).to_be_visible(timeout=60_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=30_000)
+    assert wait_until(lambda: sorted(_bars(page)) == ["paper", "rock", "scissors"], 30)  # a bar per class
+
+    _open(page, fresh_server, "classes")
+    page.get_by_text(en("classes.try")).click()
+    _take_photo(page, page.get_by_test_id("stCameraInput").last)
+    expect(page.get_by_text(re.compile(r"^Shot 1: (rock|paper|scissors) \(\d+%\)$"))).to_be_visible(timeout=60_000)
+    assert wait_until(lambda: sorted(_bars(page)) == ["paper", "rock", "scissors"], 30)
+    _take_photo(page, page.get_by_test_id("stCameraInput").last)  # at once: the camera is ready again
+    expect(page.get_by_text(re.compile(r"^Shot 1: .* · Shot 2: "))).to_be_visible(timeout=60_000)
+    assert page.get_by_test_id("stException").count() == 0
+    context.close()

@@ -89,3 +89,47 @@ def roc_figure(roc):
                     title=t("eval.roc_title", auc=f"{roc.auc:.3f}", positive=roc.positive_class))
     curve.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"dash": "dot"})
     return curve
+
+
+def feature_map_figure(mapped, marked: set[str], marked_name: str):
+    """One WebGL point per photo (thousands stay smooth), coloured by class; the photos in `marked`
+    (a run's mistakes) ringed in black. Each point carries its photo's index, for a click."""
+    import os
+
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    colours = class_colours(mapped.class_names)
+    for index, name in enumerate(mapped.class_names):
+        chosen = [i for i, label in enumerate(mapped.labels) if label == index]
+        figure.add_trace(go.Scattergl(
+            x=mapped.points[chosen, 0], y=mapped.points[chosen, 1], mode="markers", name=name, customdata=chosen,
+            text=[os.path.basename(mapped.paths[i]) for i in chosen],
+            hovertemplate="%{text}<extra>" + name + "</extra>",
+            marker={"size": 5, "color": colours[name], "opacity": 0.7}))
+    wrong = [i for i, path in enumerate(mapped.paths) if path in marked]
+    if wrong:
+        figure.add_trace(go.Scattergl(
+            x=mapped.points[wrong, 0], y=mapped.points[wrong, 1], mode="markers", name=marked_name, customdata=wrong,
+            text=[os.path.basename(mapped.paths[i]) for i in wrong], hovertemplate="%{text}<extra></extra>",
+            marker={"size": 9, "color": "rgba(0,0,0,0)", "line": {"width": 1.5, "color": "black"}}))
+    figure.update_layout(height=420, margin={"t": 10, "b": 10, "l": 10, "r": 10},
+                         legend={"orientation": "h", "y": -0.05},
+                         xaxis={"showticklabels": False}, yaxis={"showticklabels": False})
+    return figure
+
+
+def histogram_figure(histograms, title: str = ""):
+    """Each channel's value counts as a line, in the channel's colour (B, G, R after a caffe swap)."""
+    import plotly.graph_objects as go
+
+    colours = {"R": "#D55E00", "G": "#009E73", "B": "#0072B2"}
+    figure = go.Figure()
+    for histogram in histograms:
+        centres = (histogram.edges[:-1] + histogram.edges[1:]) / 2
+        figure.add_trace(go.Scatter(x=centres, y=histogram.counts, mode="lines", name=histogram.channel,
+                                    line={"color": colours[histogram.channel]}))
+    figure.update_layout(title={"text": title, "font": {"size": 14}}, height=250,
+                         margin={"t": 40 if title else 10, "b": 10},
+                         xaxis_title=t("fig.value"), yaxis_title=t("fig.pixels"))
+    return figure

@@ -286,6 +286,42 @@ PT: dict[str, tuple[str, str, str]] = {
     "evaluation_unreadable": ("Nenhuma das {count} imagens em {folder} pôde ser lida.", "", ""),
     # webui/loaders.py
     "run_deleted": ("O treino {run} foi apagado enquanto você o olhava.", "", "escolha outro treino na barra lateral."),
+    # featuremap.py, anatomy.py (#16)
+    "no_photos_to_map": ("Nenhuma das {count} fotos do conjunto pôde ser lida.", "fotos JPEG ou PNG legíveis",
+                         "confira o conjunto na página Dados."),
+    "unknown_map_method": ("Método de mapa desconhecido {method!r}.", "um destes: {allowed}", ""),
+    "too_few_photos_to_map": ("Uma classe tem {smallest} foto(s): poucas demais para medir como as classes se "
+                              "separam.", "pelo menos {minimum} fotos em cada uma de duas classes",
+                              "adicione fotos, ou escolha outro conjunto."),
+    "unknown_preprocessing": ("Pré-processamento desconhecido {preprocessing!r}.", "um destes: {allowed}",
+                              '"backbone" usa o preprocess_input da própria rede; "rescale" é o erro clássico.'),
+    "unknown_layer": ("O modelo não tem a camada {name!r}.", "uma destas: {allowed}", ""),
+    # collect.py
+    "dataset_name_refused": (
+        "{name!r} não pode ser o nome de um conjunto de dados.",
+        "até {length} letras, algarismos, espaços, - e _, sem começar com - ou _, e nenhum destes: {reserved}",
+        "",
+    ),
+    "class_name_refused": (
+        "{name!r} não pode ser o nome de uma classe.",
+        "até {length} letras, algarismos, espaços, - e _, sem começar com - ou _, e nenhum destes: {reserved}",
+        "",
+    ),
+    "class_exists": ("Já existe uma classe chamada {name}.", "", "escolha outro nome."),
+    "class_not_found": ("Não há classe chamada {name}.", "uma destas: {allowed}", ""),
+    "too_many_classes": ("{count} classes são mais do que o catdog aceita em um conjunto.", "no máximo {limit}", ""),
+    "collection_not_found": ("Não há conjunto em preparação chamado {name}.", "", "escolha um dos listados."),
+    "not_your_collection": ("O conjunto de dados {dataset} é de {owner}: só essa pessoa e o professor podem "
+                            "alterá-lo.", "", "crie o seu próprio conjunto."),
+    "photo_too_big": ("{name} tem {mb} MB.", "no máximo {limit_mb} MB por foto", "envie uma foto menor."),
+    "too_many_photos": ("Mais {count} fotos não cabem neste conjunto: cabem mais {room}.",
+                        "no máximo {limit} fotos em um conjunto", "adicione menos fotos, ou remova algumas."),
+    "photo_not_found": ("Não há foto {name} na classe {label}.", "", "talvez ela já tenha sido removida."),
+    "too_few_classes": ("O conjunto tem {count} classe(s).", "pelo menos {minimum}", "adicione uma classe."),
+    "too_few_photos": ("Algumas classes têm poucas fotos para treinar; fotos que ainda faltam: {missing}.",
+                       "pelo menos {minimum} fotos em cada classe", "adicione fotos a essas classes."),
+    "collection_busy": ("Um treino na fila ou em andamento usa o conjunto de dados {dataset}.", "",
+                        "espere ele terminar, ou cancele-o na página Treinar, e tente de novo."),
 }
 
 

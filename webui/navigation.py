@@ -54,6 +54,7 @@ class PageInfo:
 PAGES: dict[str, PageInfo] = {info.key: info for info in (
     PageInfo("home", "home.title", "nav.home", "home.explain", ":material/home:"),
     PageInfo("dataset", "data.title", "nav.dataset", "data.explain", ":material/photo_library:"),
+    PageInfo("classes", "classes.title", "nav.classes", "classes.explain", ":material/add_a_photo:"),
     PageInfo("augment", "aug.title", "nav.augment", "aug.explain", ":material/auto_fix_high:"),
     PageInfo("train", "train.title", "nav.train", "train.explain", ":material/model_training:"),
     PageInfo("curves", "curves.title", "nav.curves", "curves.explain", ":material/show_chart:"),
@@ -61,6 +62,7 @@ PAGES: dict[str, PageInfo] = {info.key: info for info in (
     PageInfo("evaluate", "eval.title", "nav.evaluate", "eval.explain", ":material/fact_check:"),
     PageInfo("export", "export.title", "nav.export", "export.explain", ":material/ios_share:"),
     PageInfo("leaderboard", "board.title", "nav.leaderboard", "board.explain", ":material/leaderboard:"),
+    PageInfo("inside", "inside.title", "nav.inside", "inside.explain", ":material/neurology:"),
 )}
 
 

@@ -662,6 +662,230 @@ S: dict[str, dict[str, str]] = {
                              "TensorFlow Lite é o formato para celulares e aparelhos pequenos; quantizar guarda os "
                              "pesos em 8 bits, um arquivo menor cujas probabilidades mudam um pouco, por isso o "
                              "catdog confere que as respostas continuam as mesmas."},
+    "nav.classes": {"en": "Your own classes", "pt": "Suas próprias classes"},
+    "classes.title": {"en": "Your own classes: make a dataset here",
+                      "pt": "Suas próprias classes: monte um conjunto aqui"},
+    "classes.explain": {"en": "A model learns only what its photos show. Here you choose the question: name two or "
+                              "more classes (rock, paper, scissors...) and give each the photos the page asks for, "
+                              "from files or the webcam. catdog checks every photo, keeps a fifth of each class "
+                              "apart for validation (photos the model never trains on, to judge it honestly) and "
+                              "trains only a new head on top of a network that already knows shapes and textures: "
+                              "that is why a few dozen photos can be enough. Vary the background, the light and "
+                              "the angle: if every photo of one class has the same background, the model may learn "
+                              "the background instead of the object.",
+                        "pt": "Um modelo só aprende o que as fotos mostram. Aqui você escolhe a pergunta: dê nome a "
+                              "duas ou mais classes (pedra, papel, tesoura...) e dê a cada uma as fotos que a página "
+                              "pede, de arquivos ou da webcam. O catdog confere cada foto, separa um quinto de "
+                              "cada classe para validação (fotos com que o modelo nunca treina, para avaliá-lo com "
+                              "honestidade) e treina só uma cabeça nova sobre uma rede que já conhece formas e "
+                              "texturas: por isso algumas dezenas de fotos podem bastar. Varie o fundo, a luz e o "
+                              "ângulo: se todas as fotos de uma classe tiverem o mesmo fundo, o modelo pode aprender "
+                              "o fundo em vez do objeto."},
+    "classes.none": {"en": "No dataset in the making yet: name one and its classes below.",
+                     "pt": "Ainda não há conjunto em preparação: dê um nome a ele e às classes abaixo."},
+    "classes.new": {"en": "Make a new dataset", "pt": "Montar um novo conjunto"},
+    "classes.name": {"en": "Name of the dataset", "pt": "Nome do conjunto"},
+    "classes.default_name": {"en": "my classes", "pt": "minhas classes"},
+    "classes.class_names": {"en": "Classes, one per line (at least {minimum})",
+                            "pt": "Classes, uma por linha (pelo menos {minimum})"},
+    "classes.default_classes": {"en": "rock\npaper\nscissors", "pt": "pedra\npapel\ntesoura"},
+    "classes.create": {"en": "Create", "pt": "Criar"},
+    "classes.pick": {"en": "Dataset in the making", "pt": "Conjunto em preparação"},
+    "classes.overview": {"en": "Photos per class", "pt": "Fotos por classe"},
+    "classes.count": {"en": "{name}: {count} of {minimum} photos", "pt": "{name}: {count} de {minimum} fotos"},
+    "classes.class": {"en": "Add photos to the class", "pt": "Adicionar fotos à classe"},
+    "classes.new_class": {"en": "New class", "pt": "Nova classe"},
+    "classes.add_class": {"en": "Add the class", "pt": "Adicionar a classe"},
+    "classes.upload": {"en": "Photos of {name} (several at once)", "pt": "Fotos de {name} (várias de uma vez)"},
+    "classes.webcam": {"en": "Use the webcam", "pt": "Usar a webcam"},
+    "classes.shot": {"en": "Take a photo of {name}: each shot is added, then the camera is ready for the next",
+                     "pt": "Tire uma foto de {name}: cada foto é adicionada e a câmera fica pronta para a próxima"},
+    "classes.added": {"en": "Added {count} photo(s) to {name}.", "pt": "{count} foto(s) adicionada(s) a {name}."},
+    "classes.duplicates": {"en": "Already there, kept once: {names}",
+                           "pt": "Já estavam lá, guardadas uma vez: {names}"},
+    "classes.photos_of": {"en": "Photos of {name}", "pt": "Fotos de {name}"},
+    "classes.no_photos": {"en": "No photos of {name} yet.", "pt": "Ainda não há fotos de {name}."},
+    "classes.more": {"en": "The first {shown} of {count} photos.", "pt": "As primeiras {shown} de {count} fotos."},
+    "classes.remove": {"en": "Remove", "pt": "Remover"},
+    "classes.manage": {"en": "Rename or delete {name}", "pt": "Renomear ou apagar {name}"},
+    "classes.rename_to": {"en": "New name", "pt": "Novo nome"},
+    "classes.rename": {"en": "Rename", "pt": "Renomear"},
+    "classes.delete_class": {"en": "Delete {name} and its {count} photo(s)",
+                             "pt": "Apagar {name} e sua(s) {count} foto(s)"},
+    "classes.need": {"en": "Training is offered once there are at least {classes} classes with {minimum} photos "
+                           "each. Still missing: {missing}.",
+                     "pt": "O treino fica disponível quando houver pelo menos {classes} classes com {minimum} fotos "
+                           "cada. Ainda faltam: {missing}."},
+    "classes.missing_class": {"en": "{count} more class(es)", "pt": "mais {count} classe(s)"},
+    "classes.missing_photos": {"en": "{count} photo(s) of {name}", "pt": "{count} foto(s) de {name}"},
+    "classes.ready": {"en": "Every class has at least {minimum} photos: ready to train.",
+                      "pt": "Todas as classes têm pelo menos {minimum} fotos: pronto para treinar."},
+    "classes.train": {"en": "Train on these", "pt": "Treinar com estas"},
+    "classes.publishing": {"en": "Writing the dataset (train and validation)...",
+                           "pt": "Gravando o conjunto (treino e validação)..."},
+    "classes.delete": {"en": "Delete this dataset in the making", "pt": "Apagar este conjunto em preparação"},
+    "classes.delete_warning": {"en": "This deletes {name} and its photos here. A copy already trained on stays a "
+                                     "dataset: delete it on the Home page.",
+                               "pt": "Isto apaga {name} e suas fotos daqui. Uma cópia já usada para treinar continua "
+                                     "sendo um conjunto de dados: apague-a na página Início."},
+    "classes.delete_yes": {"en": "Yes, delete it", "pt": "Sim, apagar"},
+    "classes.try": {"en": "Try the model live", "pt": "Experimente o modelo ao vivo"},
+    "classes.try_note": {"en": "Model: run **{run}** (classes: {classes}). Each shot is predicted at once, and "
+                               "the camera is ready for the next: move the object, change the light, and watch the "
+                               "probabilities change.",
+                         "pt": "Modelo: treino **{run}** (classes: {classes}). Cada foto é prevista na hora, e a "
+                               "câmera fica pronta para a próxima: mova o objeto, mude a luz e veja as "
+                               "probabilidades mudarem."},
+    "classes.try_other": {"en": "This model learned other classes. Train on these, then pick its run in the "
+                                "sidebar.",
+                          "pt": "Este modelo aprendeu outras classes. Treine com estas e escolha o treino na barra "
+                                "lateral."},
+    "classes.try_camera": {"en": "Show the model something", "pt": "Mostre algo ao modelo"},
+    "classes.shots": {"en": "Shot {number}: {label} ({confidence})", "pt": "Foto {number}: {label} ({confidence})"},
+    # your own classes (#16)  (helpers: ground rules in /tmp/mem/common.md; add strings above this line)
+    "nav.inside": {"en": "Inside the network", "pt": "Por dentro da rede"},
+    "inside.title": {"en": "Inside the network", "pt": "Por dentro da rede"},
+    "inside.explain": {"en": "Four ways to look inside the network that transfer learning reuses: where its "
+                             "features put each photo, what its layers are and which of them learn, what a photo "
+                             "becomes layer after layer, and what happens to the pixels before the first layer.",
+                       "pt": "Quatro jeitos de olhar dentro da rede que a transferência de aprendizado "
+                             "reaproveita: onde suas características colocam cada foto, quais são suas camadas e "
+                             "quais delas aprendem, o que uma foto vira camada após camada, e o que acontece com os "
+                             "pixels antes da primeira camada."},
+    "inside.tab_space": {"en": "Feature space", "pt": "Espaço de características"},
+    "inside.tab_anatomy": {"en": "Anatomy", "pt": "Anatomia"},
+    "inside.tab_maps": {"en": "Feature maps", "pt": "Mapas de ativação"},
+    "inside.tab_pre": {"en": "Preprocessing", "pt": "Pré-processamento"},
+    "inside.backbone": {"en": "Network", "pt": "Rede"},
+    "inside.method": {"en": "Map", "pt": "Mapa"},
+    "inside.method_pca": {"en": "PCA (fast, straight)", "pt": "PCA (rápido, linear)"},
+    "inside.method_tsne": {"en": "t-SNE (neighbours kept close)", "pt": "t-SNE (vizinhos ficam perto)"},
+    "inside.mark_run": {"en": "Mark the photos this run gets wrong", "pt": "Marcar as fotos que este treino erra"},
+    "inside.no_run": {"en": "none", "pt": "nenhum"},
+    "inside.draw": {"en": "Draw the maps", "pt": "Desenhar os mapas"},
+    "inside.drawing": {"en": "Reading the features of every photo (computed once per network, then cached)...",
+                       "pt": "Lendo as características de cada foto (calculadas uma vez por rede, depois "
+                             "guardadas)..."},
+    "inside.pretrained": {"en": "Pretrained on ImageNet", "pt": "Pré-treinada na ImageNet"},
+    "inside.random": {"en": "Random weights", "pt": "Pesos aleatórios"},
+    "inside.probe": {"en": "Linear probe", "pt": "Sonda linear"},
+    "inside.probe_help": {"en": "Accuracy of a logistic regression on the full features, cross-validated: what a "
+                                "head with no hidden layer can reach. 50% is a coin toss for two classes.",
+                          "pt": "Acurácia de uma regressão logística sobre as características completas, com "
+                                "validação cruzada: o que uma cabeça sem camada oculta consegue. 50% é cara ou coroa "
+                                "para duas classes."},
+    "inside.silhouette": {"en": "Silhouette", "pt": "Silhueta"},
+    "inside.silhouette_help": {"en": "From -1 to 1: how much closer a photo is to its own class than to the "
+                                     "other, in the full features. Near 0: the classes overlap.",
+                               "pt": "De -1 a 1: quanto uma foto está mais perto da própria classe do que da outra, "
+                                     "nas características completas. Perto de 0: as classes se misturam."},
+    "inside.map_caption": {"en": "{photos} photos, {dimensions} numbers each, drawn in 2-D in {seconds} s. In the "
+                                 "2-D map: linear probe {probe}, silhouette {silhouette}.",
+                           "pt": "{photos} fotos, {dimensions} números cada, desenhadas em 2-D em {seconds} s. No "
+                                 "mapa 2-D: sonda linear {probe}, silhueta {silhouette}."},
+    "inside.marked": {"en": "wrong for {run}", "pt": "erro de {run}"},
+    "inside.click": {"en": "Click a point to see its photo.", "pt": "Clique em um ponto para ver a foto."},
+    "inside.clicked": {"en": "{name} ({label})", "pt": "{name} ({label})"},
+    "inside.no_weights": {"en": "No pretrained network has its ImageNet weights on this server: the maps need one.",
+                          "pt": "Nenhuma rede pré-treinada tem os pesos da ImageNet neste servidor: os mapas "
+                                "precisam de uma."},
+    "inside.space_explain": {
+        "en": "Each dot is a photo: the frozen backbone turned it into a list of numbers (its features), and the "
+              "map squeezes those lists into two dimensions so that similar photos land near each other. On the "
+              "left, the network that learned from ImageNet's 1.2 million photos: cats gather on one side, dogs on "
+              "the other, although it never saw this dataset. On the right, the same network with random weights: "
+              "the classes are mixed. That is why transfer learning works: the pretrained features already part "
+              "the classes, so a small head trained on few photos is enough. The linear probe measures it.",
+        "pt": "Cada ponto é uma foto: a base congelada a transformou em uma lista de números (suas "
+              "características), e o mapa espreme essas listas em duas dimensões para que fotos parecidas caiam "
+              "perto umas das outras. À esquerda, a rede que aprendeu com 1,2 milhão de fotos da ImageNet: os gatos "
+              "se juntam de um lado, os cachorros do outro, embora ela nunca tenha visto este conjunto. À direita, a "
+              "mesma rede com pesos aleatórios: as classes se misturam. É por isso que a transferência de "
+              "aprendizado funciona: as características pré-treinadas já separam as classes, então uma cabeça "
+              "pequena treinada com poucas fotos basta. A sonda linear mede isso."},
+    "inside.anatomy_of": {"en": "The network of run **{run}** ({backbone}, {size} px, {classes} classes).",
+                          "pt": "A rede do treino **{run}** ({backbone}, {size} px, {classes} classes)."},
+    "inside.anatomy_default": {"en": "No run chosen: the network a new run of {backbone} at {size} px would build.",
+                               "pt": "Nenhum treino escolhido: a rede que um novo treino de {backbone} em {size} px "
+                                     "montaria."},
+    "inside.total": {"en": "Parameters", "pt": "Parâmetros"},
+    "inside.phase1": {"en": "Learn in phase 1", "pt": "Aprendem na fase 1"},
+    "inside.phase2": {"en": "Learn in phase 2", "pt": "Aprendem na fase 2"},
+    "inside.heads": {"en": "Head choices on this feature map ({shape})", "pt": "Opções de cabeça neste mapa ({shape})"},
+    "inside.head_avg": {"en": "GlobalAveragePooling2D", "pt": "GlobalAveragePooling2D"},
+    "inside.head_flatten": {"en": "Flatten", "pt": "Flatten"},
+    "inside.head_dense": {"en": " + Dense {units}", "pt": " + Dense {units}"},
+    "inside.anatomy_explain": {
+        "en": "A network is a stack of layers; each block of the backbone repeats the same pattern (convolution, "
+              "normalisation, activation) and makes the picture smaller and deeper. Phase 1 freezes the backbone: "
+              "only the head learns, a few hundred or thousand weights instead of hundreds of thousands. Phase 2 "
+              "(fine-tuning) lets the top blocks learn too. The head choice matters: average pooling keeps one "
+              "number per channel, Flatten keeps every position, so the Dense layer after it needs many more "
+              "weights, which few photos cannot pin down (overfitting).",
+        "pt": "Uma rede é uma pilha de camadas; cada bloco da base repete o mesmo padrão (convolução, "
+              "normalização, ativação) e deixa a imagem menor e mais profunda. A fase 1 congela a base: só a cabeça "
+              "aprende, algumas centenas ou milhares de pesos em vez de centenas de milhares. A fase 2 (ajuste "
+              "fino) deixa os blocos do topo aprenderem também. A escolha da cabeça importa: a média global guarda "
+              "um número por canal, o Flatten guarda cada posição, então a camada Dense depois dele precisa de "
+              "muito mais pesos, que poucas fotos não conseguem determinar (sobreajuste)."},
+    "col.layer": {"en": "layer or block", "pt": "camada ou bloco"},
+    "inside.block": {"en": "block {number}", "pt": "bloco {number}"},
+    "col.part": {"en": "part", "pt": "parte"},
+    "col.kinds": {"en": "layer types", "pt": "tipos de camada"},
+    "col.layers": {"en": "layers", "pt": "camadas"},
+    "col.output": {"en": "output shape", "pt": "formato da saída"},
+    "col.parameters": {"en": "parameters", "pt": "parâmetros"},
+    "col.phase1": {"en": "learn in phase 1", "pt": "aprendem na fase 1"},
+    "col.phase2": {"en": "learn in phase 2", "pt": "aprendem na fase 2"},
+    "col.head": {"en": "head", "pt": "cabeça"},
+    "part.input": {"en": "input", "pt": "entrada"},
+    "part.backbone": {"en": "backbone (frozen)", "pt": "base (congelada)"},
+    "part.head": {"en": "head", "pt": "cabeça"},
+    "inside.photo": {"en": "Photo number (of {count})", "pt": "Número da foto (de {count})"},
+    "inside.upload": {"en": "Or your own photo", "pt": "Ou uma foto sua"},
+    "inside.weights_used": {"en": "{backbone} with ImageNet weights.", "pt": "{backbone} com os pesos da ImageNet."},
+    "inside.weights_random": {"en": "{backbone} with random weights (no ImageNet weights here).",
+                              "pt": "{backbone} com pesos aleatórios (sem os pesos da ImageNet aqui)."},
+    "inside.layer_caption": {"en": "{layer}: {height} x {width}, {channels} channels (first {shown} shown)",
+                             "pt": "{layer}: {height} x {width}, {channels} canais ({shown} primeiros)"},
+    "inside.maps_explain": {
+        "en": "Each small square is one channel of a layer: bright where that channel's filter found its pattern. "
+              "Early layers react to edges and colours, so the photo is still recognisable; deeper layers are "
+              "smaller and react to textures, then to parts (an eye, an ear, fur). The last layer's channels are "
+              "what the head averages into the features it classifies.",
+        "pt": "Cada quadradinho é um canal de uma camada: claro onde o filtro daquele canal achou o seu padrão. "
+              "As primeiras camadas reagem a bordas e cores, então a foto ainda é reconhecível; as mais profundas "
+              "são menores e reagem a texturas, depois a partes (um olho, uma orelha, pelo). Os canais da última "
+              "camada são o que a cabeça resume nas características que ela classifica."},
+    "inside.before": {"en": "The photo's pixels (0 to 255, R G B)", "pt": "Os pixels da foto (0 a 255, R G B)"},
+    "pre.tf": {"en": "MobileNet, MobileNetV2: scaled to [-1, 1]", "pt": "MobileNet, MobileNetV2: escala [-1, 1]"},
+    "pre.caffe": {"en": "VGG16, ResNet50 (caffe): RGB to BGR, minus ImageNet's mean",
+                  "pt": "VGG16, ResNet50 (caffe): RGB para BGR, menos a média da ImageNet"},
+    "pre.unit": {"en": "Rescaled by 1/255: [0, 1] (right only for the CNN from scratch)",
+                 "pt": "Dividido por 255: [0, 1] (certo só para a CNN treinada do zero)"},
+    "pre.range": {"en": "from {low} to {high}, mean {mean}", "pt": "de {low} a {high}, média {mean}"},
+    "fig.value": {"en": "value", "pt": "valor"},
+    "fig.pixels": {"en": "pixels", "pt": "pixels"},
+    "inside.experiment": {"en": "Measure the mistake", "pt": "Medir o erro"},
+    "inside.experiment_note": {
+        "en": "Two runs of {backbone} on the active dataset, {epochs} epochs of the head each: one with the "
+              "network's own preprocessing, one with pixels / 255. Their curves open side by side.",
+        "pt": "Dois treinos de {backbone} no conjunto ativo, {epochs} épocas da cabeça cada: um com o "
+              "pré-processamento da própria rede, outro com pixels / 255. As curvas abrem lado a lado."},
+    "inside.pre_explain": {
+        "en": "A pretrained network learned on pixels prepared one way, and must see them prepared the same way. "
+              "MobileNet expects values from -1 to 1; VGG16 and ResNet50 expect blue-green-red with ImageNet's "
+              "average colour subtracted. Dividing by 255, as many tutorials do, gives 0 to 1: the first layer then "
+              "sees inputs in another range than the one its filters were trained on. How much that costs depends "
+              "on the network (far from the expected range, as for VGG16, more than for MobileNet): the experiment "
+              "measures it on your photos instead of asking you to believe it.",
+        "pt": "Uma rede pré-treinada aprendeu com pixels preparados de um jeito, e precisa vê-los preparados do "
+              "mesmo jeito. A MobileNet espera valores de -1 a 1; a VGG16 e a ResNet50 esperam azul-verde-vermelho "
+              "com a cor média da ImageNet subtraída. Dividir por 255, como muitos tutoriais fazem, dá de 0 a 1: a "
+              "primeira camada vê entradas em outra faixa do que aquela com que seus filtros foram treinados. "
+              "Quanto isso custa depende da rede (longe da faixa esperada, como na VGG16, mais do que na "
+              "MobileNet): o experimento mede isso nas suas fotos, em vez de pedir que você acredite."},
+    # inside the network (#16)  (helpers: ground rules in /tmp/mem/common.md; add strings above this line)
 }
 
 

@@ -1,0 +1,322 @@
+"""Making a dataset in the browser: name it, add classes, add photos to each, then train on it.
+
+A collection is a draft kept in `<data root>/.collections/<name>/<class>/` (hidden from the
+dataset list, where a half-made dataset would only fail on the Train page). `publish` writes it
+to `<data root>/<name>/` in the usual `train/` + `validation/` layout, each class split by
+TrainConfig's validation fraction: every class then has validation photos, which a random
+split of a whole folder of 30 photos does not promise. The draft stays, so a student can add
+photos and publish again. Owners are recorded as for imported datasets (`datasets.OWNERS`).
+
+Every photo is checked as every upload is (`images.open_image`: bad files and decompression
+bombs refused with the reason) and stored again as an upright JPEG: EXIF (a phone's GPS
+position) is dropped and a 12-megapixel photo does not fill a student's quota.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from catdog import datasets, images
+from catdog.access import Identity, may_change
+from catdog.config import TrainConfig, data_root, limits
+from catdog.data import SPLITS
+from catdog.errors import CatdogError
+
+MIN_PHOTOS_PER_CLASS = 10  # fewer, and 20% for validation leaves one or two photos to judge a class by
+MIN_CLASSES = 2
+MAX_CLASSES = 20
+MAX_NAME_LENGTH = 40
+STORED_SIDE = 1024  # the largest photo size catdog trains at: more pixels would only take disk
+DRAFTS = ".collections"
+MARKER = ".catdog-collection"  # in a published dataset: a later publish of its draft may replace it
+VALIDATION_FRACTION = TrainConfig.__dataclass_fields__["validation_fraction"].default
+RESERVED = set(SPLITS) | set(datasets.SKIPPED)  # a class named train/ would turn the folder into splits
+
+
+@dataclass(frozen=True)
+class PhotoClass:
+    name: str
+    photos: list[Path]
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str
+    path: Path  # the draft
+    owner: str | None
+    owner_name: str
+    classes: list[PhotoClass]
+
+    @property
+    def short(self) -> dict[str, int]:
+        """{class: photos still missing} for the classes below the minimum."""
+        return {c.name: MIN_PHOTOS_PER_CLASS - len(c.photos) for c in self.classes
+                if len(c.photos) < MIN_PHOTOS_PER_CLASS}
+
+    @property
+    def ready(self) -> bool:
+        return len(self.classes) >= MIN_CLASSES and not self.short
+
+    @property
+    def photo_count(self) -> int:
+        return sum(len(c.photos) for c in self.classes)
+
+
+@dataclass(frozen=True)
+class Added:
+    added: list[str]  # the names of the photos stored
+    duplicates: list[str]  # already in the class: the same photo twice would only weigh double
+    refused: list[tuple[str, CatdogError]]  # each with its reason
+
+
+def check_name(name: str, kind: str) -> str:
+    """`name` stripped, or an error: letters, digits, spaces, - and _, not a folder catdog reads
+    otherwise (`train`, `.hidden`, `_skipped`). `kind` is "dataset" or "class"."""
+    clean = name.strip()
+    allowed = all(ch.isalnum() or ch in "-_ " for ch in clean)
+    if not clean or not allowed or len(clean) > MAX_NAME_LENGTH or clean[0] in "-_" or clean.lower() in RESERVED:
+        reserved = ", ".join(sorted(RESERVED))
+        if kind == "class":
+            raise CatdogError("class_name_refused", name=name, length=MAX_NAME_LENGTH, reserved=reserved)
+        raise CatdogError("dataset_name_refused", name=name, length=MAX_NAME_LENGTH, reserved=reserved)
+    return clean
+
+
+def _drafts(root) -> Path:
+    return Path(root or data_root()) / DRAFTS
+
+
+def _owner_record(folder: Path) -> dict:
+    try:
+        return json.loads((folder.parent / datasets.OWNERS / f"{folder.name}.json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _write_record(folder: Path, owner: str | None, owner_name: str) -> None:
+    """The owner and the bytes on disk, beside the folder (as `datasets.record_owner`, which would
+    make whoever edits it last, e.g. the teacher, its owner)."""
+    from catdog.runs import write_json
+
+    if owner is None:
+        return
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    (folder.parent / datasets.OWNERS).mkdir(exist_ok=True)
+    write_json(folder.parent / datasets.OWNERS / f"{folder.name}.json",
+               {"owner": owner, "owner_name": owner_name, "bytes": size, "collection": True})
+
+
+def _read(folder: Path) -> Collection:
+    record = _owner_record(folder)
+    classes = [PhotoClass(d.name, sorted(p for p in d.iterdir() if p.suffix == ".jpg" and not p.name.startswith(".")))
+               for d in sorted(folder.iterdir(), key=lambda d: d.name) if d.is_dir()]
+    return Collection(folder.name, folder, record.get("owner"), record.get("owner_name", ""), classes)
+
+
+def list_collections(who: Identity | None = None, root=None) -> list[Collection]:
+    """The drafts `who` may change (a student: their own; the teacher and a single user: all)."""
+    folder = _drafts(root)
+    if not folder.is_dir():
+        return []
+    found = [_read(d) for d in sorted(folder.iterdir()) if d.is_dir() and not d.name.startswith(".")]
+    return [c for c in found if may_change(who, c.owner)]
+
+
+def get(name: str, who: Identity | None = None, root=None) -> Collection:
+    """The collection `name`, if it exists and `who` may change it. The functions below take a
+    Collection from here or from `list_collections`, which both check who may change it."""
+    folder = _drafts(root) / name
+    if not name or Path(name).name != name or name.startswith(".") or not folder.is_dir():  # a name, no path
+        raise CatdogError("collection_not_found", name=name)
+    found = _read(folder)
+    if not may_change(who, found.owner):
+        raise CatdogError("not_your_collection", dataset=name, owner=found.owner_name or "?")
+    return found
+
+
+def _check_quota(who: Identity | None, adding_bytes: int, root, new: bool) -> None:
+    """A student's drafts count with their imports: as many datasets, as much disk. A published
+    collection is not counted again beside its draft (the same photos)."""
+    if who is None or who.teacher:
+        return
+    allowed = limits()
+    drafts = list_collections(who, root)
+    draft_names = {c.name for c in drafts}
+    imported = [d for d in datasets.all_datasets(root) if d.owner == who.id and d.name not in draft_names]
+    names = ", ".join(sorted(draft_names | {d.name for d in imported}))
+    if new and len(drafts) + len(imported) >= allowed.max_datasets:
+        raise CatdogError("quota_datasets", count=len(drafts) + len(imported), limit=allowed.max_datasets,
+                          names=names)
+    used = sum(d.bytes for d in imported) + sum(f.stat().st_size for c in drafts for k in c.classes for f in k.photos)
+    if used + adding_bytes > allowed.max_upload_disk_mb * 2**20:
+        raise CatdogError("quota_upload_disk", used_mb=round(used / 2**20), size_mb=round(adding_bytes / 2**20),
+                          limit_mb=allowed.max_upload_disk_mb, names=names or "-")
+
+
+def create(name: str, class_names: list[str], who: Identity | None = None, root=None) -> Collection:
+    """A new, empty collection with these classes (more can be added later)."""
+    name = check_name(name, "dataset")
+    folder = _drafts(root) / name
+    taken = [child.name.lower() for parent in (folder.parent, folder.parent.parent) if parent.is_dir()
+             for child in parent.iterdir()]  # a draft, or a dataset of that name
+    if name.lower() in taken:
+        raise CatdogError("dataset_exists", name=name)
+    _check_quota(who, 0, root, new=True)
+    checked = _new_class_names(class_names, [])
+    folder.mkdir(parents=True)
+    for class_name in checked:
+        (folder / class_name).mkdir()
+    _write_record(folder, who and who.id, who.name if who else "")
+    return _read(folder)
+
+
+def _new_class_names(names: list[str], existing: list[str]) -> list[str]:
+    checked, seen = [], {n.lower() for n in existing}
+    for raw in names:
+        name = check_name(raw, "class")
+        if name.lower() in seen:
+            raise CatdogError("class_exists", name=name)
+        seen.add(name.lower())
+        checked.append(name)
+    if len(seen) > MAX_CLASSES:
+        raise CatdogError("too_many_classes", count=len(seen), limit=MAX_CLASSES)
+    return checked
+
+
+def add_class(collection: Collection, name: str) -> None:
+    [name] = _new_class_names([name], [c.name for c in collection.classes])
+    (collection.path / name).mkdir()
+
+
+def rename_class(collection: Collection, old: str, new: str) -> None:
+    _class_folder(collection, old)
+    [new] = _new_class_names([new], [c.name for c in collection.classes if c.name != old])
+    (collection.path / old).rename(collection.path / new)
+
+
+def delete_class(collection: Collection, name: str) -> None:
+    shutil.rmtree(_class_folder(collection, name))
+    _write_record(collection.path, collection.owner, collection.owner_name)
+
+
+def _class_folder(collection: Collection, name: str) -> Path:
+    if name not in [c.name for c in collection.classes]:
+        raise CatdogError("class_not_found", name=name, allowed=", ".join(c.name for c in collection.classes))
+    return collection.path / name
+
+
+def _as_jpeg(data: bytes, name: str) -> bytes:
+    """The photo checked (as any upload: `open_image` refuses what is not an image, or claims to be
+    enormous, with the reason), upright, at most STORED_SIDE pixels, as a JPEG without EXIF."""
+    if len(data) > limits().max_upload_mb * 2**20:
+        raise CatdogError("photo_too_big", name=name, mb=round(len(data) / 2**20, 1), limit_mb=limits().max_upload_mb)
+    source = io.BytesIO(data)
+    source.name = name  # the error names the student's file
+    image = images.open_image(source)
+    image.thumbnail((STORED_SIDE, STORED_SIDE))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def add_photos(collection: Collection, class_name: str, photos: list[tuple[str, bytes]],
+               who: Identity | None = None) -> Added:
+    """Store `photos` ((file name, bytes) each) in a class; a bad file is refused with its reason
+    and does not stop the others."""
+    folder = _class_folder(collection, class_name)
+    room = limits().max_images_per_dataset - collection.photo_count
+    if len(photos) > room:
+        raise CatdogError("too_many_photos", count=len(photos), room=max(room, 0),
+                          limit=limits().max_images_per_dataset)
+    converted, refused = [], []
+    for name, data in photos:
+        try:
+            converted.append((name, _as_jpeg(data, name)))
+        except CatdogError as error:
+            refused.append((name, error))
+    _check_quota(who, sum(len(jpeg) for _, jpeg in converted), collection.path.parent.parent, new=False)
+    added, duplicates = [], []
+    for name, jpeg in converted:
+        target = folder / f"photo-{hashlib.sha256(jpeg).hexdigest()[:16]}.jpg"
+        if target.exists():
+            duplicates.append(name)
+            continue
+        partial = target.with_name("." + target.name)
+        partial.write_bytes(jpeg)
+        os.replace(partial, target)  # a photo is there whole or not at all
+        added.append(name)
+    _write_record(collection.path, collection.owner, collection.owner_name)
+    return Added(added, duplicates, refused)
+
+
+def remove_photo(collection: Collection, class_name: str, photo: str) -> None:
+    """Delete one photo, by its file name, from a class."""
+    target = _class_folder(collection, class_name) / Path(photo).name  # a name, never a path elsewhere
+    if not target.is_file():
+        raise CatdogError("photo_not_found", name=Path(photo).name, label=class_name)
+    target.unlink()
+    _write_record(collection.path, collection.owner, collection.owner_name)
+
+
+def delete(collection: Collection) -> None:
+    """Delete the draft; a published copy stays a dataset (deleted like any other, on Home)."""
+    shutil.rmtree(collection.path)
+    (collection.path.parent / datasets.OWNERS / f"{collection.name}.json").unlink(missing_ok=True)
+
+
+def _split(photos: list[Path]) -> dict[str, list[Path]]:
+    """Validation: the first photos by file name (a hash of the photo: a random order that stays
+    put as photos are added, so a photo rarely moves from validation into training)."""
+    cut = max(1, round(len(photos) * VALIDATION_FRACTION))
+    ordered = sorted(photos, key=lambda p: p.name)
+    return {"validation": ordered[:cut], "train": ordered[cut:]}
+
+
+def _busy(target: Path) -> bool:
+    from catdog import runs
+
+    return any(run.state in ("queued", "running") and Path(run.config.data_dir).resolve() == target.resolve()
+               for run in runs.list_runs())
+
+
+def publish(collection: Collection, root=None) -> Path:
+    """Write the collection as the dataset `<data root>/<name>` (train/ and validation/ per class),
+    replacing what an earlier publish wrote; returns its path. Refused until every class has
+    MIN_PHOTOS_PER_CLASS photos, or while a run waiting or training reads the dataset."""
+    if len(collection.classes) < MIN_CLASSES:
+        raise CatdogError("too_few_classes", count=len(collection.classes), minimum=MIN_CLASSES)
+    if collection.short:
+        raise CatdogError("too_few_photos", minimum=MIN_PHOTOS_PER_CLASS,
+                          missing=", ".join(f"{name} ({count})" for name, count in collection.short.items()))
+    root = Path(root or data_root())
+    target = root / collection.name
+    if target.exists() and not (target / MARKER).is_file():
+        raise CatdogError("dataset_exists", name=collection.name)
+    if target.exists() and _busy(target):
+        raise CatdogError("collection_busy", dataset=collection.name)
+    work = _drafts(root) / f".publish-{collection.name}"
+    shutil.rmtree(work, ignore_errors=True)  # left by a publish that was interrupted
+    for photo_class in collection.classes:
+        for split, photos in _split(photo_class.photos).items():
+            (work / split / photo_class.name).mkdir(parents=True)
+            for photo in photos:
+                destination = work / split / photo_class.name / photo.name
+                try:
+                    os.link(photo, destination)  # the same bytes on disk as the draft's
+                except OSError:
+                    shutil.copyfile(photo, destination)
+    (work / MARKER).write_text(collection.name)
+    old = _drafts(root) / f".old-{collection.name}"
+    if target.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    work.rename(target)  # the dataset appears whole
+    shutil.rmtree(old, ignore_errors=True)
+    _write_record(target, collection.owner, collection.owner_name)
+    return target

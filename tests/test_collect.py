@@ -1,0 +1,245 @@
+"""Making a dataset in the browser: names checked, photos checked and stored, published in the usual layout."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from catdog import collect, data, datasets
+from catdog.access import Identity
+from catdog.errors import CatdogError
+
+ANN = Identity("token-ann", "Ann")
+BEN = Identity("token-ben", "Ben")
+TEACHER = Identity("token-teacher", "Teacher", teacher=True)
+
+
+def _jpeg(kind: int, seed: int) -> bytes:
+    """A photo-like JPEG whose class shows (as helpers.make_image, in memory)."""
+    rng = np.random.default_rng(seed)
+    pixels = rng.integers(0, 90, (40, 48, 3), dtype=np.uint8)
+    pixels[..., 0 if kind == 0 else 2] += 150
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _fill(collection, class_name: str, count: int, kind: int = 0, first_seed: int = 0, who=None):
+    photos = [(f"{class_name}{i}.png", _jpeg(kind, first_seed + i)) for i in range(count)]
+    return collect.add_photos(collection, class_name, photos, who)
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + \
+        chunk(b"IEND", b"")
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATDOG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CATDOG_MODELS_DIR", str(tmp_path / "models"))
+    return tmp_path / "data"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "train", "Validation", "test", "downloads", "_hidden", "-dash",
+                                  ".dot", "a/b", "..", "x" * 41, "cats!"])
+def test_a_class_name_that_catdog_would_read_otherwise_is_refused(root, name):
+    with pytest.raises(CatdogError) as caught:
+        collect.create("mine", ["cats", name])
+    assert caught.value.key == "class_name_refused"
+    assert not (root / collect.DRAFTS / "mine").exists()  # nothing half-made
+
+
+@pytest.mark.parametrize("name", ["", "train", "downloads", ".collections", "_x", "../up", "a/b"])
+def test_a_dataset_name_that_is_not_a_plain_folder_name_is_refused(root, name):
+    with pytest.raises(CatdogError) as caught:
+        collect.create(name, ["cats", "dogs"])
+    assert caught.value.key == "dataset_name_refused"
+    assert not root.exists() or not any(root.rglob("cats"))
+
+
+@pytest.mark.parametrize("name", ["my photos", "gatos-e-cães", "Pássaros_2"])
+def test_names_with_spaces_accents_dashes_and_digits_are_fine(root, name):
+    made = collect.create(name, [name, "other"])
+    assert made.name == name and [c.name for c in made.classes] == sorted([name, "other"])
+
+
+def test_two_classes_that_differ_only_in_case_are_one_too_many(root):
+    with pytest.raises(CatdogError, match="already a class called Cats"):
+        collect.create("pets", ["cats", "Cats"])
+
+
+def test_a_name_already_taken_by_a_dataset_or_a_draft_is_refused(root):
+    (root / "pets" / "cats").mkdir(parents=True)
+    with pytest.raises(CatdogError, match="already exists"):
+        collect.create("Pets", ["a", "b"])
+    collect.create("birds", ["a", "b"])
+    with pytest.raises(CatdogError, match="already exists"):
+        collect.create("birds", ["c", "d"])
+
+
+def test_a_collection_is_found_by_its_name_never_by_a_path(root):
+    (root / "pets" / "cats").mkdir(parents=True)
+    collect.create("mine", ["a", "b"])
+    for name in ("../pets", "mine/../../pets", ".", ""):
+        with pytest.raises(CatdogError) as caught:
+            collect.get(name)
+        assert caught.value.key == "collection_not_found"
+
+
+def test_a_draft_is_not_a_dataset_until_it_is_published(root):
+    collect.create("pets", ["cats", "dogs"])
+    assert datasets.all_datasets(root) == []
+
+
+def test_photos_are_stored_upright_small_and_without_exif(root):
+    made = collect.create("pets", ["cats", "dogs"])
+    big = Image.new("RGB", (3000, 1000), (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotated: the stored photo must be upright
+    buffer = io.BytesIO()
+    big.save(buffer, "JPEG", exif=exif)
+    report = collect.add_photos(made, "cats", [("phone.jpg", buffer.getvalue())])
+    assert report.added == ["phone.jpg"] and not report.refused
+    [stored] = collect.get("pets").classes[0].photos
+    with Image.open(stored) as image:
+        assert image.format == "JPEG" and image.size == (341, 1024)  # rotated, longest side 1024
+        assert not image.getexif()
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_a_bad_file_is_refused_with_its_reason_and_the_others_are_kept(root):
+    made = collect.create("pets", ["cats", "dogs"])
+    report = collect.add_photos(made, "cats", [
+        ("note.jpg", b"this is text"), ("large.png", _png_claiming(12000, 9000)),
+        ("bomb.png", _png_claiming(20000, 20000)), ("good.jpg", _jpeg(0, 1))])
+    assert report.added == ["good.jpg"]
+    assert [(name, error.key) for name, error in report.refused] == [
+        ("note.jpg", "image_unknown_format"), ("large.png", "image_too_large"), ("bomb.png", "image_bomb")]
+    assert "note.jpg" in report.refused[0][1].what
+    assert len(collect.get("pets").classes[0].photos) == 1
+
+
+def test_the_same_photo_twice_is_kept_once(root):
+    made = collect.create("pets", ["cats", "dogs"])
+    photo = _jpeg(0, 3)
+    report = collect.add_photos(made, "cats", [("a.jpg", photo), ("b.jpg", photo)])
+    assert (report.added, report.duplicates) == (["a.jpg"], ["b.jpg"])
+
+
+def test_a_photo_over_the_upload_limit_is_refused(root, monkeypatch):
+    monkeypatch.setenv("CATDOG_HOSTED", "1")  # 50 MB a photo
+    made = collect.create("pets", ["cats", "dogs"])
+    report = collect.add_photos(made, "cats", [("huge.jpg", b"\xff" * (51 * 2**20))])
+    assert [error.key for _, error in report.refused] == ["photo_too_big"]
+
+
+def test_a_dataset_takes_no_more_photos_than_the_limit(root, monkeypatch):
+    from catdog import config
+
+    monkeypatch.setattr(collect, "limits", lambda: config.Limits(
+        False, 500, 3, 1, 1, 1, ("simple_cnn",)))
+    made = collect.create("pets", ["cats", "dogs"])
+    _fill(made, "cats", 2)
+    with pytest.raises(CatdogError) as caught:
+        _fill(collect.get("pets"), "dogs", 2, kind=1)
+    assert caught.value.key == "too_many_photos" and caught.value.params["room"] == 1
+
+
+def test_remove_rename_and_delete(root):
+    made = collect.create("pets", ["cats", "dogs"])
+    _fill(made, "cats", 3)
+    photo = collect.get("pets").classes[0].photos[0]
+    collect.remove_photo(collect.get("pets"), "cats", photo.name)
+    assert len(collect.get("pets").classes[0].photos) == 2
+    with pytest.raises(CatdogError, match="no photo"):
+        collect.remove_photo(collect.get("pets"), "cats", "../../../etc/passwd")
+    collect.rename_class(collect.get("pets"), "cats", "kittens")
+    assert [(c.name, len(c.photos)) for c in collect.get("pets").classes] == [("dogs", 0), ("kittens", 2)]
+    with pytest.raises(CatdogError, match="already a class called Dogs"):
+        collect.rename_class(collect.get("pets"), "kittens", "Dogs")
+    collect.delete_class(collect.get("pets"), "dogs")
+    assert [c.name for c in collect.get("pets").classes] == ["kittens"]
+    collect.delete(collect.get("pets"))
+    assert collect.list_collections() == []
+
+
+def test_training_waits_for_enough_photos_in_every_class(root):
+    made = collect.create("pets", ["cats", "dogs", "birds"])
+    _fill(made, "cats", collect.MIN_PHOTOS_PER_CLASS)
+    _fill(made, "dogs", 4, kind=1)
+    made = collect.get("pets")
+    assert not made.ready and made.short == {"birds": 10, "dogs": 6}
+    with pytest.raises(CatdogError) as caught:
+        collect.publish(made)
+    assert caught.value.params["missing"] == "birds (10), dogs (6)"
+
+
+def test_publish_splits_every_class_by_the_validation_fraction_and_can_be_repeated(root):
+    made = collect.create("pets", ["cats", "dogs", "birds"])
+    for kind, name in enumerate(["cats", "dogs", "birds"]):
+        _fill(made, name, 10 + kind, kind=kind % 2, first_seed=100 * kind)
+    path = collect.publish(collect.get("pets"))
+    assert path == root / "pets"
+    dataset = data.load_dataset(path)
+    assert dataset.class_names == ["birds", "cats", "dogs"]
+    validation = [dataset.validation.labels.count(label) for label in range(3)]
+    assert validation == [2, 2, 2]  # 20% of 12, 10 and 11
+    assert len(dataset.train.paths) == 33 - 6
+    _fill(collect.get("pets"), "cats", 5, first_seed=50)  # more photos, then publish again
+    collect.publish(collect.get("pets"))
+    assert len(data.load_dataset(path).train.paths) + len(data.load_dataset(path).validation.paths) == 38
+    assert [d.name for d in datasets.all_datasets(root)] == ["pets"]
+
+
+def test_publish_never_replaces_a_dataset_it_did_not_write(root):
+    made = collect.create("pets", ["cats", "dogs"])
+    _fill(made, "cats", 10)
+    _fill(made, "dogs", 10, kind=1)
+    (root / "pets" / "other").mkdir(parents=True)  # e.g. a zip imported under the same name meanwhile
+    with pytest.raises(CatdogError, match="already exists"):
+        collect.publish(collect.get("pets"))
+    assert (root / "pets" / "other").is_dir()
+
+
+def test_a_students_collection_is_theirs_and_counts_against_their_quota(root, monkeypatch):
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MAX_DATASETS", "2")
+    made = collect.create("anns", ["cats", "dogs"], ANN)
+    _fill(made, "cats", 10, who=ANN)
+    _fill(collect.get("anns", ANN), "dogs", 10, kind=1, who=ANN)
+    assert [c.name for c in collect.list_collections(ANN)] == ["anns"]
+    assert collect.list_collections(BEN) == []
+    assert [c.name for c in collect.list_collections(TEACHER)] == ["anns"]
+    with pytest.raises(CatdogError) as caught:
+        collect.get("anns", BEN)
+    assert caught.value.key == "not_your_collection" and caught.value.params["owner"] == "Ann"
+    _fill(collect.get("anns", TEACHER), "cats", 1, first_seed=70, who=TEACHER)  # the teacher may help...
+    assert collect.get("anns", ANN).owner == ANN.id  # ...and Ann still owns it
+    path = collect.publish(collect.get("anns", ANN))
+    [published] = datasets.all_datasets(root)
+    assert (published.owner, published.owner_name, published.path) == (ANN.id, "Ann", path)
+    record = json.loads((root / datasets.OWNERS / "anns.json").read_text())
+    assert record["bytes"] > 0
+    collect.create("second", ["a", "b"], ANN)  # the published copy is not counted again beside its draft
+    with pytest.raises(CatdogError) as caught:
+        collect.create("third", ["a", "b"], ANN)
+    assert caught.value.key == "quota_datasets"
+
+
+def test_a_student_cannot_fill_the_disk_through_a_collection(root, monkeypatch):
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MAX_UPLOAD_DISK_MB", "0")
+    made = collect.create("anns", ["cats", "dogs"], ANN)
+    with pytest.raises(CatdogError) as caught:
+        _fill(made, "cats", 1, who=ANN)
+    assert caught.value.key == "quota_upload_disk"
+    assert collect.get("anns", ANN).photo_count == 0

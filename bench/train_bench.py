@@ -31,6 +31,7 @@ use_shared_weights()
 
 TRAIN_IMAGES = sum(1 for _ in (PHOTOS / "train").rglob("*.jpg"))
 SEEDS = (1337, 1, 2)  # 1337: TrainConfig's default
+PLAIN = ("--image-size", 224, "--no-mirror-views", "--no-test-time-mirror")  # the levers' cost, for comparison
 
 
 def seed_recipe(epochs: int) -> dict:
@@ -112,6 +113,10 @@ if __name__ == "__main__":
            relaunch_fraction=relaunch["wall_seconds"] / reference_seconds, relaunch_target=1 / 40,
            relaunch_new_process_fraction=fresh["wall_seconds"] / reference_seconds,
            accuracy_gain=cold["val_accuracy"] - reference["val_accuracy"])
+    # What the accuracy levers cost a cold run: the default less its 320 px and its mirrors (#15's table).
+    plain = command(tempfile.mkdtemp(prefix="catdog-bench-plain-"), *PLAIN)
+    report("train", path="catdog_cold_224_px_no_mirrors", fraction=plain["wall_seconds"] / reference_seconds,
+           **{k: v for k, v in plain.items() if k != "run_dir"})
     if args.seeds:
         accuracy_over_seeds(models, "default")
     if args.fine_tune:

@@ -540,7 +540,7 @@ S: dict[str, dict[str, str]] = {
     "on": {"en": "on", "pt": "ligado"},
     "off": {"en": "off", "pt": "desligado"},
     # predict
-    "predict.title": {"en": "Cat or dog? Ask the model", "pt": "Gato ou cachorro? Pergunte ao modelo"},
+    "predict.title": {"en": "What is in the photo? Ask the model", "pt": "O que tem na foto? Pergunte ao modelo"},
     "predict.model": {"en": "Model: run **{run}** ({backbone}, validation accuracy {accuracy}). Change it in the "
                             "sidebar.",
                       "pt": "Modelo: treino **{run}** ({backbone}, acurácia na validação {accuracy}). Troque na "
@@ -662,6 +662,7 @@ S: dict[str, dict[str, str]] = {
                              "TensorFlow Lite é o formato para celulares e aparelhos pequenos; quantizar guarda os "
                              "pesos em 8 bits, um arquivo menor cujas probabilidades mudam um pouco, por isso o "
                              "catdog confere que as respostas continuam as mesmas."},
+    # your own classes
     "nav.classes": {"en": "Your own classes", "pt": "Suas próprias classes"},
     "classes.title": {"en": "Your own classes: make a dataset here",
                       "pt": "Suas próprias classes: monte um conjunto aqui"},
@@ -742,7 +743,7 @@ S: dict[str, dict[str, str]] = {
                                 "lateral."},
     "classes.try_camera": {"en": "Show the model something", "pt": "Mostre algo ao modelo"},
     "classes.shots": {"en": "Shot {number}: {label} ({confidence})", "pt": "Foto {number}: {label} ({confidence})"},
-    # your own classes (#16)  (helpers: ground rules in /tmp/mem/common.md; add strings above this line)
+    # inside the network
     "nav.inside": {"en": "Inside the network", "pt": "Por dentro da rede"},
     "inside.title": {"en": "Inside the network", "pt": "Por dentro da rede"},
     "inside.explain": {"en": "Four ways to look inside the network that transfer learning reuses: where its "
@@ -885,7 +886,6 @@ S: dict[str, dict[str, str]] = {
               "primeira camada vê entradas em outra faixa do que aquela com que seus filtros foram treinados. "
               "Quanto isso custa depende da rede (longe da faixa esperada, como na VGG16, mais do que na "
               "MobileNet): o experimento mede isso nas suas fotos, em vez de pedir que você acredite."},
-    # inside the network (#16)  (helpers: ground rules in /tmp/mem/common.md; add strings above this line)
 }
 
 

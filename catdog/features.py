@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -145,7 +146,9 @@ class LiteForward:
                 blob = tf.lite.TFLiteConverter.from_keras_model(extractor).convert()
             path = _write_first(paths, blob)
         self.views, self.size = views, extractor.inputs[0].shape[1]
-        self.interpreter = tf.lite.Interpreter(model_path=str(path), num_threads=os.cpu_count() or 1)
+        with warnings.catch_warnings():  # "deprecated, use ai_edge_litert": still TF 2.21's own, and it works
+            warnings.filterwarnings("ignore", message=".*tf.lite.Interpreter is deprecated")
+            self.interpreter = tf.lite.Interpreter(model_path=str(path), num_threads=os.cpu_count() or 1)
         self.input = self.interpreter.get_input_details()[0]["index"]
         self.output = self.interpreter.get_output_details()[0]["index"]
         self.batch = 0

@@ -69,7 +69,8 @@ def fit_head(config: TrainConfig, head, train, val_features, val_labels, callbac
     classes = head.outputs[0].shape[-1]
     if isinstance(train, tuple):
         x, y = training_views(config, *train)
-        data = dict(x=batches(x, targets(config, y, classes), config.batch_size, shuffle_seed=config.seed))
+        data = dict(x=batches(x, targets(config, y, classes), config.batch_size, shuffle_seed=config.seed),
+                    shuffle=False)  # the pipeline reshuffles itself: Keras would only warn that it cannot
         steps = math.ceil(len(y) / config.batch_size)
     else:
         data, steps = dict(x=train), len(train)

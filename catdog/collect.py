@@ -1,21 +1,15 @@
 """Making a dataset in the browser: name it, add classes, add photos to each, then train on it.
 
 A collection is a draft kept in `<data root>/.collections/<name>/<class>/` (hidden from the
-dataset list, where a half-made dataset would only fail on the Train page). `publish` writes it
-to `<data root>/<name>/` in the usual `train/` + `validation/` layout, each class split by
-TrainConfig's validation fraction: every class then has validation photos, which a random
-split of a whole folder of 30 photos does not promise. The draft stays, so a student can add
-photos and publish again. Owners are recorded as for imported datasets (`datasets.OWNERS`).
-
-Every photo is checked as every upload is (`images.open_image`: bad files and decompression
-bombs refused with the reason) and stored again as an upright JPEG: EXIF (a phone's GPS
-position) is dropped and a 12-megapixel photo does not fill a student's quota.
+dataset list, where a half-made dataset would only fail on the Train page) until
+`catdog.publish` writes it as a dataset. Owners are recorded as for imported datasets
+(`datasets.OWNERS`). Every photo is checked as every upload is and stored again as an upright
+JPEG without EXIF (`images.stored_jpeg`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -24,7 +18,7 @@ from pathlib import Path
 
 from catdog import datasets, images
 from catdog.access import Identity, may_change
-from catdog.config import TrainConfig, data_root, limits
+from catdog.config import data_root, limits
 from catdog.data import SPLITS
 from catdog.errors import CatdogError
 
@@ -34,8 +28,6 @@ MAX_CLASSES = 20
 MAX_NAME_LENGTH = 40
 STORED_SIDE = 1024  # the largest photo size catdog trains at: more pixels would only take disk
 DRAFTS = ".collections"
-MARKER = ".catdog-collection"  # in a published dataset: a later publish of its draft may replace it
-VALIDATION_FRACTION = TrainConfig.__dataclass_fields__["validation_fraction"].default
 RESERVED = set(SPLITS) | set(datasets.SKIPPED)  # a class named train/ would turn the folder into splits
 
 
@@ -88,7 +80,8 @@ def check_name(name: str, kind: str) -> str:
     return clean
 
 
-def _drafts(root) -> Path:
+def drafts_folder(root) -> Path:
+    """Where drafts live: `<data root>/.collections`."""
     return Path(root or data_root()) / DRAFTS
 
 
@@ -99,7 +92,7 @@ def _owner_record(folder: Path) -> dict:
         return {}
 
 
-def _write_record(folder: Path, owner: str | None, owner_name: str) -> None:
+def write_record(folder: Path, owner: str | None, owner_name: str) -> None:
     """The owner and the bytes on disk, beside the folder (as `datasets.record_owner`, which would
     make whoever edits it last, e.g. the teacher, its owner)."""
     from catdog.runs import write_json
@@ -121,7 +114,7 @@ def _read(folder: Path) -> Collection:
 
 def list_collections(who: Identity | None = None, root=None) -> list[Collection]:
     """The drafts `who` may change (a student: their own; the teacher and a single user: all)."""
-    folder = _drafts(root)
+    folder = drafts_folder(root)
     if not folder.is_dir():
         return []
     found = [_read(d) for d in sorted(folder.iterdir()) if d.is_dir() and not d.name.startswith(".")]
@@ -131,7 +124,7 @@ def list_collections(who: Identity | None = None, root=None) -> list[Collection]
 def get(name: str, who: Identity | None = None, root=None) -> Collection:
     """The collection `name`, if it exists and `who` may change it. The functions below take a
     Collection from here or from `list_collections`, which both check who may change it."""
-    folder = _drafts(root) / name
+    folder = drafts_folder(root) / name
     if not name or Path(name).name != name or name.startswith(".") or not folder.is_dir():  # a name, no path
         raise CatdogError("collection_not_found", name=name)
     found = _read(folder)
@@ -162,7 +155,7 @@ def _check_quota(who: Identity | None, adding_bytes: int, root, new: bool) -> No
 def create(name: str, class_names: list[str], who: Identity | None = None, root=None) -> Collection:
     """A new, empty collection with these classes (more can be added later)."""
     name = check_name(name, "dataset")
-    folder = _drafts(root) / name
+    folder = drafts_folder(root) / name
     taken = [child.name.lower() for parent in (folder.parent, folder.parent.parent) if parent.is_dir()
              for child in parent.iterdir()]  # a draft, or a dataset of that name
     if name.lower() in taken:
@@ -172,7 +165,7 @@ def create(name: str, class_names: list[str], who: Identity | None = None, root=
     folder.mkdir(parents=True)
     for class_name in checked:
         (folder / class_name).mkdir()
-    _write_record(folder, who and who.id, who.name if who else "")
+    write_record(folder, who and who.id, who.name if who else "")
     return _read(folder)
 
 
@@ -202,7 +195,7 @@ def rename_class(collection: Collection, old: str, new: str) -> None:
 
 def delete_class(collection: Collection, name: str) -> None:
     shutil.rmtree(_class_folder(collection, name))
-    _write_record(collection.path, collection.owner, collection.owner_name)
+    write_record(collection.path, collection.owner, collection.owner_name)
 
 
 def _class_folder(collection: Collection, name: str) -> Path:
@@ -211,18 +204,10 @@ def _class_folder(collection: Collection, name: str) -> Path:
     return collection.path / name
 
 
-def _as_jpeg(data: bytes, name: str) -> bytes:
-    """The photo checked (as any upload: `open_image` refuses what is not an image, or claims to be
-    enormous, with the reason), upright, at most STORED_SIDE pixels, as a JPEG without EXIF."""
+def _stored(data: bytes, name: str) -> bytes:
     if len(data) > limits().max_upload_mb * 2**20:
         raise CatdogError("photo_too_big", name=name, mb=round(len(data) / 2**20, 1), limit_mb=limits().max_upload_mb)
-    source = io.BytesIO(data)
-    source.name = name  # the error names the student's file
-    image = images.open_image(source)
-    image.thumbnail((STORED_SIDE, STORED_SIDE))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=92)
-    return out.getvalue()
+    return images.stored_jpeg(data, name, STORED_SIDE)
 
 
 def add_photos(collection: Collection, class_name: str, photos: list[tuple[str, bytes]],
@@ -237,7 +222,7 @@ def add_photos(collection: Collection, class_name: str, photos: list[tuple[str, 
     converted, refused = [], []
     for name, data in photos:
         try:
-            converted.append((name, _as_jpeg(data, name)))
+            converted.append((name, _stored(data, name)))
         except CatdogError as error:
             refused.append((name, error))
     _check_quota(who, sum(len(jpeg) for _, jpeg in converted), collection.path.parent.parent, new=False)
@@ -251,7 +236,7 @@ def add_photos(collection: Collection, class_name: str, photos: list[tuple[str, 
         partial.write_bytes(jpeg)
         os.replace(partial, target)  # a photo is there whole or not at all
         added.append(name)
-    _write_record(collection.path, collection.owner, collection.owner_name)
+    write_record(collection.path, collection.owner, collection.owner_name)
     return Added(added, duplicates, refused)
 
 
@@ -261,62 +246,10 @@ def remove_photo(collection: Collection, class_name: str, photo: str) -> None:
     if not target.is_file():
         raise CatdogError("photo_not_found", name=Path(photo).name, label=class_name)
     target.unlink()
-    _write_record(collection.path, collection.owner, collection.owner_name)
+    write_record(collection.path, collection.owner, collection.owner_name)
 
 
 def delete(collection: Collection) -> None:
     """Delete the draft; a published copy stays a dataset (deleted like any other, on Home)."""
     shutil.rmtree(collection.path)
     (collection.path.parent / datasets.OWNERS / f"{collection.name}.json").unlink(missing_ok=True)
-
-
-def _split(photos: list[Path]) -> dict[str, list[Path]]:
-    """Validation: the first photos by file name (a hash of the photo: a random order that stays
-    put as photos are added, so a photo rarely moves from validation into training)."""
-    cut = max(1, round(len(photos) * VALIDATION_FRACTION))
-    ordered = sorted(photos, key=lambda p: p.name)
-    return {"validation": ordered[:cut], "train": ordered[cut:]}
-
-
-def _busy(target: Path) -> bool:
-    from catdog import runs
-
-    return any(run.state in ("queued", "running") and Path(run.config.data_dir).resolve() == target.resolve()
-               for run in runs.list_runs())
-
-
-def publish(collection: Collection, root=None) -> Path:
-    """Write the collection as the dataset `<data root>/<name>` (train/ and validation/ per class),
-    replacing what an earlier publish wrote; returns its path. Refused until every class has
-    MIN_PHOTOS_PER_CLASS photos, or while a run waiting or training reads the dataset."""
-    if len(collection.classes) < MIN_CLASSES:
-        raise CatdogError("too_few_classes", count=len(collection.classes), minimum=MIN_CLASSES)
-    if collection.short:
-        raise CatdogError("too_few_photos", minimum=MIN_PHOTOS_PER_CLASS,
-                          missing=", ".join(f"{name} ({count})" for name, count in collection.short.items()))
-    root = Path(root or data_root())
-    target = root / collection.name
-    if target.exists() and not (target / MARKER).is_file():
-        raise CatdogError("dataset_exists", name=collection.name)
-    if target.exists() and _busy(target):
-        raise CatdogError("collection_busy", dataset=collection.name)
-    work = _drafts(root) / f".publish-{collection.name}"
-    shutil.rmtree(work, ignore_errors=True)  # left by a publish that was interrupted
-    for photo_class in collection.classes:
-        for split, photos in _split(photo_class.photos).items():
-            (work / split / photo_class.name).mkdir(parents=True)
-            for photo in photos:
-                destination = work / split / photo_class.name / photo.name
-                try:
-                    os.link(photo, destination)  # the same bytes on disk as the draft's
-                except OSError:
-                    shutil.copyfile(photo, destination)
-    (work / MARKER).write_text(collection.name)
-    old = _drafts(root) / f".old-{collection.name}"
-    if target.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    work.rename(target)  # the dataset appears whole
-    shutil.rmtree(old, ignore_errors=True)
-    _write_record(target, collection.owner, collection.owner_name)
-    return target

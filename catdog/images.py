@@ -94,6 +94,19 @@ def open_image(source, draft_size: int | None = None) -> Image.Image:
         raise CatdogError("image_damaged", name=name, reason=str(error)) from error
 
 
+def stored_jpeg(data: bytes, name: str, side: int) -> bytes:
+    """A photo's bytes checked as any upload (`open_image` refuses what is not an image, or claims to
+    be enormous, with the reason), upright, at most `side` pixels, as a JPEG without EXIF (a phone's
+    GPS position) that does not fill a student's quota with 12 megapixels."""
+    source = io.BytesIO(data)
+    source.name = name  # the error names the student's file
+    image = open_image(source)
+    image.thumbnail((side, side))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
 def decode_scale(width: int, height: int, image_size: int) -> int:
     """The JPEG decode scale (1, 2, 4 or 8) that still leaves both sides >= `image_size`.
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catdog import collect
+from catdog import collect, publish
 from catdog.config import data_root, limits
 from catdog.errors import CatdogError
 from webui.charts import probabilities_figure
@@ -107,7 +107,7 @@ def readiness(collection: collect.Collection) -> None:
     if st.button(t("classes.train"), type="primary", icon=":material/model_training:"):
         try:
             with st.spinner(t("classes.publishing")):
-                path = collect.publish(collection)
+                path = publish.to_dataset(collection)
         except CatdogError as error:
             show_error(error)
             return

@@ -82,3 +82,9 @@ def full_roots(tmp_path, monkeypatch, trained_run):
     return tmp_path
 
 
+@pytest.fixture
+def root(tmp_path, monkeypatch) -> Path:
+    """An empty data root (and models folder) in tmp_path, as the app's settings."""
+    monkeypatch.setenv("CATDOG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CATDOG_MODELS_DIR", str(tmp_path / "models"))
+    return tmp_path / "data"

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from catdog import collect, data, datasets
+from catdog import collect, datasets
 from catdog.access import Identity
 from catdog.errors import CatdogError
+from catdog.publish import to_dataset
 
 ANN = Identity("token-ann", "Ann")
 BEN = Identity("token-ben", "Ben")
@@ -40,13 +41,6 @@ def _png_claiming(width: int, height: int) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + \
         chunk(b"IEND", b"")
-
-
-@pytest.fixture
-def root(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATDOG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CATDOG_MODELS_DIR", str(tmp_path / "models"))
-    return tmp_path / "data"
 
 
 @pytest.mark.parametrize("name", ["", "   ", "train", "Validation", "test", "downloads", "_hidden", "-dash",
@@ -172,44 +166,6 @@ def test_remove_rename_and_delete(root):
     assert collect.list_collections() == []
 
 
-def test_training_waits_for_enough_photos_in_every_class(root):
-    made = collect.create("pets", ["cats", "dogs", "birds"])
-    _fill(made, "cats", collect.MIN_PHOTOS_PER_CLASS)
-    _fill(made, "dogs", 4, kind=1)
-    made = collect.get("pets")
-    assert not made.ready and made.short == {"birds": 10, "dogs": 6}
-    with pytest.raises(CatdogError) as caught:
-        collect.publish(made)
-    assert caught.value.params["missing"] == "birds (10), dogs (6)"
-
-
-def test_publish_splits_every_class_by_the_validation_fraction_and_can_be_repeated(root):
-    made = collect.create("pets", ["cats", "dogs", "birds"])
-    for kind, name in enumerate(["cats", "dogs", "birds"]):
-        _fill(made, name, 10 + kind, kind=kind % 2, first_seed=100 * kind)
-    path = collect.publish(collect.get("pets"))
-    assert path == root / "pets"
-    dataset = data.load_dataset(path)
-    assert dataset.class_names == ["birds", "cats", "dogs"]
-    validation = [dataset.validation.labels.count(label) for label in range(3)]
-    assert validation == [2, 2, 2]  # 20% of 12, 10 and 11
-    assert len(dataset.train.paths) == 33 - 6
-    _fill(collect.get("pets"), "cats", 5, first_seed=50)  # more photos, then publish again
-    collect.publish(collect.get("pets"))
-    assert len(data.load_dataset(path).train.paths) + len(data.load_dataset(path).validation.paths) == 38
-    assert [d.name for d in datasets.all_datasets(root)] == ["pets"]
-
-
-def test_publish_never_replaces_a_dataset_it_did_not_write(root):
-    made = collect.create("pets", ["cats", "dogs"])
-    _fill(made, "cats", 10)
-    _fill(made, "dogs", 10, kind=1)
-    (root / "pets" / "other").mkdir(parents=True)  # e.g. a zip imported under the same name meanwhile
-    with pytest.raises(CatdogError, match="already exists"):
-        collect.publish(collect.get("pets"))
-    assert (root / "pets" / "other").is_dir()
-
-
 def test_a_students_collection_is_theirs_and_counts_against_their_quota(root, monkeypatch):
     monkeypatch.setenv("CATDOG_HOSTED", "1")
     monkeypatch.setenv("CATDOG_MAX_DATASETS", "2")
@@ -224,7 +180,7 @@ def test_a_students_collection_is_theirs_and_counts_against_their_quota(root, mo
     assert caught.value.key == "not_your_collection" and caught.value.params["owner"] == "Ann"
     _fill(collect.get("anns", TEACHER), "cats", 1, first_seed=70, who=TEACHER)  # the teacher may help...
     assert collect.get("anns", ANN).owner == ANN.id  # ...and Ann still owns it
-    path = collect.publish(collect.get("anns", ANN))
+    path = to_dataset(collect.get("anns", ANN))
     [published] = datasets.all_datasets(root)
     assert (published.owner, published.owner_name, published.path) == (ANN.id, "Ann", path)
     record = json.loads((root / datasets.OWNERS / "anns.json").read_text())

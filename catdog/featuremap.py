@@ -148,15 +148,18 @@ def _stored(path: Path, paths: list[str], class_names: list[str], method: str, w
                           int(measures[5]), Separation(*measures[:2]), Separation(*measures[2:4]), measures[4])
 
 
-def _store(path: Path, mapped: FeatureMap) -> None:
+def _save(path: Path, **arrays) -> None:
     """Temp file + rename: a reader never sees half a map."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, **arrays)
+    os.replace(tmp, path)
+
+
+def _store(path: Path, mapped: FeatureMap) -> None:
     measures = [*dataclasses.astuple(mapped.full), *dataclasses.astuple(mapped.flat), mapped.seconds,
                 mapped.dimensions]
-    np.savez(tmp, points=mapped.points, labels=mapped.labels, paths=np.array(mapped.paths),
-             measures=np.array(measures))
-    os.replace(tmp, path)
+    _save(path, points=mapped.points, labels=mapped.labels, paths=np.array(mapped.paths), measures=np.array(measures))
 
 
 def full_separation(config: TrainConfig, models_dir, vectors: np.ndarray, labels: np.ndarray,
@@ -169,10 +172,7 @@ def full_separation(config: TrainConfig, models_dir, vectors: np.ndarray, labels
             if stored["paths"].tolist() == paths:
                 return Separation(*stored["measures"].tolist())
     measured = separation(vectors, labels, config.seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
-    np.savez(tmp, paths=np.array(paths), measures=np.array(dataclasses.astuple(measured)))
-    os.replace(tmp, path)
+    _save(path, paths=np.array(paths), measures=np.array(dataclasses.astuple(measured)))
     return measured
 
 

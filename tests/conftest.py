@@ -83,8 +83,22 @@ def full_roots(tmp_path, monkeypatch, trained_run):
 
 
 @pytest.fixture
-def root(tmp_path, monkeypatch) -> Path:
-    """An empty data root (and models folder) in tmp_path, as the app's settings."""
-    monkeypatch.setenv("CATDOG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CATDOG_MODELS_DIR", str(tmp_path / "models"))
-    return tmp_path / "data"
+def root(empty_roots) -> Path:
+    """The empty data root itself."""
+    return empty_roots / "data"
+
+
+@pytest.fixture
+def launched(monkeypatch) -> list:
+    """The configs a page launches: each is queued as a run folder, and nothing trains."""
+    from catdog import jobs, runs
+
+    configs = []
+
+    def start(config, models_dir=None, owner=None):
+        configs.append(config)
+        return runs.load_run(runs.create_run(config, models_dir, owner))
+
+    monkeypatch.setattr(jobs, "start", start)
+    monkeypatch.setattr(jobs, "kick", lambda *args, **kwargs: None)  # the sidebar would start a worker
+    return configs

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from catdog import augment, backbones, jobs, runs
+from catdog import augment, backbones, runs
 from catdog.config import TrainConfig
 from helpers import make_image, open_page
 from webui.navigation import PAGES, ROOT
@@ -120,20 +120,6 @@ def test_the_train_form_keeps_its_choices_across_pages_and_reloads(full_roots):
         ("simple_cnn", 7, "light", 150)
     reloaded = open_page("train")  # a reload: a new session of the same (single) user
     assert (reloaded.selectbox(key="backbone").value, reloaded.slider(key="epochs").value) == ("simple_cnn", 7)
-
-
-@pytest.fixture
-def launched(monkeypatch) -> list[TrainConfig]:
-    """The configs the Train page launches: each is queued as a run folder, and nothing trains."""
-    configs = []
-
-    def start(config, models_dir=None, owner=None):
-        configs.append(config)
-        return runs.load_run(runs.create_run(config, models_dir, owner))
-
-    monkeypatch.setattr(jobs, "start", start)
-    monkeypatch.setattr(jobs, "kick", lambda *args, **kwargs: None)  # the sidebar would start a worker
-    return configs
 
 
 def test_train_form_launches_the_settings_chosen(full_roots, launched):

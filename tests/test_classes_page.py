@@ -55,17 +55,10 @@ def three_class_run(tmp_path_factory):
 
 
 @pytest.fixture
-def roots(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATDOG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CATDOG_MODELS_DIR", str(tmp_path / "models"))
-    return tmp_path
-
-
-@pytest.fixture
-def three_class_roots(roots, three_class_run):
-    shutil.copytree(three_class_run.config.data_dir, roots / "data" / "rps")
-    shutil.copytree(three_class_run.path, roots / "models" / three_class_run.id)
-    return roots
+def three_class_roots(empty_roots, three_class_run):
+    shutil.copytree(three_class_run.config.data_dir, empty_roots / "data" / "rps")
+    shutil.copytree(three_class_run.path, empty_roots / "models" / three_class_run.id)
+    return empty_roots
 
 
 def _create(app, name="rps", classes=CLASSES):
@@ -76,7 +69,7 @@ def _create(app, name="rps", classes=CLASSES):
     return app
 
 
-def test_make_a_dataset_add_photos_by_upload_and_webcam_and_train_on_it(roots):
+def test_make_a_dataset_add_photos_by_upload_and_webcam_and_train_on_it(empty_roots):
     app = _create(open_page("classes"))
     assert [c.name for c in collect.get("rps").classes] == sorted(CLASSES)
     assert app.info[0].value.startswith(en("classes.need", classes=2, minimum=10, missing="")[:40])
@@ -99,10 +92,10 @@ def test_make_a_dataset_add_photos_by_upload_and_webcam_and_train_on_it(roots):
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == en(PAGES["train"].title_key)
     assert app.session_state["dataset"].endswith("rps")
-    assert sorted(data.load_dataset(roots / "data" / "rps").class_names) == sorted(CLASSES)
+    assert sorted(data.load_dataset(empty_roots / "data" / "rps").class_names) == sorted(CLASSES)
 
 
-def test_a_bad_file_is_refused_with_its_reason_and_a_class_can_be_renamed_and_deleted(roots):
+def test_a_bad_file_is_refused_with_its_reason_and_a_class_can_be_renamed_and_deleted(empty_roots):
     app = _create(open_page("classes"))
     app.segmented_control(key="class-rps").set_value("rock").run()
     app.file_uploader[0].set_value([("notes.jpg", b"not a photo", "image/jpeg"),
@@ -122,7 +115,7 @@ def test_a_bad_file_is_refused_with_its_reason_and_a_class_can_be_renamed_and_de
     assert len(app.error) == 1 and "'train' cannot be a class name" in app.error[0].value
 
 
-def test_the_page_reads_in_portuguese(roots):
+def test_the_page_reads_in_portuguese(empty_roots):
     app = _create(open_page("classes", language="pt"), classes=("pedra", "papel"))
     assert not app.exception
     assert app.title[0].value == S["classes.title"]["pt"]

@@ -78,22 +78,6 @@ def test_the_feature_maps_show_four_layers_of_the_photo(full_roots):
         "conv1_relu", "conv_dw_5_relu", "conv_dw_9_relu", "conv_pw_13_relu"]
 
 
-@pytest.fixture
-def launched(monkeypatch):
-    """The configs the page launches: each is queued as a run folder, and nothing trains."""
-    from catdog import jobs, runs
-
-    configs = []
-
-    def start(config, models_dir=None, owner=None):
-        configs.append(config)
-        return runs.load_run(runs.create_run(config, models_dir, owner))
-
-    monkeypatch.setattr(jobs, "start", start)
-    monkeypatch.setattr(jobs, "kick", lambda *args, **kwargs: None)  # the sidebar would start a worker
-    return configs
-
-
 def test_the_mistake_experiment_launches_both_runs_and_opens_their_curves(full_roots, launched):
     app = open_tab("pre")
     app.button(key="mistake").click().run()

@@ -191,9 +191,12 @@ def _key_settings(run: runs.Run) -> dict:
 
 def settings_that_differ(listed: list[runs.Run]) -> dict[str, list]:
     """Setting -> each run's value, for the settings where the runs do not all agree
-    (nested augmentation settings are spelled `augmentation.rotation`)."""
+    (nested augmentation settings are spelled `augmentation.rotation`). The dataset is named by its
+    folder, never its path: a server path is not for a student's screen."""
     flat = [_flatten(run.config.to_dict()) for run in listed]
-    names = list(dict.fromkeys(name for values in flat for name in values if name != "data_dir"))
+    for values in flat:
+        values["dataset"] = Path(values.pop("data_dir", "") or "").name
+    names = list(dict.fromkeys(name for values in flat for name in values))
     return {name: [values.get(name) for values in flat] for name in names
             if len({json.dumps(values.get(name)) for values in flat}) > 1}
 

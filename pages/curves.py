@@ -104,7 +104,12 @@ def compared() -> None:
     if len(selected) > 1:
         st.subheader(t("curves.differ"))
         differ = settings_differ(selected)
-        st.dataframe(differ, hide_index=True) if not differ.empty else st.caption(t("curves.same_settings"))
+        # An if statement, not a conditional expression: Streamlit's "magic" writes the value of a
+        # bare expression on the page (here the DeltaGenerator's help, with its source line).
+        if differ.empty:
+            st.caption(t("curves.same_settings"))
+        else:
+            st.dataframe(differ, hide_index=True)
 
 
 def gap_row(run: runs.Run) -> dict:

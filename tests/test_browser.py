@@ -422,6 +422,7 @@ def test_the_overfitting_lesson_opens_both_runs_and_reads_their_gaps(page, fresh
     table = page.get_by_test_id("stDataFrame").last
     expect(table).to_contain_text("augmentation.rotation", timeout=10_000)
     expect(table).to_contain_text("0 → 20")
+    expect(page.get_by_text("DeltaGenerator")).to_have_count(0)  # no bare expression shown by Streamlit's magic
 
     _open(page, fresh_server, "predict")
     chosen = page.get_by_test_id("stSidebar").get_by_role("combobox", name=en("side.run")).input_value()

@@ -99,7 +99,9 @@ def test_settings_that_differ_are_readable_rows():
     differ = leaderboard.settings_that_differ([Fake(base), Fake(twin)])
     assert differ["epochs"] == [20, 30]
     assert differ["augmentation.rotation"][0] != differ["augmentation.rotation"][1]
-    assert "backbone" not in differ and "data_dir" not in differ
+    assert "backbone" not in differ and "data_dir" not in differ and "dataset" not in differ
+    other_data = dataclasses.replace(base, data_dir="/srv/data/colours")
+    assert leaderboard.settings_that_differ([Fake(base), Fake(other_data)]) == {"dataset": ["", "colours"]}
 
 
 def test_the_trainer_is_started_to_score_when_runs_wait_for_a_score(classroom, monkeypatch):

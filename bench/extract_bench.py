@@ -15,6 +15,8 @@ from common import PHOTOS, report, use_shared_weights
 
 use_shared_weights()
 
+import tensorflow as tf  # noqa: E402
+
 from catdog import data, images, pipeline  # noqa: E402
 from catdog.config import TrainConfig  # noqa: E402
 from catdog.model import build_model, graph_function, split_at_features  # noqa: E402
@@ -39,7 +41,7 @@ def bare_pass() -> float:
 def pipeline_pass() -> float:
     started = time.perf_counter()
     for batch, _labels in pipeline.decoded_batches(split, size, 32):
-        forward(batch).numpy()
+        forward(tf.cast(batch, tf.float32)).numpy()
     return count / (time.perf_counter() - started)
 
 

@@ -26,6 +26,10 @@ from catdog import data, pipeline
 from catdog.config import TrainConfig
 from catdog.timing import Stopwatch
 
+# Photos per forward pass of the frozen extractor; the features do not depend on it. Small
+# batches keep a layer's activations in the CPU's caches: 16 photos (32 views) at 320 px
+# extracted ~15% faster than 32 here.
+EXTRACTION_BATCH = 16
 FORMAT_VERSION = 2  # bump when decoding or preprocessing changes what a photo becomes (2: TF resize)
 
 
@@ -124,7 +128,7 @@ def extract(forward, batches, total: int, on_batch, views: int = 1, stopwatch: S
         if features is None:
             features = np.empty((total, views, computed.shape[-1]), np.float32)
         features[seen:seen + count] = computed
-        labels[seen:seen + count] = batch_labels.numpy()
+        labels[seen:seen + count] = np.asarray(batch_labels)
         seen += count
         on_batch(seen)
     if features is None:
@@ -154,19 +158,23 @@ class LiteForward:
         self.batch = 0
 
     def __call__(self, images):
-        images = np.asarray(images, np.float32)
-        if self.views == 2:
-            images = np.concatenate([images, images[:, :, ::-1]])
-        if len(images) != self.batch:
-            self.interpreter.resize_tensor_input(self.input, images.shape)
+        images = np.asarray(images)
+        count = len(images)
+        if count * self.views != self.batch:
+            self.interpreter.resize_tensor_input(self.input, (count * self.views, *images.shape[1:]))
             self.interpreter.allocate_tensors()
-            self.batch = len(images)
-        self.interpreter.set_tensor(self.input, images)
+            self.batch = count * self.views
+        # The photos (and their mirrors) are written straight into the interpreter's input: a
+        # concatenated copy handed to set_tensor cost 0.5 ms a view at 320 px, a third of the pass.
+        buffer = self.interpreter.tensor(self.input)()
+        buffer[:count] = images
+        if self.views == 2:
+            buffer[count:] = images[:, :, ::-1]
+        del buffer  # the interpreter refuses to run while a view of its memory is held
         self.interpreter.invoke()
         computed = self.interpreter.get_tensor(self.output)
         if self.views == 2:
-            half = len(computed) // 2
-            computed = np.stack([computed[:half], computed[half:]], axis=1)
+            computed = np.stack([computed[:count], computed[count:]], axis=1)
         return computed
 
 
@@ -208,7 +216,7 @@ def forward_function(extractor, views: int, paths: list[Path]):
     if not tf.config.list_logical_devices("GPU") and not tf.distribute.has_strategy():
         return LiteForward(extractor, views, paths)
     graph = graph_function(extractor, views)
-    return lambda images: graph(images).numpy()
+    return lambda images: graph(tf.cast(images, tf.float32)).numpy()
 
 
 def features_of(config, models_dir, extractor, split: data.Split, skipped: list, report=None, views: int = 1,
@@ -227,7 +235,7 @@ def features_of(config, models_dir, extractor, split: data.Split, skipped: list,
     missing = [i for i, photo in enumerate(keys) if any(key not in found for key in photo)]
     if missing:
         todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
-        photos_per_pass = pipeline.step_split(config.batch_size)[0]
+        photos_per_pass = min(EXTRACTION_BATCH, pipeline.step_split(config.batch_size)[0])
         batches = pipeline.decoded_batches(todo, config.image_size, photos_per_pass, skipped)
         on_batch = (lambda seen: report(seen, len(missing))) if report else (lambda seen: None)
         with stopwatch.part("converting the network for a CPU"):

@@ -73,9 +73,9 @@ def test_tensorflow_and_pil_decode_every_kind_of_file_to_the_same_pixels(tmp_pat
     assert [b > 0 for b in branches] == [True, True, True, True, False, False, False]
     assert branches[0] == (4 if image_size == 24 else 3)  # 400x300 decodes at 1/8 for 24 px, 1/4 for 64 px
     batches = list(pipeline.decoded_batches(split, image_size, batch_size=3))
-    decoded = np.concatenate([b.numpy() for b, _ in batches])
+    decoded = np.concatenate([b for b, _ in batches])
     expected = np.stack([images.load_for_model(path, image_size) for path in paths]).astype(np.float32)
-    assert np.concatenate([y.numpy() for _, y in batches]).tolist() == split.labels
+    assert np.concatenate([y for _, y in batches]).tolist() == split.labels
     assert np.array_equal(decoded, expected)
     assert decoded[-1].shape == (image_size, image_size, 3)
 
@@ -105,8 +105,8 @@ def test_a_jpeg_tensorflow_refuses_goes_through_pil_and_nothing_is_lost_or_repea
     assert pipeline.tensorflow_branches(split, 32)[6] > 0  # its header looks fine
     skipped = []
     batches = list(pipeline.decoded_batches(split, 32, batch_size=4, skipped=skipped))
-    labels = np.concatenate([y.numpy() for _, y in batches]).tolist()
-    decoded = np.concatenate([b.numpy() for b, _ in batches])
+    labels = np.concatenate([y for _, y in batches]).tolist()
+    decoded = np.concatenate([b for b, _ in batches])
     kept = [i for i in range(11) if not (i == 6 and skipped)]
     assert [p for p, _ in skipped] in ([], [str(paths[6])])
     assert labels == [i % 2 for i in kept]

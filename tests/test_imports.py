@@ -30,3 +30,18 @@ def test_the_web_pages_helpers_do_not_import_tensorflow():
     loaded = _modules_after("import webui.feedback, webui.sidebar, webui.navigation, webui.loaders, webui.charts")
     assert "webui.feedback" in loaded
     assert "tensorflow" not in loaded and "keras" not in loaded
+
+
+def test_keras_imported_after_catdog_leaves_scikit_learn_and_pandas_alone_and_they_still_import():
+    """Keras imports both when installed (0.8-1.2 s of its import); catdog uses neither through it."""
+    loaded = _modules_after("import catdog, keras; keras.layers.Dense(2)")
+    assert "keras" in loaded
+    assert "sklearn" not in loaded and "pandas" not in loaded
+    loaded = _modules_after("import catdog, keras, sklearn.decomposition, pandas; "
+                            "sklearn.decomposition.PCA(2).fit_transform(pandas.DataFrame([[1, 2], [3, 5], [4, 4]]))")
+    assert {"sklearn.decomposition", "pandas"} <= loaded
+
+
+def test_keras_finds_scikit_learn_when_catdog_is_not_imported():
+    """The guard is catdog's own, not a change to the environment."""
+    assert "sklearn" in _modules_after("import keras")

@@ -9,7 +9,9 @@ resized by `images.resize_pixels` inside the graph.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 import numpy as np
 
@@ -79,9 +81,11 @@ def decoded_bytes(split: Split, image_size: int) -> int:
     return len(split.paths) * image_size * image_size * 3
 
 
-def _decoded(split: Split, image_size: int, skipped: list, branches=None, start: int = 0, order_seed=None):
+def _decoded(split: Split, image_size: int, skipped: list, branches=None, start: int = 0, order_seed=None,
+             parallel: int | None = None):
     """Unbatched (pixels, label, index) of split[start:], in order (or shuffled with
-    `order_seed`, anew each pass), unreadable files dropped."""
+    `order_seed`, anew each pass), unreadable files dropped; `parallel` photos decoded at once
+    (default: tf.data's own tuning)."""
     import tensorflow as tf
 
     count = len(split.paths)
@@ -98,7 +102,7 @@ def _decoded(split: Split, image_size: int, skipped: list, branches=None, start:
     data = tf.data.Dataset.from_tensor_slices(columns)
     if order_seed is not None:
         data = data.shuffle(count - start, seed=order_seed, reshuffle_each_iteration=True)
-    data = data.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    data = data.map(load, num_parallel_calls=parallel or tf.data.AUTOTUNE, deterministic=True)
     return data.filter(_decoded_ok).map(_drop_flag)
 
 
@@ -173,19 +177,21 @@ def decoded_batches(split: Split, image_size: int, batch_size: int, skipped: lis
 
     skipped = skipped if skipped is not None else []
     branches = tensorflow_branches(split, image_size)
-    chunk = max(1, CHUNK_BYTES // (image_size * image_size * 3 * batch_size)) * batch_size
+    per_chunk = max(1, CHUNK_BYTES // (image_size * image_size * 3 * batch_size))  # batches
     start = 0
     while start < len(split.paths):
-        pipeline = _decoded(split, image_size, skipped, branches, start).batch(chunk)  # no prefetch: see above
+        # No prefetch, and a photo per core at once: tf.data's tuning, seeing a consumer that
+        # pulls in bursts, decoded with fewer threads (a median 11.8 s -> 10.9 s for 2992 photos).
+        decoded = _decoded(split, image_size, skipped, branches, start, parallel=os.cpu_count() or 1)
+        batches = iter(decoded.batch(batch_size))
         try:
-            for pixels, labels, indices in pipeline:
-                pixels, labels, indices = pixels.numpy(), labels.numpy(), indices.numpy()
-                for at in range(0, len(labels), batch_size):
-                    yield pixels[at:at + batch_size], labels[at:at + batch_size]
-                    start = int(indices[min(at + batch_size, len(labels)) - 1]) + 1
+            while chunk := [(p.numpy(), y.numpy(), i.numpy()) for p, y, i in islice(batches, per_chunk)]:
+                for pixels, labels, indices in chunk:
+                    yield pixels, labels
+                    start = int(indices[-1]) + 1
             return
         except tf.errors.InvalidArgumentError:
-            pending = [i for i in range(start, len(branches)) if branches[i]][:chunk]
+            pending = [i for i in range(start, len(branches)) if branches[i]][:per_chunk * batch_size]
             if not pending:
                 raise  # not a decoding failure: nothing left to hand to PIL
             for index in pending:

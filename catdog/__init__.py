@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 # augmented grid. So Keras's own modules, and only they, find neither. catdog's feature-space map
 # still imports scikit-learn itself, and Keras's wrappers say scikit-learn is missing if called.
 _NOT_FOR_KERAS = frozenset({"sklearn", "pandas"})
+_MACHINERY = ("importlib", "_frozen_importlib")  # the import system's own frames
 
 
 class _KerasOptionalImports:
@@ -23,7 +24,7 @@ class _KerasOptionalImports:
         if name not in _NOT_FOR_KERAS:
             return None
         frame = sys._getframe(1)
-        while frame is not None and frame.f_globals.get("__name__", "").startswith("importlib"):
+        while frame is not None and frame.f_globals.get("__name__", "").startswith(_MACHINERY):
             frame = frame.f_back  # the import machinery's own frames, up to the importing module
         if frame is not None and frame.f_globals.get("__name__", "").startswith("keras."):
             raise ModuleNotFoundError(f"No module named {name!r} (catdog keeps it from Keras)", name=name)

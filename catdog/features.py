@@ -237,10 +237,10 @@ def features_of(config, models_dir, extractor, split: data.Split, skipped: list,
         todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
         with stopwatch.part("converting the network for a CPU"):
             forward = forward_function(extractor, views, extractor_paths(config, cache.folder))
-        photos_per_pass = pipeline.step_split(config.batch_size)[0]
-        if isinstance(forward, LiteForward):
+        photos_per_pass, on_cpu = pipeline.step_split(config.batch_size)[0], isinstance(forward, LiteForward)
+        if on_cpu:
             photos_per_pass = min(LITE_BATCH, photos_per_pass)
-        batches = pipeline.decoded_batches(todo, config.image_size, photos_per_pass, skipped)
+        batches = pipeline.decoded_batches(todo, config.image_size, photos_per_pass, skipped, shares_cores=on_cpu)
         on_batch = (lambda seen: report(seen, len(missing))) if report else (lambda seen: None)
         vectors, _ = extract(forward, batches, len(missing), on_batch, views, stopwatch)
         failed = {path for path, _ in skipped}

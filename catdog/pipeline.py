@@ -157,15 +157,17 @@ def tensorflow_branches(split: Split, image_size: int) -> list[int]:
     return [SCALES.index(scale) + 1 if scale else 0 for scale in scales]
 
 
-CHUNK_BYTES = 64 * 2**20  # decoded photos held at once by `decoded_batches` (~220 photos at 320 px)
+CHUNK_BYTES = 64 * 2**20  # decoded photos held at once by `decoded_batches` (~210 photos at 320 px)
 
 
-def decoded_batches(split: Split, image_size: int, batch_size: int, skipped: list | None = None):
+def decoded_batches(split: Split, image_size: int, batch_size: int, skipped: list | None = None,
+                    shares_cores: bool = True):
     """(uint8 images, labels) numpy batches of `split` in order, read once: for feature extraction.
 
-    Photos are decoded a chunk at a time with every core, then handed out while nothing decodes:
-    decoding running beside the extractor's threads made both slower on 2 cores (the extractor
-    spins at each layer waiting for a thread the decoder had taken). They stay bytes: a float
+    With `shares_cores` (the extractor runs on this CPU), photos are decoded a chunk at a time with
+    every core, then handed out while nothing decodes: decoding beside the extractor's threads made
+    both slower on 2 cores (the extractor spins at each layer waiting for a thread the decoder had
+    taken). Without it (a GPU extracts), decoding runs ahead, prefetched. Photos stay bytes: a float
     copy made here cost the decoding threads a quarter of their time, and four times the memory.
 
     Plain JPEGs are decoded by TensorFlow inside the pipeline. A JPEG whose header is fine
@@ -177,13 +179,16 @@ def decoded_batches(split: Split, image_size: int, batch_size: int, skipped: lis
 
     skipped = skipped if skipped is not None else []
     branches = tensorflow_branches(split, image_size)
-    per_chunk = max(1, CHUNK_BYTES // (image_size * image_size * 3 * batch_size))  # batches
-    start = 0
-    while start < len(split.paths):
+    per_chunk, parallel = 1, None
+    if shares_cores:
         # No prefetch, and a photo per core at once: tf.data's tuning, seeing a consumer that
         # pulls in bursts, decoded with fewer threads (a median 11.8 s -> 10.9 s for 2992 photos).
-        decoded = _decoded(split, image_size, skipped, branches, start, parallel=os.cpu_count() or 1)
-        batches = iter(decoded.batch(batch_size))
+        per_chunk = max(1, CHUNK_BYTES // (image_size * image_size * 3 * batch_size))  # batches
+        parallel = os.cpu_count() or 1
+    start = 0
+    while start < len(split.paths):
+        decoded = _decoded(split, image_size, skipped, branches, start, parallel=parallel).batch(batch_size)
+        batches = iter(decoded if shares_cores else decoded.prefetch(tf.data.AUTOTUNE))
         try:
             while chunk := [(p.numpy(), y.numpy(), i.numpy()) for p, y, i in islice(batches, per_chunk)]:
                 for pixels, labels, indices in chunk:

@@ -115,16 +115,18 @@ def test_a_jpeg_tensorflow_refuses_goes_through_pil_and_nothing_is_lost_or_repea
                           np.stack([images.load_for_model(paths[i], 32) for i in good]).astype(np.float32))
 
 
-def test_extraction_batches_come_a_chunk_at_a_time_in_order_as_bytes_with_a_refused_jpeg_in_a_later_chunk(
-        tmp_path, monkeypatch):
-    """Chunks of 2 batches of 3 (the chunk's bytes set that small): every photo once, in order,
-    uint8; a JPEG TensorFlow refuses in the third chunk sends that chunk to PIL, nothing lost."""
+@pytest.mark.parametrize("shares_cores", [True, False])
+def test_extraction_batches_come_in_order_as_bytes_with_a_refused_jpeg_in_a_later_chunk(tmp_path, monkeypatch,
+                                                                                        shares_cores):
+    """Beside a CPU extractor, chunks of 2 batches of 3 (the chunk's bytes set that small); for a GPU,
+    prefetched batches. Either way every photo once, in order, uint8; a JPEG TensorFlow refuses in
+    the third chunk sends that chunk to PIL, nothing lost."""
     monkeypatch.setattr(pipeline, "CHUNK_BYTES", 32 * 32 * 3 * 6)
     paths = [make_image(tmp_path / f"{i}.jpg", i % 2, size=(60, 50), seed=i) for i in range(17)]
     paths[13] = _damaged_inside(tmp_path / "13.jpg")
     split = data.Split([str(p) for p in paths], list(range(17)))
     skipped = []
-    batches = list(pipeline.decoded_batches(split, 32, batch_size=3, skipped=skipped))
+    batches = list(pipeline.decoded_batches(split, 32, batch_size=3, skipped=skipped, shares_cores=shares_cores))
     assert all(pixels.dtype == np.uint8 and len(pixels) <= 3 for pixels, _ in batches)
     kept = [i for i in range(17) if not (i == 13 and skipped)]
     assert np.concatenate([labels for _, labels in batches]).tolist() == kept

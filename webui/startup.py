@@ -21,7 +21,8 @@ warmed = threading.Event()  # set once the warm-up is over (done or failed): for
 QUIET_SECONDS = 2.0  # the warm-up waits for a pause this long between page runs
 _last_run = [0.0]  # when a page last started to run (`tune_process` is called by every run)
 # The import begins with the first page (app_bench, 2 cores): that page 2.0 s instead of 1.5 s, a
-# first Augmentation opened at once after it 3.1 s instead of 3.6 s.
+# first Augmentation opened at once after it 3.1 s instead of 3.6 s (1.9-2.0 s since Keras no
+# longer imports scikit-learn: catdog/__init__.py).
 WARM_UP_DELAY = 0.0  # seconds after the first page starts
 
 

@@ -259,10 +259,22 @@ def test_a_students_identity_survives_a_reload_and_a_page_change_and_is_theirs_a
 
 def _sidebar_datasets(page) -> list[str]:
     """The names the sidebar's dataset selector offers."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     # `.first`: has_text matches substrings, case-insensitively, and a rerun may briefly show the old element too.
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=S["side.dataset"]["en"]).first.click()
-    options = page.get_by_role("option").all_inner_texts()
-    page.keyboard.press("Escape")
+    sidebar = page.get_by_test_id("stSidebar")
+    selector = sidebar.get_by_test_id("stSelectbox").filter(has_text=S["side.dataset"]["en"]).first
+    options: list[str] = []
+    for _ in range(5):  # a rerun that lands just after the click closes the list before it is read
+        selector.click()
+        try:
+            page.get_by_role("option").first.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeout:
+            continue
+        options = page.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        if options:
+            break
     return options
 
 

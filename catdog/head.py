@@ -99,7 +99,7 @@ def batches(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle_seed: int | N
     dataset = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle_seed is not None:
         dataset = dataset.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(pipeline.without_autotune())
 
 
 def scores(probabilities: np.ndarray, labels: np.ndarray) -> dict:

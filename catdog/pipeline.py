@@ -81,11 +81,9 @@ def decoded_bytes(split: Split, image_size: int) -> int:
     return len(split.paths) * image_size * image_size * 3
 
 
-def _decoded(split: Split, image_size: int, skipped: list, branches=None, start: int = 0, order_seed=None,
-             parallel: int | None = None):
+def _decoded(split: Split, image_size: int, skipped: list, branches=None, start: int = 0, order_seed=None):
     """Unbatched (pixels, label, index) of split[start:], in order (or shuffled with
-    `order_seed`, anew each pass), unreadable files dropped; `parallel` photos decoded at once
-    (default: tf.data's own tuning)."""
+    `order_seed`, anew each pass), unreadable files dropped; a photo per core decoded at once."""
     import tensorflow as tf
 
     count = len(split.paths)
@@ -102,8 +100,20 @@ def _decoded(split: Split, image_size: int, skipped: list, branches=None, start:
     data = tf.data.Dataset.from_tensor_slices(columns)
     if order_seed is not None:
         data = data.shuffle(count - start, seed=order_seed, reshuffle_each_iteration=True)
-    data = data.map(load, num_parallel_calls=parallel or tf.data.AUTOTUNE, deterministic=True)
-    return data.filter(_decoded_ok).map(_drop_flag)
+    data = data.map(load, num_parallel_calls=os.cpu_count() or 1, deterministic=True)
+    return data.filter(_decoded_ok).map(_drop_flag).with_options(without_autotune())
+
+
+def without_autotune():
+    """tf.data options without the autotuning thread; catdog's pipelines set their parallelism by
+    hand (a photo per core). That thread sleeps between tunings, longer the longer the pipeline
+    runs, and the end of an iterator (each epoch's, each split's) can wait out the sleep: up to 3 s
+    of idle cores at the end of a split's extraction here (TensorFlow 2.21)."""
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return options
 
 
 def _decoded_ok(pixels, label, index, ok):
@@ -142,7 +152,7 @@ def make_dataset(split: Split, image_size: int, batch_size: int, shuffle: bool =
         # The file list is shuffled, not decoded photos: a buffer of thousands of decoded
         # photos would take as much memory as caching them (600 MB for 4096 at 224 px).
         data = _decoded(split, image_size, skipped, order_seed=seed if shuffle else None).map(_drop_index)
-    return data.batch(batch_size).map(_to_float).prefetch(tf.data.AUTOTUNE)
+    return data.batch(batch_size).map(_to_float).prefetch(tf.data.AUTOTUNE).with_options(without_autotune())
 
 
 def _drop_index(pixels, label, index):
@@ -179,15 +189,14 @@ def decoded_batches(split: Split, image_size: int, batch_size: int, skipped: lis
 
     skipped = skipped if skipped is not None else []
     branches = tensorflow_branches(split, image_size)
-    per_chunk, parallel = 1, None
+    per_chunk = 1
     if shares_cores:
-        # No prefetch, and a photo per core at once: tf.data's tuning, seeing a consumer that
-        # pulls in bursts, decoded with fewer threads (a median 11.8 s -> 10.9 s for 2992 photos).
+        # No prefetch, and a photo per core at once (tf.data's tuning, seeing a consumer that
+        # pulls in bursts, had decoded with fewer threads: a median 11.8 s -> 10.9 s for 2992 photos).
         per_chunk = max(1, CHUNK_BYTES // (image_size * image_size * 3 * batch_size))  # batches
-        parallel = os.cpu_count() or 1
     start = 0
     while start < len(split.paths):
-        decoded = _decoded(split, image_size, skipped, branches, start, parallel=parallel).batch(batch_size)
+        decoded = _decoded(split, image_size, skipped, branches, start).batch(batch_size)
         batches = iter(decoded if shares_cores else decoded.prefetch(tf.data.AUTOTUNE))
         try:
             while chunk := [(p.numpy(), y.numpy(), i.numpy()) for p, y, i in islice(batches, per_chunk)]:

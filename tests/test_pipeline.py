@@ -38,6 +38,19 @@ def test_each_pass_reshuffles_every_photo_whether_cached_or_not(tiny_dataset, ca
     assert not all(np.array_equal(passes[0], other) for other in passes[1:])  # in a new order
 
 
+def test_no_pipeline_runs_the_autotuning_thread(tiny_dataset):
+    """The end of an autotuned iterator (each epoch's, each split's extraction) could wait seconds
+    for tf.data's tuning thread to wake (TensorFlow 2.21): catdog's pipelines set parallelism by hand."""
+    from catdog.head import batches
+
+    split = data.load_dataset(tiny_dataset).train
+    for cache_bytes in (0, 10**9):
+        made = pipeline.make_dataset(split, 16, 4, shuffle=True, cache_bytes=cache_bytes)
+        assert made.options().autotune.enabled is False
+    assert pipeline._decoded(split, 16, []).options().autotune.enabled is False
+    assert batches(np.zeros((4, 3), np.float32), np.zeros(4, np.int32), 2, 0).options().autotune.enabled is False
+
+
 def test_big_batches_are_split_only_on_a_shared_server(monkeypatch):
     monkeypatch.delenv("CATDOG_HOSTED", raising=False)
     assert pipeline.step_split(64) == (64, 1)

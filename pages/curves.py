@@ -34,10 +34,11 @@ def row(run: runs.Run) -> dict:
     best = max((h.get("val_accuracy", 0) for h in run.history), default=None)
     who_made_it = {t("col.owner"): run.owner_name or "-"} if who is not None else {}  # hosted: the class's runs
     return {t("col.run"): run.id, **who_made_it, t("col.status"): t(f"state.{run.state}"),
-            t("col.backbone"): c.backbone,
+            t("col.backbone"): t(f"backbone.{c.backbone}"),
             t("col.epochs"): c.epochs, t("col.ft_epochs"): c.fine_tune_epochs, t("col.batch"): c.batch_size,
             t("col.lr"): c.learning_rate, t("col.augmentation"): on_off(c),
             t("col.best"): "-" if best is None else f"{best:.3f}",  # a failed or cancelled run has none
+            t("col.final"): "-" if run.metrics.get("val_accuracy") is None else f"{run.metrics['val_accuracy']:.3f}",
             # a number or nothing: a column mixing "-" and numbers cannot be drawn (Arrow refuses it)
             t("col.duration"): None if run.metrics.get("seconds") is None else round(run.metrics["seconds"])}
 
@@ -75,13 +76,17 @@ def launch(pairs: list[tuple[runs.Run | None, TrainConfig]]) -> None:
 NOTICE = "_curves_notice"
 if NOTICE in st.session_state:
     st.success(st.session_state.pop(NOTICE), icon=":material/science:")
-st.dataframe(pd.DataFrame([row(r) for r in all_runs]), hide_index=True)
+st.dataframe(pd.DataFrame([row(r) for r in all_runs]), hide_index=True,
+             column_config={t("col.best"): st.column_config.TextColumn(help=t("col.best_help")),
+                            t("col.final"): st.column_config.TextColumn(help=t("col.final_help"))})
 ids = [r.id for r in all_runs]
 opened = [run_id for run_id in st.session_state.pop("open_runs", []) if run_id in ids]  # Leaderboard, twins
 if opened or [run_id for run_id in st.session_state.get("compare", []) if run_id not in ids]:
     st.session_state["compare"] = opened or default_selection(all_runs)  # (also when a compared run was deleted)
 st.session_state.setdefault("compare", default_selection(all_runs))
-chosen = st.multiselect(t("curves.compare"), ids, key="compare")
+owners = {r.id: r.owner_name for r in all_runs if r.owner_name}  # a shared server's: whose run it is
+chosen = st.multiselect(t("curves.compare"), ids, key="compare",
+                        format_func=lambda run_id: f"{run_id} ({owners[run_id]})" if run_id in owners else run_id)
 if not chosen:
     st.stop()
 

@@ -47,7 +47,7 @@ def answers(photos: list, results: list, class_names: list[str]) -> None:
 
 page_start("predict")
 run = need_model()
-st.caption(t("predict.model", run=run.id, backbone=run.config.backbone,
+st.caption(t("predict.model", run=run.id, backbone=t(f"backbone.{run.config.backbone}"),
              accuracy=f"{run.metrics.get('val_accuracy', 0):.3f}"))
 
 uploads = st.file_uploader(t("predict.photos"), type=["jpg", "jpeg", "png", "webp", "bmp", "gif"],

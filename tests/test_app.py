@@ -228,6 +228,29 @@ def test_a_run_deleted_while_shown_gives_a_message_not_a_crash(full_roots):
     assert [info.value for info in app.info] == [en("common.no_model")]  # nothing left to predict with
 
 
+def test_a_run_that_finishes_while_the_app_is_open_becomes_the_sidebars_model(full_roots):
+    """One's own laptop: the model just trained is the one Predict uses next, without a reload;
+    a run picked by hand stays picked until another one finishes."""
+    from webui.loaders import listed_runs
+
+    models = full_roots / "models"
+    [first] = runs.list_runs(models)
+    older = _copy_run(models, first, "20000101-000000-older")
+    app = open_page("predict")
+    picker = app.sidebar.selectbox[2]
+    assert picker.value == first.id
+    label = en(f"backbone.{first.config.backbone}")  # the backbone's name, not its registry id
+    assert any(label in caption.value and first.id in caption.value for caption in app.caption)
+    picker.set_value(older).run()
+    app.run()
+    assert app.sidebar.selectbox[2].value == older  # picked by hand: kept
+    newer = _copy_run(models, first, "29990101-000000-newer")  # finished meanwhile (the trainer, a CLI)
+    listed_runs.clear()
+    app.run()
+    assert app.sidebar.selectbox[2].value == newer
+    assert not app.exception
+
+
 def test_leaderboard_ranks_the_runs_once_the_trainer_scored_them(full_roots):
     from catdog import leaderboard, runs
     from helpers import make_dataset

@@ -137,3 +137,26 @@ def test_a_students_own_newest_model_is_the_one_their_sidebar_selects(hosted):
     run_picker = ana.sidebar.selectbox[2]
     assert run_picker.options[0] == theirs.id and run_picker.value == mine.name
     assert "20000101-000000-mine (Ana)" in run_picker.options
+
+
+def test_the_curves_run_picker_says_whose_run_each_is(hosted):
+    import shutil
+
+    from webui.loaders import listed_runs
+
+    models = hosted / "models"
+    [theirs] = runs.list_runs(models)
+    ana = student("Ana")
+    mine = models / "29990101-000000-mine"
+    shutil.copytree(theirs.path, mine)
+    runs.update_status(mine, owner=identity_of(ana).id, owner_name="Ana")
+    from webui.navigation import PAGES, ROOT
+
+    listed_runs.clear()
+    ana.switch_page(str(ROOT / PAGES["curves"].script)).run()
+    assert not ana.exception
+    [picker] = ana.multiselect
+    assert "29990101-000000-mine (Ana)" in picker.options and theirs.id in picker.options
+    table = ana.dataframe[0].value
+    assert set(table[en("col.backbone")]) == {en(f"backbone.{theirs.config.backbone}")}
+    assert set(table[en("col.final")]) == {f"{theirs.metrics['val_accuracy']:.3f}"}

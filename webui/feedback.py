@@ -72,7 +72,8 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
     """A run's state: progress while running, metrics when done, the reason when not (with its
     traceback where `show_internals`: not for a class's students on a hosted server). `ahead`:
     the jobs before this queued one; `use_instead(name)` switches the form to another backbone."""
-    st.markdown(t("job.state", run=run.id, state=t(f"state.{run.state}"), backbone=run.config.backbone,
+    st.markdown(t("job.state", run=run.id, state=t(f"state.{run.state}"),
+                  backbone=t(f"backbone.{run.config.backbone}"),
                   epochs=run.config.total_epochs))
     plan = plan_training(run.config)
     reused = run.metrics.get("features_reused_from_disk")

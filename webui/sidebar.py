@@ -48,12 +48,13 @@ def sidebar() -> None:
         if finished:
             ids = [r.id for r in finished]
             owners = {r.id: r.owner_name for r in finished if r.owner_name}
-            mine = [r.id for r in finished if who is not None and r.owner == who.id]
+            # Mine: on one's own laptop every run; on a shared server the student's (or teacher's) own.
+            mine = [r.id for r in finished if who is None or r.owner == who.id]
             selected = st.session_state.get("run")
             if selected and selected not in ids:  # deleted meanwhile (by its owner, the teacher, a CLI)
                 st.session_state[RUN_GONE] = selected
             default = selected if selected in ids else (mine or ids)[0]
-            if mine and mine[0] != st.session_state.get("_my_newest_run"):  # a student's new model: select it
+            if mine and mine[0] != st.session_state.get("_my_newest_run"):  # a new model of mine: select it
                 default = st.session_state["_my_newest_run"] = mine[0]
             st.session_state["run"] = st.selectbox(
                 t("side.run"), ids, index=ids.index(default), help=t("side.run_help"),

@@ -503,6 +503,19 @@ S: dict[str, dict[str, str]] = {
     "col.lr": {"en": "learning rate", "pt": "taxa de aprendizado"},
     "col.augmentation": {"en": "augmentation", "pt": "aumento"},
     "col.best": {"en": "best val accuracy", "pt": "melhor acurácia val."},
+    "col.best_help": {"en": "The best epoch's validation accuracy during training, on each photo as it is: "
+                            "the curves' highest point.",
+                      "pt": "A acurácia de validação da melhor época durante o treino, com cada foto como ela é: "
+                            "o ponto mais alto das curvas."},
+    "col.final": {"en": "final val accuracy", "pt": "acurácia val. final"},
+    "col.final_help": {"en": "The saved model's validation accuracy, measured once after training: the "
+                             "figure Predict shows. Early stopping keeps the epoch with the lowest validation "
+                             "loss, not always the one with the best accuracy, and with \"Predict with the photo "
+                             "and its mirror\" each photo is averaged with its mirror: so the two can differ.",
+                       "pt": "A acurácia de validação do modelo salvo, medida uma vez depois do treino: o número "
+                             "que Prever mostra. A parada antecipada guarda a época com a menor perda de "
+                             "validação, nem sempre a de melhor acurácia, e com \"Prever com a foto e seu "
+                             "espelho\" cada foto é a média dela com o seu espelho: por isso as duas podem diferir."},
     "col.duration": {"en": "duration (s)", "pt": "duração (s)"},
     "col.train_acc": {"en": "train accuracy", "pt": "acurácia treino"},
     "col.val_acc": {"en": "validation accuracy", "pt": "acurácia validação"},

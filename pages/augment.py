@@ -7,13 +7,13 @@ import numpy as np
 import streamlit as st
 
 from catdog import augment, images
-from catdog.config import limits
 from catdog.errors import CatdogError
 from webui.feedback import show_error
 from webui.loaders import dataset_files, folder_stamp, model_pixels
 from webui.navigation import explain_page, page, page_start
 from webui.sidebar import active_dataset
 from webui.text import t
+from webui.uploads import file_uploader
 
 SIZE = 224
 CONTROLS = {  # field: (largest value, step); labels and reasons live in the catalogue
@@ -58,8 +58,7 @@ sources = {"dataset": t("aug.from_dataset"), "upload": t("aug.upload")}
 source = st.radio(t("aug.source"), list(sources), format_func=sources.get, horizontal=True)
 photo = None
 if source == "upload":
-    photo = st.file_uploader(t("aug.source"), type=["jpg", "jpeg", "png", "webp", "bmp", "gif"],
-                             max_upload_size=limits().max_upload_mb)
+    photo = file_uploader(t("aug.source"), ["jpg", "jpeg", "png", "webp", "bmp", "gif"])
 elif dataset is not None:
     try:
         loaded = dataset_files(str(dataset), folder_stamp(dataset))

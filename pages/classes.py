@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catdog import collect, publish
-from catdog.config import data_root, limits
+from catdog.config import data_root
 from catdog.errors import CatdogError
 from webui.charts import probabilities_figure
 from webui.feedback import show_error
@@ -12,6 +12,7 @@ from webui.loaders import predictor_for, thumbnail_jpeg, upload_preview
 from webui.navigation import page, page_start
 from webui.sidebar import selected_run
 from webui.text import t
+from webui.uploads import file_uploader
 
 SHOWN = 24  # thumbnails per class; more would make every rerun send hundreds of images
 CHOSEN = "_collection"
@@ -190,9 +191,9 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
 if collection.classes:
     photo_class = next((c for c in collection.classes if c.name == current_class), collection.classes[0])
     upload_key = f"upload-{collection.name}-{photo_class.name}-{st.session_state.get('_uploads', 0)}"
-    files = st.file_uploader(t("classes.upload", name=photo_class.name), accept_multiple_files=True,
-                             type=["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"],
-                             max_upload_size=limits().max_upload_mb, key=upload_key)
+    files = file_uploader(t("classes.upload", name=photo_class.name),
+                          ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"], key=upload_key,
+                          accept_multiple_files=True)
     if files:
         add(collection, photo_class.name, files, "_uploads")
     if st.toggle(t("classes.webcam"), key="collect-webcam"):

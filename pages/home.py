@@ -6,13 +6,14 @@ import streamlit as st
 
 from catdog import archive, data, datasets
 from catdog.access import may_change
-from catdog.config import data_root, limits
+from catdog.config import data_root
 from catdog.errors import NO_INTERNET, CatdogError
 from webui.feedback import show_error
 from webui.identity import current, sees_server, shown_path
 from webui.navigation import explain_page, page, page_start
 from webui.sidebar import list_datasets
 from webui.text import t
+from webui.uploads import file_uploader
 
 page_start("home", explain=False)
 who = current()
@@ -67,7 +68,7 @@ with st.expander(t("home.get"), expanded=not datasets_shown):
     with right:
         st.subheader(t("home.own"))
         st.caption(t("home.own_note"))
-        upload = st.file_uploader(t("home.zip"), type=["zip"], max_upload_size=limits().max_upload_mb)
+        upload = file_uploader(t("home.zip"), ["zip"])
         name = st.text_input(t("home.name"), value=t("home.default_name"))
         if upload and st.button(t("home.import"), icon=":material/upload:"):
             try:

@@ -26,6 +26,7 @@ from webui.loaders import (
 from webui.navigation import page, page_start
 from webui.sidebar import active_dataset, selected_run
 from webui.text import explainer, language, t
+from webui.uploads import file_uploader
 
 TABS = ("space", "anatomy", "maps", "pre")
 
@@ -150,8 +151,7 @@ def anatomy_tab() -> None:
 
 def chosen_photo(dataset, key: str):
     """A photo of the active dataset by number, or an upload; its path or bytes, or None."""
-    upload = st.file_uploader(t("inside.upload"), type=["jpg", "jpeg", "png", "webp", "bmp"], key=f"upload-{key}",
-                              max_upload_size=limits().max_upload_mb)
+    upload = file_uploader(t("inside.upload"), ["jpg", "jpeg", "png", "webp", "bmp"], key=f"upload-{key}")
     if upload is not None:
         return upload.getvalue()
     if dataset is None:

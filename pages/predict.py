@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from catdog import explain
-from catdog.config import limits
 from catdog.errors import CatdogError
 from webui.charts import probabilities_figure
 from webui.error_text import render
@@ -12,6 +11,7 @@ from webui.feedback import show_error
 from webui.loaders import gradcam, model_version, predictor_for, upload_preview
 from webui.navigation import need_model, page_start
 from webui.text import language, t
+from webui.uploads import file_uploader
 
 
 @st.cache_resource(max_entries=100, show_spinner=False)
@@ -50,8 +50,7 @@ run = need_model()
 st.caption(t("predict.model", run=run.id, backbone=t(f"backbone.{run.config.backbone}"),
              accuracy=f"{run.metrics.get('val_accuracy', 0):.3f}"))
 
-uploads = st.file_uploader(t("predict.photos"), type=["jpg", "jpeg", "png", "webp", "bmp", "gif"],
-                           accept_multiple_files=True, max_upload_size=limits().max_upload_mb)
+uploads = file_uploader(t("predict.photos"), ["jpg", "jpeg", "png", "webp", "bmp", "gif"], accept_multiple_files=True)
 photos = list(uploads or [])
 if st.toggle(t("predict.camera")):
     shot = st.camera_input(t("predict.take"))

@@ -227,6 +227,15 @@ def test_a_portuguese_browser_gets_the_portuguese_interface(browser, server):
     page.goto(server["url"])
     expect(page.get_by_role("heading", name=S["home.title"]["pt"])).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stSidebarNav").get_by_text(S["nav.curves"]["pt"])).to_be_visible()
+    # Streamlit writes its uploader's button and size line in English only: ours are drawn over them.
+    page.goto(f"{server['url']}/{PAGES['predict'].url_path}")
+    dropzone = page.get_by_test_id("stFileUploaderDropzone")
+    expect(dropzone).to_be_visible(timeout=60_000)
+    drawn = lambda selector: dropzone.locator(selector).evaluate(
+        "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]")
+    assert drawn("button p") == ["0px", '"' + S["upload.button"]["pt"] + '"']
+    size, line = drawn("[data-testid='stFileUploaderDropzoneInstructions'] span")
+    assert size == "0px" and line.startswith('"Até ') and "por arquivo • JPG, PNG, WEBP" in line
     context.close()
 
 

@@ -559,6 +559,8 @@ S: dict[str, dict[str, str]] = {
                       "pt": "Modelo: treino **{run}** ({backbone}, acurácia na validação {accuracy}). Troque na "
                             "barra lateral."},
     "predict.photos": {"en": "Photos", "pt": "Fotos"},
+    "upload.button": {"en": "Upload", "pt": "Enviar"},
+    "upload.limit": {"en": "{mb} MB per file • {types}", "pt": "Até {mb} MB por arquivo • {types}"},
     "predict.camera": {"en": "Use the camera", "pt": "Usar a câmera"},
     "predict.take": {"en": "Take a photo", "pt": "Tirar uma foto"},
     "predict.gradcam": {"en": "Show where the model looked (Grad-CAM)",

@@ -154,6 +154,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "dataset_name_invalid": ("{name!r} cannot be a dataset name.", "letters, digits, - and _", ""),
     "dataset_exists": ("A dataset called {name} already exists.", "", "choose another name."),
+    "collection_name_taken": ("Another student is already collecting photos under the name {name}.", "",
+                              "choose another name, for example {suggestion}."),
     "zip_unreadable": ("The upload is not a readable zip file ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_unreadable": ("{path} is not a catdog run: it has no readable config.json.", "", ""),

@@ -80,6 +80,21 @@ def test_a_name_already_taken_by_a_dataset_or_a_draft_is_refused(root):
         collect.create("birds", ["c", "d"])
 
 
+def test_a_name_another_student_is_collecting_under_is_refused_with_a_free_one_to_use(root):
+    collect.create("pets", ["a", "b"], ANN)
+    collect.create("Pets 2", ["a", "b"], ANN)
+    bob = Identity("token-bob", "Bob")
+    with pytest.raises(CatdogError) as caught:
+        collect.create("PETS", ["c", "d"], bob)  # Ann's draft, which Bob cannot see
+    assert caught.value.key == "collection_name_taken" and caught.value.params["suggestion"] == "PETS 3"
+    assert "Another student" in str(caught.value) and "PETS 3" in str(caught.value)
+    with pytest.raises(CatdogError) as caught:
+        collect.create("pets", ["c", "d"], ANN)  # her own: she sees it in her list
+    assert caught.value.key == "dataset_exists"
+    assert [c.name for c in collect.list_collections(bob)] == []
+    assert collect.create("PETS 3", ["c", "d"], bob).owner == bob.id  # the name suggested is free
+
+
 def test_a_collection_is_found_by_its_name_never_by_a_path(root):
     (root / "pets" / "cats").mkdir(parents=True)
     collect.create("mine", ["a", "b"])

@@ -161,6 +161,8 @@ PT: dict[str, tuple[str, str, str]] = {
     ),
     "dataset_name_invalid": ("{name!r} não pode ser nome de um conjunto de dados.", "letras, dígitos, - e _", ""),
     "dataset_exists": ("Já existe um conjunto de dados chamado {name}.", "", "escolha outro nome."),
+    "collection_name_taken": ("Outro estudante já está juntando fotos com o nome {name}.", "",
+                              "escolha outro nome, por exemplo {suggestion}."),
     "zip_unreadable": ("O arquivo enviado não é um zip legível ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_unreadable": ("{path} não é um treino do catdog: não tem um config.json legível.", "", ""),

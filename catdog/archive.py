@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from catdog import data, datasets, images
+from catdog import collect, data, datasets, images
 from catdog.access import Identity
 from catdog.config import data_root, limits
 from catdog.errors import CatdogError
@@ -87,8 +87,7 @@ def import_zip(source, name: str, root=None, owner: Identity | None = None) -> d
     if not clean:
         raise CatdogError("dataset_name_invalid", name=name)
     target = root / clean
-    if target.exists():
-        raise CatdogError("dataset_exists", name=clean)
+    collect.check_name_free(clean, owner, root)  # nor a draft's name, which its publish will need
     root.mkdir(parents=True, exist_ok=True)
     try:
         archive = zipfile.ZipFile(source)

@@ -156,15 +156,7 @@ def create(name: str, class_names: list[str], who: Identity | None = None, root=
     """A new, empty collection with these classes (more can be added later)."""
     name = check_name(name, "dataset")
     folder = drafts_folder(root) / name
-    taken = {child.name.lower(): child for parent in (folder.parent, folder.parent.parent) if parent.is_dir()
-             for child in parent.iterdir()}  # a draft, or a dataset of that name
-    if name.lower() in taken:
-        clash = taken[name.lower()]
-        if clash.parent == folder.parent and not may_change(who, _owner_record(clash).get("owner")):
-            # Another student's draft, which this student cannot see: "already exists" would puzzle them.
-            free = next(f"{name} {n}" for n in range(2, 10**6) if f"{name} {n}".lower() not in taken)
-            raise CatdogError("collection_name_taken", name=name, suggestion=free)
-        raise CatdogError("dataset_exists", name=name)
+    check_name_free(name, who, root)
     _check_quota(who, 0, root, new=True)
     checked = _new_class_names(class_names, [])
     folder.mkdir(parents=True)
@@ -172,6 +164,22 @@ def create(name: str, class_names: list[str], who: Identity | None = None, root=
         (folder / class_name).mkdir()
     write_record(folder, who and who.id, who.name if who else "")
     return _read(folder)
+
+
+def check_name_free(name: str, who: Identity | None, root=None) -> None:
+    """Refuse `name` for a new dataset or draft when a dataset or a draft has it, in any case (a
+    published draft becomes the dataset of its name)."""
+    drafts = drafts_folder(root)
+    taken = {child.name.lower(): child for parent in (drafts, drafts.parent) if parent.is_dir()
+             for child in parent.iterdir()}
+    clash = taken.get(name.lower())
+    if clash is None:
+        return
+    if clash.parent == drafts and not may_change(who, _owner_record(clash).get("owner")):
+        # Another student's draft, which this student cannot see: "already exists" would puzzle them.
+        free = next(f"{name} {n}" for n in range(2, 10**6) if f"{name} {n}".lower() not in taken)
+        raise CatdogError("collection_name_taken", name=name, suggestion=free)
+    raise CatdogError("dataset_exists", name=clash.name)
 
 
 def _new_class_names(names: list[str], existing: list[str]) -> list[str]:

@@ -96,4 +96,13 @@ def test_not_a_zip_and_taken_names_are_refused(tmp_path):
         archive.import_zip(io.BytesIO(b"PK nope"), "x", tmp_path / "data")
     (tmp_path / "data" / "taken").mkdir(parents=True)
     with pytest.raises(CatdogError, match="already exists"):
-        archive.import_zip(_zip({"a/1.jpg": b"x"}), "taken", tmp_path / "data")
+        archive.import_zip(_zip({"a/1.jpg": b"x"}), "Taken", tmp_path / "data")
+    # A draft's name too (its publish will need it), said as another student's where it is one.
+    from catdog import collect
+    from catdog.access import Identity
+
+    collect.create("birds", ["a", "b"], Identity("token-ann", "Ann"), tmp_path / "data")
+    with pytest.raises(CatdogError) as caught:
+        archive.import_zip(_zip({"a/1.jpg": b"x"}), "Birds", tmp_path / "data", owner=Identity("token-bob", "Bob"))
+    assert caught.value.key == "collection_name_taken"
+    assert not (tmp_path / "data" / "Birds").exists()

@@ -33,3 +33,12 @@ class _KerasOptionalImports:
 
 if not any(isinstance(finder, _KerasOptionalImports) for finder in sys.meta_path):
     sys.meta_path.insert(0, _KerasOptionalImports())
+
+
+def _threads_for_quota() -> None:
+    from catdog.config import threads_for_quota
+
+    threads_for_quota()  # before any catdog module imports TensorFlow
+
+
+_threads_for_quota()

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from catdog import data, pipeline
-from catdog.config import TrainConfig
+from catdog.config import TrainConfig, usable_cores
 from catdog.timing import Stopwatch
 
 # Photos per forward pass of TensorFlow Lite's extractor on a CPU; the features do not depend on
@@ -152,7 +152,7 @@ class LiteForward:
         self.views, self.size = views, extractor.inputs[0].shape[1]
         with warnings.catch_warnings():  # "deprecated, use ai_edge_litert": still TF 2.21's own, and it works
             warnings.filterwarnings("ignore", message=".*tf.lite.Interpreter is deprecated")
-            self.interpreter = tf.lite.Interpreter(model_path=str(path), num_threads=os.cpu_count() or 1)
+            self.interpreter = tf.lite.Interpreter(model_path=str(path), num_threads=usable_cores())
         self.input = self.interpreter.get_input_details()[0]["index"]
         self.output = self.interpreter.get_output_details()[0]["index"]
         self.batch = 0

@@ -9,13 +9,13 @@ resized by `images.resize_pixels` inside the graph.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
 import numpy as np
 
 from catdog import images
+from catdog.config import usable_cores
 from catdog.data import Split
 from catdog.errors import CatdogError
 
@@ -100,7 +100,7 @@ def _decoded(split: Split, image_size: int, skipped: list, branches=None, start:
     data = tf.data.Dataset.from_tensor_slices(columns)
     if order_seed is not None:
         data = data.shuffle(count - start, seed=order_seed, reshuffle_each_iteration=True)
-    data = data.map(load, num_parallel_calls=os.cpu_count() or 1, deterministic=True)
+    data = data.map(load, num_parallel_calls=usable_cores(), deterministic=True)
     return data.filter(_decoded_ok).map(_drop_flag).with_options(without_autotune())
 
 

@@ -72,3 +72,39 @@ def test_hosted_mode_refuses_oversized_launches_from_the_app(monkeypatch, models
     with pytest.raises(CatdogError):
         jobs.start(TrainConfig(data_dir="x", backbone="vgg16"), models_dir)
     assert runs.list_runs(models_dir) == []
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({}, None),  # no cgroup files: the affinity
+    ({"cpu.max": "max 100000\n"}, None),  # cgroup v2 without a quota
+    ({"cpu.max": "200000 100000\n"}, 2),  # a hosted instance of 2 CPUs
+    ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs: two threads, not one
+    ({"cpu/cpu.cfs_quota_us": "100000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1),  # cgroup v1
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),  # v1 without a quota
+])
+def test_usable_cores_follow_a_containers_cpu_quota_not_the_hosts_count(tmp_path, monkeypatch, files, expected):
+    import os
+
+    from catdog.config import usable_cores
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)  # the host's 16
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert usable_cores(tmp_path) == (16 if expected is None else expected)
+
+
+def test_under_a_cpu_quota_tensorflow_is_told_the_cores_before_it_starts(tmp_path, monkeypatch):
+    import os
+
+    from catdog.config import threads_for_quota
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
+    (tmp_path / "cpu.max").write_text("200000 100000\n")
+    environ = {"OMP_NUM_THREADS": "3"}  # set by hand: kept
+    threads_for_quota(environ, tmp_path)
+    assert environ == {"TF_NUM_INTRAOP_THREADS": "2", "TF_NUM_INTEROP_THREADS": "2", "OMP_NUM_THREADS": "3"}
+    (tmp_path / "cpu.max").write_text("max 100000\n")  # the whole machine: nothing set
+    environ = {}
+    threads_for_quota(environ, tmp_path)
+    assert environ == {}

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpers import ROOT
@@ -71,3 +72,15 @@ def test_no_warm_up_beside_a_tests_own_imports(empty_roots):
 
     open_page("home")
     assert startup._tuned and not startup.warmed.is_set()
+
+
+@pytest.mark.parametrize("epochs, step", [(3, 1), (10, 1), (50, 5)])
+def test_curves_tick_whole_epochs(trained_run, epochs, step):
+    import dataclasses
+
+    from webui.charts import curves_figure
+
+    row = {"loss": 1.0, "val_loss": 1.0, "accuracy": 0.5, "val_accuracy": 0.5}
+    history = [{"epoch": i + 1, **row} for i in range(epochs)]
+    figure = curves_figure([dataclasses.replace(trained_run, history=history)])
+    assert {axis.dtick for axis in (figure.layout.xaxis, figure.layout.xaxis2)} == {step}

@@ -5,6 +5,8 @@ Each function returns a figure and draws nothing; plotly is imported when a figu
 
 from __future__ import annotations
 
+import math
+
 from catdog import runs
 from webui.text import t
 
@@ -31,7 +33,9 @@ def curves_figure(selected: list[runs.Run]):
         if tuned:
             for col in (1, 2):
                 figure.add_vline(x=tuned[0] - 0.5, line_dash="dot", line_color=colour, row=1, col=col)
-    figure.update_xaxes(title_text=t("fig.epoch"))
+    # Whole epochs only: plotly would tick 1, 1.5, 2 for a run of 3 epochs.
+    longest = max((len(run.history) for run in selected), default=1)
+    figure.update_xaxes(title_text=t("fig.epoch"), tick0=0, dtick=max(1, math.ceil(longest / 10)))
     figure.update_layout(height=380, margin={"t": 40, "b": 10}, legend={"orientation": "h", "y": -0.25})
     return figure
 

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+from catdog.config import limits
 from webui import identity, navigation, sidebar, startup
 
 startup.tune_process()  # once per server process
+if limits().hosted:  # a crash shows no traceback (server paths, the code) to a class's students
+    st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="catdog", page_icon=":material/pets:", layout="wide")
 sidebar.language_picker()  # first: the page titles below are in the chosen language
 page = st.navigation(navigation.pages())

@@ -33,12 +33,13 @@ def row(run: runs.Run) -> dict:
     c = run.config
     best = max((h.get("val_accuracy", 0) for h in run.history), default=None)
     who_made_it = {t("col.owner"): run.owner_name or "-"} if who is not None else {}  # hosted: the class's runs
+    # The accuracies first after the state, so that they are in view without scrolling the table.
     return {t("col.run"): run.id, **who_made_it, t("col.status"): t(f"state.{run.state}"),
+            t("col.best"): "-" if best is None else f"{best:.3f}",  # a failed or cancelled run has none
+            t("col.final"): "-" if run.metrics.get("val_accuracy") is None else f"{run.metrics['val_accuracy']:.3f}",
             t("col.backbone"): t(f"backbone.{c.backbone}"),
             t("col.epochs"): c.epochs, t("col.ft_epochs"): c.fine_tune_epochs, t("col.batch"): c.batch_size,
             t("col.lr"): c.learning_rate, t("col.augmentation"): on_off(c),
-            t("col.best"): "-" if best is None else f"{best:.3f}",  # a failed or cancelled run has none
-            t("col.final"): "-" if run.metrics.get("val_accuracy") is None else f"{run.metrics['val_accuracy']:.3f}",
             # a number or nothing: a column mixing "-" and numbers cannot be drawn (Arrow refuses it)
             t("col.duration"): None if run.metrics.get("seconds") is None else round(run.metrics["seconds"])}
 

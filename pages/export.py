@@ -50,7 +50,7 @@ MADE = "_tflite_made"
 page_start("export")
 run = need_model()
 who = current()
-st.caption(t("export.model", run=run.id, backbone=run.config.backbone))
+st.caption(t("export.model", run=run.id, backbone=t(f"backbone.{run.config.backbone}")))
 try:
     model_version(run)  # a clear message if another session deleted the run meanwhile
     card = export.model_card(run.path, full_paths=sees_server(who), language=language())  # a student: no server path

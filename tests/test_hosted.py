@@ -160,3 +160,14 @@ def test_the_curves_run_picker_says_whose_run_each_is(hosted):
     table = ana.dataframe[0].value
     assert set(table[en("col.backbone")]) == {en(f"backbone.{theirs.config.backbone}")}
     assert set(table[en("col.final")]) == {f"{theirs.metrics['val_accuracy']:.3f}"}
+
+
+def test_a_crash_on_a_shared_server_shows_students_no_traceback(hosted):
+    from streamlit import config
+
+    before = config.get_option("client.showErrorDetails")
+    try:
+        student("Ana")
+        assert config.get_option("client.showErrorDetails") == "none"
+    finally:
+        config.set_option("client.showErrorDetails", before)

@@ -84,3 +84,24 @@ def test_curves_tick_whole_epochs(trained_run, epochs, step):
     history = [{"epoch": i + 1, **row} for i in range(epochs)]
     figure = curves_figure([dataclasses.replace(trained_run, history=history)])
     assert {axis.dtick for axis in (figure.layout.xaxis, figure.layout.xaxis2)} == {step}
+
+
+def test_the_job_line_never_shows_a_missing_count():
+    """Extraction begins before its first split is counted: the line says so, not "None: None/None"."""
+    from catdog.runs import Phase, Progress
+    from webui.feedback import phase_text
+
+    assert phase_text(Progress(phase=Phase.EXTRACTING)) == S["phase.extracting"]["en"]
+    counted = phase_text(Progress(phase=Phase.EXTRACTING, split="train", images_done=3, images_total=10))
+    assert "3" in counted and "10" in counted and "None" not in counted
+
+
+def test_settings_that_differ_are_named_as_the_train_form_names_them(trained_run):
+    import dataclasses
+
+    from webui.tables import settings_differ
+
+    other = dataclasses.replace(trained_run, id="other", config=dataclasses.replace(
+        trained_run.config, epochs=trained_run.config.epochs + 1, learning_rate=0.0123, seed=7))
+    differ = settings_differ([trained_run, other])
+    assert differ[S["col.setting"]["en"]].tolist() == [S["train.epochs"]["en"], S["train.lr"]["en"], "seed"]

@@ -109,7 +109,7 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
 
 def phase_text(progress: Progress) -> str:
     """What the job is doing, in the reader's language."""
-    if progress.phase is Phase.EXTRACTING:
+    if progress.phase is Phase.EXTRACTING and progress.split and progress.images_total:
         split = t(f"split.{progress.split}") if progress.split in ("train", "validation") else progress.split
         if progress.view:
             split = t("job.view", split=split, view=progress.view, views=progress.views)

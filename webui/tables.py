@@ -17,6 +17,19 @@ def value_text(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+# A setting by the words the Train form gives it; the others keep their TrainConfig name.
+LABELS = {"backbone": "train.backbone", "image_size": "train.size", "epochs": "train.epochs",
+          "batch_size": "train.batch", "learning_rate": "train.lr", "pooling": "train.pooling",
+          "dense_units": "train.dense", "dropout": "train.dropout", "mirror_views": "train.mirror_views",
+          "test_time_mirror": "train.test_time_mirror", "augmented_views": "train.views",
+          "fine_tune_epochs": "train.ft_epochs", "fine_tune_at": "train.ft_at",
+          "fine_tune_learning_rate": "train.ft_lr", "early_stopping_patience": "train.patience"}
+
+
+def setting_name(name: str) -> str:
+    return t(LABELS[name]) if name in LABELS else name
+
+
 def settings_differ(listed: list[runs.Run], columns: list[str] | None = None) -> pd.DataFrame:
     """One row per setting the runs do not agree on, e.g. `augmentation.rotation | 0 | 20`, with a
     column per run (named `columns`, default the run ids) and, for two runs, `0 → 20`."""
@@ -24,7 +37,9 @@ def settings_differ(listed: list[runs.Run], columns: list[str] | None = None) ->
     columns = columns or [run.id for run in listed]
     rows = []
     for name, values in differ.items():
-        row = {t("col.setting"): name, **dict(zip(columns, map(value_text, values)))}
+        if name == "backbone":
+            values = [t(f"backbone.{value}") for value in values]
+        row = {t("col.setting"): setting_name(name), **dict(zip(columns, map(value_text, values)))}
         if len(listed) == 2:
             row[t("col.change")] = f"{value_text(values[0])} → {value_text(values[1])}"
         rows.append(row)

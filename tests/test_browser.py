@@ -368,6 +368,9 @@ def test_a_newcomer_imports_chooses_leaves_comes_back_and_trains(browser, fresh_
     expect(page.get_by_text(en("home.offline").split(":")[0], exact=False)).to_be_visible(timeout=30_000)
     assert page.get_by_text("urlopen").count() == 0
     page.locator("input[type=file]").first.set_input_files(str(_zip_of_photos(tmp_path)))
+    # Uploaded (its rerun done) before the name's rerun: CI once lost the upload to that race.
+    expect(page.get_by_test_id("stFileChipName").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=30_000)
     page.get_by_label(en("home.name")).fill("our_pets")
     page.get_by_label(en("home.name")).press("Enter")
     page.get_by_role("button", name=en("home.import")).click()

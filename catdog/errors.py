@@ -325,10 +325,12 @@ def placeholders(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
 
 
-def fill(key: str, templates: tuple[str, str, str], params: dict) -> tuple[str, str, str]:
-    """The three templates of `key` with `params` filled in; a missing parameter names itself."""
+def fill(key: str, templates: tuple[str, str, str], params: dict, formatter=None) -> tuple[str, str, str]:
+    """The three templates of `key` with `params` filled in; a missing parameter names itself.
+    `formatter` (a `string.Formatter`) writes numbers another language's way."""
+    format_one = formatter.format if formatter is not None else str.format
     try:
-        return tuple(template.format(**params) for template in templates)
+        return tuple(format_one(template, **params) for template in templates)
     except KeyError as error:
         raise KeyError(f"The message {key!r} needs the parameter {error.args[0]!r}; "
                        f"got {sorted(params)}.") from None

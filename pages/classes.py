@@ -11,7 +11,7 @@ from webui.identity import current
 from webui.loaders import predictor_for, thumbnail_jpeg, upload_preview
 from webui.navigation import page, page_start
 from webui.sidebar import selected_run
-from webui.text import t
+from webui.text import number, t
 from webui.uploads import file_uploader
 
 SHOWN = 24  # thumbnails per class; more would make every rerun send hundreds of images
@@ -147,11 +147,11 @@ def try_live(collection: collect.Collection) -> None:
         show_error(result.error)
         return
     right.image(photo, width="stretch")
-    right.markdown(f"### {result.top_class} ({result.confidence:.1%})")
+    right.markdown(f"### {result.top_class} ({number(result.confidence, '.1%')})")
     right.plotly_chart(probabilities_figure(result.probabilities), key="live-probabilities")
     first = max(1, len(shots) - 4)
     right.caption(" · ".join(t("classes.shots", number=number, label=past.top_class or "-",
-                               confidence=f"{past.confidence or 0:.0%}")
+                               confidence=number(past.confidence or 0, ".0%"))
                              for number, (_, _, past) in enumerate(shots[-5:], first)))
 
 

@@ -14,7 +14,7 @@ from webui.loaders import current_runs, listed_runs
 from webui.navigation import page, page_start
 from webui.sidebar import active_dataset
 from webui.tables import settings_differ
-from webui.text import t
+from webui.text import number, t
 
 page_start("curves")
 who = current()
@@ -32,11 +32,12 @@ def on_off(config) -> str:
 def row(run: runs.Run) -> dict:
     c = run.config
     best = max((h.get("val_accuracy", 0) for h in run.history), default=None)
+    final = run.metrics.get("val_accuracy")
     who_made_it = {t("col.owner"): run.owner_name or "-"} if who is not None else {}  # hosted: the class's runs
     # The accuracies first after the state, so that they are in view without scrolling the table.
     return {t("col.run"): run.id, **who_made_it, t("col.status"): t(f"state.{run.state}"),
-            t("col.best"): "-" if best is None else f"{best:.3f}",  # a failed or cancelled run has none
-            t("col.final"): "-" if run.metrics.get("val_accuracy") is None else f"{run.metrics['val_accuracy']:.3f}",
+            t("col.best"): "-" if best is None else number(best, ".3f"),  # a failed or cancelled run has none
+            t("col.final"): "-" if final is None else number(final, ".3f"),
             t("col.backbone"): t(f"backbone.{c.backbone}"),
             t("col.epochs"): c.epochs, t("col.ft_epochs"): c.fine_tune_epochs, t("col.batch"): c.batch_size,
             t("col.lr"): c.learning_rate, t("col.augmentation"): on_off(c),
@@ -123,8 +124,8 @@ def gap_row(run: runs.Run) -> dict:
     last = [h for h in run.history if isinstance(h.get("accuracy"), (int, float))
             and isinstance(h.get("val_accuracy"), (int, float))]
     train, validation = last[-1]["accuracy"], last[-1]["val_accuracy"]
-    return {t("col.run"): run.id, t("col.augmentation"): on_off(run.config), t("col.train_acc"): f"{train:.3f}",
-            t("col.val_acc"): f"{validation:.3f}", t("col.gap"): f"{train - validation:+.3f}"}
+    return {t("col.run"): run.id, t("col.augmentation"): on_off(run.config), t("col.train_acc"): number(train, ".3f"),
+            t("col.val_acc"): number(validation, ".3f"), t("col.gap"): number(train - validation, "+.3f")}
 
 
 def moving(listed: list[runs.Run]) -> bool:

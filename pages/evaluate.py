@@ -13,7 +13,7 @@ from webui.identity import current, shown_path
 from webui.loaders import evaluation, explained_overlay, model_version, thumbnail_jpeg
 from webui.navigation import need_model, page_start
 from webui.sidebar import list_datasets
-from webui.text import t
+from webui.text import number, t
 
 page_start("evaluate")
 run = need_model()
@@ -47,12 +47,14 @@ except CatdogError as error:
 
 names = result.class_names
 a, b, c = st.columns(3)
-a.metric(t("eval.accuracy"), f"{result.accuracy:.3f}")
+a.metric(t("eval.accuracy"), number(result.accuracy, ".3f"))
 b.metric(t("eval.photos"), len(result.photos))
 c.metric(t("eval.wrong"), len(result.misclassified))
-scores = pd.DataFrame({name: vars(score) for name, score in result.per_class.items()}).T
+# Written out here, not by the table's format: "%.3f" would give 0.975 to a Portuguese reader too.
+scores = pd.DataFrame({name: {**{k: number(getattr(score, k), ".3f") for k in ("precision", "recall", "f1")},
+                              "support": score.support} for name, score in result.per_class.items()}).T
 st.dataframe(scores, column_config={
-    **{k: st.column_config.NumberColumn(t(f"col.{k}"), format="%.3f") for k in ("precision", "recall", "f1")},
+    **{k: st.column_config.TextColumn(t(f"col.{k}")) for k in ("precision", "recall", "f1")},
     "support": st.column_config.NumberColumn(t("col.support"))})
 
 
@@ -76,7 +78,7 @@ def confusion() -> None:
                    + (t("eval.first") if len(shown) > 24 else ""))
         grid = st.columns(8)
         for i, item in enumerate(shown[:24]):
-            grid[i % 8].image(thumbnail_jpeg(item.path), caption=f"{item.confidence:.2f}")
+            grid[i % 8].image(thumbnail_jpeg(item.path), caption=number(item.confidence, ".2f"))
 
 
 st.fragment(confusion)()
@@ -96,4 +98,4 @@ else:
         overlay = explained_overlay(str(run.path), version, item.path,
                                     item.predicted_class, 0.5)
         grid[i % 4].image(overlay, caption=t("eval.seen_as", true=item.true_class, predicted=item.predicted_class,
-                                             confidence=f"{item.confidence:.0%}"))
+                                             confidence=number(item.confidence, ".0%")))

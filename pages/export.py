@@ -12,7 +12,7 @@ from webui.identity import current, sees_server
 from webui.loaders import model_version
 from webui.navigation import need_model, page_start
 from webui.startup import import_tensorflow
-from webui.text import language, t
+from webui.text import language, number, t
 
 
 def make_tflite(run: runs.Run, quantize: bool) -> None:
@@ -38,9 +38,10 @@ def show_tflite(run: runs.Run) -> None:
     if not made or made[0] != run.id:
         return
     _, quantize, result, flatbuffer, name = made
-    st.success(t("export.tflite_quantized" if quantize else "export.tflite_float", mb=f"{result['bytes'] / 1e6:.1f}",
+    st.success(t("export.tflite_quantized" if quantize else "export.tflite_float",
+                 mb=number(result["bytes"] / 1e6, ".1f"),
                  photos=result["photos"], same=result["same_top_class"],
-                 difference=f"{result['max_abs_difference']:.2g}", tolerance=result["tolerance"]))
+                 difference=number(result["max_abs_difference"], ".2g"), tolerance=result["tolerance"]))
     # "ignore": downloading does not rerun the page, which would take the result and its button away.
     st.download_button(t("export.tflite_download"), data=flatbuffer, file_name=name, icon=":material/download:",
                        on_click="ignore", key="tflite_download")

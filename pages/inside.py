@@ -25,7 +25,7 @@ from webui.loaders import (
 )
 from webui.navigation import page, page_start
 from webui.sidebar import active_dataset, selected_run
-from webui.text import explainer, language, t
+from webui.text import explainer, language, number, t
 from webui.uploads import file_uploader
 
 TABS = ("space", "anatomy", "maps", "pre")
@@ -67,13 +67,13 @@ def mistakes(run_id: str | None, folder: str) -> set[str]:
 def show_map(column, result: featuremap.FeatureMap, title: str, marked: set[str], run_id: str | None) -> None:
     column.subheader(title)
     left, right = column.columns(2)
-    left.metric(t("inside.probe"), f"{result.full.probe_accuracy:.1%}", help=t("inside.probe_help"))
-    right.metric(t("inside.silhouette"), f"{result.full.silhouette:.2f}", help=t("inside.silhouette_help"))
+    left.metric(t("inside.probe"), number(result.full.probe_accuracy, ".1%"), help=t("inside.probe_help"))
+    right.metric(t("inside.silhouette"), number(result.full.silhouette, ".2f"), help=t("inside.silhouette_help"))
     chosen = column.plotly_chart(feature_map_figure(result, marked, t("inside.marked", run=run_id)),
                                  on_select="rerun", selection_mode="points", key=f"map-{result.weights}")
     column.caption(t("inside.map_caption", photos=len(result.paths), dimensions=result.dimensions,
-                     seconds=f"{result.seconds:.1f}", probe=f"{result.flat.probe_accuracy:.1%}",
-                     silhouette=f"{result.flat.silhouette:.2f}"))
+                     seconds=number(result.seconds, ".1f"), probe=number(result.flat.probe_accuracy, ".1%"),
+                     silhouette=number(result.flat.silhouette, ".2f")))
     points = (chosen or {}).get("selection", {}).get("points", [])
     if points:
         index = int(points[0]["customdata"])
@@ -199,8 +199,8 @@ def pre_tab(dataset) -> None:
             column.markdown(f"**{t(f'pre.{mode}')}**")  # above the chart, where a long title wraps
             column.plotly_chart(histogram_figure(anatomy.histograms(after, anatomy.channel_names(mode))),
                                 key=f"after-{mode}-{language()}")
-            column.caption(t("pre.range", low=f"{after.min():.2f}", high=f"{after.max():.2f}",
-                             mean=f"{after.mean():.2f}"))
+            column.caption(t("pre.range", low=number(after.min(), ".2f"), high=number(after.max(), ".2f"),
+                             mean=number(after.mean(), ".2f")))
     st.subheader(t("inside.experiment"))
     backbone = experiments.lesson_backbone(limits().backbones)
     st.caption(t("inside.experiment_note", backbone=t(f"backbone.{backbone}"), epochs=experiments.PREPROCESSING_EPOCHS))

@@ -10,7 +10,7 @@ from webui.identity import current
 from webui.loaders import current_runs
 from webui.navigation import page, page_start
 from webui.tables import settings_differ, value_text
-from webui.text import t
+from webui.text import number, t
 
 page_start("leaderboard")
 who = current()
@@ -54,7 +54,8 @@ def board() -> None:
     table = pd.DataFrame([{
         # What decides the ranking first, so that it is in view on a narrow screen.
         t("col.rank"): row.rank, t("col.owner"): row.student, t("col.test_acc"): row.test_accuracy,
-        t("col.val_acc"): row.validation_accuracy, t("col.backbone"): t(f"backbone.{row.settings['backbone']}"),
+        t("col.val_acc"): None if row.validation_accuracy is None else number(row.validation_accuracy, ".3f"),
+        t("col.backbone"): t(f"backbone.{row.settings['backbone']}"),
         t("col.epochs"): row.settings["epochs"], t("col.ft_epochs"): row.settings["fine_tune_epochs"],
         t("col.augmentation"): t("on") if row.settings["augmentation"] else t("off"),
         t("col.batch"): row.settings["batch_size"], t("col.lr"): value_text(row.settings["learning_rate"]),

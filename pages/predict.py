@@ -10,7 +10,7 @@ from webui.error_text import render
 from webui.feedback import show_error
 from webui.loaders import gradcam, model_version, predictor_for, upload_preview
 from webui.navigation import need_model, page_start
-from webui.text import language, t
+from webui.text import language, number, t
 from webui.uploads import file_uploader
 
 
@@ -26,7 +26,7 @@ def answers(photos: list, results: list, class_names: list[str]) -> None:
     opacity and the class to explain redraw this part only; the photos are not predicted again."""
     show_heatmap = st.toggle(t("predict.gradcam"), key="gradcam", help=t("predict.gradcam_help"))
     opacity = st.slider(t("predict.opacity"), 0.0, 1.0, 0.5, 0.05) if show_heatmap else 0.0
-    for number, (photo, result) in enumerate(zip(photos, results)):
+    for position, (photo, result) in enumerate(zip(photos, results)):
         st.divider()
         if result.error is not None:
             show_error(result.error)
@@ -34,21 +34,21 @@ def answers(photos: list, results: list, class_names: list[str]) -> None:
         left, right = st.columns([2, 3])  # the photo fills its column: a fixed width overflowed it
         if show_heatmap:
             chosen = left.radio(t("predict.explain_class"), class_names, index=class_names.index(result.top_class),
-                                horizontal=True, key=f"explain-{number}-{result.source}")
+                                horizontal=True, key=f"explain-{position}-{result.source}")
             picture, heatmap = gradcam(str(run.path), version, photo.getvalue(), chosen, _prediction=result)
             left.image(explain.overlay(picture, heatmap, opacity),
                        caption=t("predict.looked", name=result.source, label=chosen), width="stretch")
         else:
             left.image(upload_preview(photo.getvalue()), caption=result.source, width="stretch")
-        right.markdown(f"### {result.top_class} ({result.confidence:.1%})")
+        right.markdown(f"### {result.top_class} ({number(result.confidence, '.1%')})")
         right.plotly_chart(probabilities_chart(tuple(result.probabilities.items()), language()),
-                           key=f"probabilities-{number}-{result.source}")
+                           key=f"probabilities-{position}-{result.source}")
 
 
 page_start("predict")
 run = need_model()
 st.caption(t("predict.model", run=run.id, backbone=t(f"backbone.{run.config.backbone}"),
-             accuracy=f"{run.metrics.get('val_accuracy', 0):.3f}"))
+             accuracy=number(run.metrics.get("val_accuracy", 0), ".3f")))
 
 uploads = file_uploader(t("predict.photos"), ["jpg", "jpeg", "png", "webp", "bmp", "gif"], accept_multiple_files=True)
 photos = list(uploads or [])
@@ -70,6 +70,6 @@ if len(results) > 1:
     st.subheader(t("predict.all"))
     st.dataframe(pd.DataFrame([{
         t("col.photo"): r.source, t("col.prediction"): r.top_class or "-",
-        t("col.confidence"): "-" if r.confidence is None else f"{r.confidence:.1%}",
+        t("col.confidence"): "-" if r.confidence is None else number(r.confidence, ".1%"),
         t("col.error"): "-" if r.error is None else render(r.error, language())[0]} for r in results]),
         hide_index=True)

@@ -6,12 +6,12 @@ from catdog import augment, backbones, jobs
 from catdog.access import may_change
 from catdog.config import SUGGESTED_FINE_TUNE_EPOCHS, TrainConfig, bounds, choices, limits
 from catdog.errors import CatdogError
-from webui.feedback import job_status, show_error, weights_missing
+from webui.feedback import job_status, show_error, size_missing, weights_missing
 from webui.form_memory import remember, restore
 from webui.identity import current, sees_server
 from webui.loaders import current_runs, listed_runs
 from webui.navigation import need_dataset, page_start
-from webui.text import t
+from webui.text import number, t
 
 page_start("train")
 who = current()
@@ -64,9 +64,15 @@ def use_instead(name: str) -> None:
     _backbone_changed()
 
 
+def use_size(size: int) -> None:
+    """The one click when only the chosen size's weights are missing: the backbone's own size."""
+    st.session_state["image_size"] = size
+    _changed()
+
+
 def weights_line(name: str) -> str:
     status = backbones.weights_status(name)
-    return t(f"weights.{status.state}", mb=f"{status.download_mb:.0f}")
+    return t(f"weights.{status.state}", mb=number(status.download_mb, ".0f"))
 
 
 backbone = st.selectbox(t("train.backbone"), names, key="backbone", on_change=_backbone_changed,
@@ -78,9 +84,15 @@ with st.container():
     st.caption(t(f"note.{backbone}"))
     if not entry.pretrained:
         st.caption(t("train.scratch"))
-    if not backbones.weights_status(backbone, st.session_state["image_size"]).usable:  # at the size chosen
-        weights_missing(backbone, backbones.ready_instead(allowed.backbones, other_than=backbone), use_instead,
-                        key="form")
+    size = st.session_state["image_size"]
+    if not backbones.weights_status(backbone, size).usable:  # at the size chosen
+        if size != entry.default_size and backbones.weights_status(backbone).usable:
+            # Keras keeps a weights file per size (MobileNet 0.25: 128, 160, 192, 224; other sizes use
+            # 224's): the backbone itself trains here at its own size, so offer that, not another network.
+            size_missing(backbone, size, entry.default_size, use_size, key="form")
+        else:
+            weights_missing(backbone, backbones.ready_instead(allowed.backbones, other_than=backbone), use_instead,
+                            key="form")
 
 a, b, c = st.columns(3)
 a.slider(t("train.epochs"), 1, min(50, allowed.max_epochs), key="epochs", help=t("train.epochs_help"),

@@ -107,6 +107,16 @@ def test_each_backbone_says_whether_its_weights_are_ready_and_offers_one_that_tr
     assert app.number_input(key="image_size").value == 320 and not app.warning
 
 
+def test_a_size_without_weights_is_named_and_one_click_returns_to_the_size_that_trains(full_roots):
+    app = open_page("train")
+    app.number_input(key="image_size").set_value(192).run()  # Keras keeps 192's weights in another file
+    assert [w.value for w in app.warning] == [en("weights.missing_size", backbone=en("backbone.mobilenet_v1_025"),
+                                                 size=192, ready=320)]
+    app.button(key="use-size-form").click().run()
+    assert not app.exception and app.number_input(key="image_size").value == 320 and not app.warning
+    assert app.selectbox(key="backbone").value == "mobilenet_v1_025"
+
+
 def test_the_train_form_keeps_its_choices_across_pages_and_reloads(full_roots):
     app = open_page("train")
     app.selectbox(key="backbone").set_value("simple_cnn").run()
@@ -370,7 +380,7 @@ def test_export_page_refuses_a_quantized_file_that_changes_answers_and_says_why(
     [error] = [e.value for e in app.error]
     assert error.split("\n\n") == [
         "O modelo TensorFlow Lite quantizado escolhe uma classe diferente da do modelo Keras em 3 de 20 fotos "
-        "(as probabilidades deles diferem em até 0.31).",
+        "(as probabilidades deles diferem em até 0,31).",  # a Brazilian decimal comma
         "**Esperado:** a mesma classe mais provável que o modelo Keras em todas as 20 fotos",
         "**Como resolver:** exporte sem quantização: um arquivo maior, com as mesmas respostas que o modelo Keras."]
     assert len(app.get("download_button")) == 2  # the .keras and the card; no .tflite

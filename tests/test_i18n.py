@@ -162,3 +162,40 @@ def test_the_language_picked_holds_across_pages_and_a_reset_picker(empty_roots):
     app.session_state["language"] = "en"
     app.run()
     assert app.title[0].value == S[PAGES["train"].title_key]["pt"]
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", ["0.975", "1,234.5", "97.5%", "+0.125", "0.001"]),
+    ("pt", ["0,975", "1.234,5", "97,5%", "+0,125", "0,001"]),
+])
+def test_numbers_are_written_with_the_readers_decimal_mark(monkeypatch, language, expected):
+    import webui.text as text
+
+    monkeypatch.setattr(text, "language", lambda: language)
+    assert [text.number(0.975), text.number(1234.5, ",.1f"), text.number(0.975, ".1%"), text.number(0.125, "+.3f"),
+            text.number(0.001, "g")] == expected
+
+
+def test_a_template_writes_its_numbers_in_the_language_and_leaves_names_alone():
+    from catdog.errors import CatdogError
+    from webui.error_text import render
+    from webui.text import FORMATTERS
+
+    assert FORMATTERS["pt"].format("{name}: {share:.1%} of {count}", name="foto.v2.jpg", share=0.5, count=1200) == \
+        "foto.v2.jpg: 50,0% of 1200"
+    error = CatdogError("zip_too_large", gigabytes=2.5, limit_gigabytes=1.0)
+    assert render(error, "pt")[:2] == ("Recusado: o zip ocuparia 2,5 GB descompactado.", "no máximo 1,0 GB descompactado")
+    assert "2.5 GB" in render(error, "en")[0]
+
+
+def test_a_portuguese_reader_sees_decimal_commas_in_tables_and_charts(full_roots):
+    import json
+
+    from helpers import open_page
+    from webui.text import S
+
+    app = open_page("curves", language="pt")
+    assert not app.exception, [e.value for e in app.exception]
+    final = app.dataframe[0].value[S["col.final"]["pt"]].tolist()
+    assert final and all("," in value and "." not in value for value in final)
+    assert json.loads(app.get("plotly_chart")[0].proto.spec)["layout"]["separators"] == ",."

@@ -8,7 +8,13 @@ from __future__ import annotations
 import math
 
 from catdog import runs
-from webui.text import t
+from webui.text import number, t
+
+
+def numbers_in_language(figure):
+    """Plotly's ticks, labels and hover numbers with the reader's decimal mark (0,5 in Portuguese)."""
+    figure.update_layout(separators=t("fig.separators"))
+    return figure
 
 
 def curves_figure(selected: list[runs.Run]):
@@ -37,7 +43,7 @@ def curves_figure(selected: list[runs.Run]):
     longest = max((len(run.history) for run in selected), default=1)
     figure.update_xaxes(title_text=t("fig.epoch"), tick0=0, dtick=max(1, math.ceil(longest / 10)))
     figure.update_layout(height=380, margin={"t": 40, "b": 10}, legend={"orientation": "h", "y": -0.25})
-    return figure
+    return numbers_in_language(figure)
 
 
 # One colour per class, by the class's index (classes are sorted folder names, the model's order
@@ -66,7 +72,7 @@ def probabilities_figure(probabilities: dict[str, float]):
     chart.update_layout(showlegend=False, margin={"t": 10, "b": 10}, xaxis_tickformat=".0%",
                         xaxis_title=t("predict.probability"))
     chart.update_yaxes(type="category", title=None)
-    return chart
+    return numbers_in_language(chart)
 
 
 def confusion_figure(names: list[str], matrix: list[list[int]]):
@@ -81,7 +87,7 @@ def confusion_figure(names: list[str], matrix: list[list[int]]):
                 "showscale": True, "line": {"width": 1, "color": "white"}}))
     figure.update_layout(height=160 + 110 * len(names), xaxis_title=t("eval.predicted"), yaxis_title=t("eval.true"),
                          yaxis_autorange="reversed", margin={"t": 10})
-    return figure
+    return numbers_in_language(figure)
 
 
 def roc_figure(roc):
@@ -90,9 +96,9 @@ def roc_figure(roc):
 
     curve = px.area(x=roc.false_positive_rate, y=roc.true_positive_rate,
                     labels={"x": t("eval.fpr"), "y": t("eval.tpr")},
-                    title=t("eval.roc_title", auc=f"{roc.auc:.3f}", positive=roc.positive_class))
+                    title=t("eval.roc_title", auc=number(roc.auc, ".3f"), positive=roc.positive_class))
     curve.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"dash": "dot"})
-    return curve
+    return numbers_in_language(curve)
 
 
 def feature_map_figure(mapped, marked: set[str], marked_name: str):
@@ -120,7 +126,7 @@ def feature_map_figure(mapped, marked: set[str], marked_name: str):
     figure.update_layout(height=420, margin={"t": 10, "b": 10, "l": 10, "r": 10},
                          legend={"orientation": "h", "y": -0.05},
                          xaxis={"showticklabels": False}, yaxis={"showticklabels": False})
-    return figure
+    return numbers_in_language(figure)
 
 
 def histogram_figure(histograms, title: str = ""):
@@ -136,4 +142,4 @@ def histogram_figure(histograms, title: str = ""):
     figure.update_layout(title={"text": title, "font": {"size": 14}}, height=250,
                          margin={"t": 40 if title else 10, "b": 10},
                          xaxis_title=t("fig.value"), yaxis_title=t("fig.pixels"))
-    return figure
+    return numbers_in_language(figure)

@@ -11,7 +11,7 @@ Python's "," would write 40,000,000, which a Brazilian reads as a decimal.
 from __future__ import annotations
 
 from catdog.errors import CatdogError, fill
-from webui.text import S
+from webui.text import FORMATTERS, S
 
 PT: dict[str, tuple[str, str, str]] = {
     # config.py
@@ -333,5 +333,5 @@ def render(error: CatdogError, language: str) -> tuple[str, str, str]:
         params = dict(error.params)
         if "state" in params:  # "queued", "done"...: runs.STATES, which the page catalogue translates
             params["state"] = S.get(f"state.{params['state']}", {}).get("pt", params["state"])
-        return fill(error.key, PT[error.key], params)
+        return fill(error.key, PT[error.key], params, FORMATTERS["pt"])
     return error.what, error.expected, error.fix

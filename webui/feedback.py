@@ -11,7 +11,7 @@ from catdog.runs import Phase, Progress
 from webui.charts import curves_figure
 from webui.error_text import render
 from webui.navigation import page
-from webui.text import language, t
+from webui.text import language, number, t
 
 
 def show_error(error: Exception) -> None:
@@ -52,6 +52,15 @@ def weights_missing(backbone: str, instead: str, use_instead, key: str, in_fragm
         st.rerun()
 
 
+def size_missing(backbone: str, size: int, ready: int, use_size, key: str) -> None:
+    """A backbone whose ImageNet weights are here, but not for the image size chosen: said with
+    the size, and one click back to the size it trains at."""
+    st.warning(t("weights.missing_size", backbone=t(f"backbone.{backbone}"), size=size, ready=ready),
+               icon=":material/cloud_off:")
+    st.button(t("weights.use_size", size=ready), key=f"use-size-{key}", icon=":material/photo_size_select_large:",
+              on_click=use_size, args=(ready,))
+
+
 def run_error(run: runs.Run) -> str:
     """Why a run failed or was cancelled, translated when the run recorded a message key."""
     if run.error_key:
@@ -87,8 +96,8 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
     elif run.state == "done":
         m = run.metrics
         a, b, c = st.columns(3)
-        a.metric(t("job.val_accuracy"), f"{m.get('val_accuracy', 0):.3f}")
-        b.metric(t("job.val_loss"), f"{m.get('val_loss', 0):.3f}")
+        a.metric(t("job.val_accuracy"), number(m.get("val_accuracy", 0), ".3f"))
+        b.metric(t("job.val_loss"), number(m.get("val_loss", 0), ".3f"))
         c.metric(t("job.time"), _duration(m.get("seconds")))
         if m.get("skipped_files"):
             st.warning(t("job.skipped", count=len(m["skipped_files"])))
@@ -127,8 +136,8 @@ def _progress(progress: Progress) -> None:
     a, b, c, d = st.columns(4)
     a.metric(t("job.elapsed"), _duration(progress.elapsed))
     b.metric(t("job.eta"), _duration(progress.eta_seconds))
-    c.metric(t("job.loss"), "-" if progress.loss is None else f"{progress.loss:.3f}")
-    d.metric(t("job.accuracy"), "-" if progress.accuracy is None else f"{progress.accuracy:.3f}")
+    c.metric(t("job.loss"), "-" if progress.loss is None else number(progress.loss, ".3f"))
+    d.metric(t("job.accuracy"), "-" if progress.accuracy is None else number(progress.accuracy, ".3f"))
 
 
 def _duration(seconds) -> str:

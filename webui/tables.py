@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from catdog import leaderboard, runs
-from webui.text import t
+from webui.text import number, t
 
 
 def value_text(value) -> str:
@@ -14,7 +14,7 @@ def value_text(value) -> str:
         return t("on") if value else t("off")
     if value is None:
         return "-"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return number(value, "g") if isinstance(value, float) else str(value)
 
 
 # A setting by the words the Train form gives it; the others keep their TrainConfig name.

@@ -8,6 +8,8 @@ text sit side by side.
 
 from __future__ import annotations
 
+import string
+
 import streamlit as st
 
 LANGUAGES = {"en": "English", "pt": "Português (Brasil)"}
@@ -265,7 +267,7 @@ S: dict[str, dict[str, str]] = {
                     "pt": "Na fila (um treino por vez neste servidor): {runs}"},
     "train.cancel": {"en": "Cancel this run", "pt": "Cancelar este treino"},
     "train.cancelling": {"en": "Cancelling {run}...", "pt": "Cancelando {run}..."},
-    "train.job": {"en": "Training job", "pt": "Treino em andamento"},
+    "train.job": {"en": "Training job", "pt": "Acompanhamento do treino"},
     "train.scratch": {"en": "Trained from scratch: every photo goes through the whole network in every epoch (slow).",
                       "pt": "Treinada do zero: toda foto passa pela rede inteira em toda época (lento)."},
     "train.explain": {"en": "Phase 1 freezes the backbone and trains only the head. Phase 2 (fine-tuning) "
@@ -381,6 +383,13 @@ S: dict[str, dict[str, str]] = {
                               "them (no internet connection). {instead} trains here.",
                         "pt": "Os pesos ImageNet da rede {backbone} não estão neste servidor, e ele não consegue "
                               "baixá-los (sem conexão com a internet). A rede {instead} treina aqui."},
+    "weights.missing_size": {"en": "The ImageNet weights of {backbone} for {size} px photos are not on this server, "
+                                   "and it cannot download them (no internet connection). At {ready} px it "
+                                   "trains here.",
+                             "pt": "Os pesos ImageNet da rede {backbone} para fotos de {size} px não estão neste "
+                                   "servidor, e ele não consegue baixá-los (sem conexão com a internet). Com "
+                                   "{ready} px ela treina aqui."},
+    "weights.use_size": {"en": "Use {size} px", "pt": "Usar {size} px"},
     "weights.use_instead": {"en": "Use {instead} instead", "pt": "Usar {instead} no lugar"},
     "job.val_accuracy": {"en": "Validation accuracy", "pt": "Acurácia na validação"},
     "job.val_loss": {"en": "Validation loss", "pt": "Perda na validação"},
@@ -880,6 +889,7 @@ S: dict[str, dict[str, str]] = {
     "pre.unit": {"en": "Rescaled by 1/255: [0, 1] (right only for the CNN from scratch)",
                  "pt": "Dividido por 255: [0, 1] (certo só para a CNN treinada do zero)"},
     "pre.range": {"en": "from {low} to {high}, mean {mean}", "pt": "de {low} a {high}, média {mean}"},
+    "fig.separators": {"en": ".,", "pt": ",."},  # plotly's decimal mark, then its thousands separator
     "fig.value": {"en": "value", "pt": "valor"},
     "fig.pixels": {"en": "pixels", "pt": "pixels"},
     "inside.experiment": {"en": "Measure the mistake", "pt": "Medir o erro"},
@@ -919,9 +929,36 @@ def language() -> str:
     return "pt" if locale.lower().startswith("pt") else "en"
 
 
+def brazilian(text: str) -> str:
+    """A formatted number as Brazil writes it: a decimal comma, a dot between thousands (0,975; 1.234,5)."""
+    return text.translate(str.maketrans(".,", ",."))
+
+
+class NumberFormatter(string.Formatter):
+    """str.format whose numbers follow the language: only numbers, never a file name's dots."""
+
+    def __init__(self, language: str):
+        super().__init__()
+        self.language = language
+
+    def format_field(self, value, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return brazilian(text) if is_number and self.language == "pt" else text
+
+
+FORMATTERS = {code: NumberFormatter(code) for code in LANGUAGES}
+
+
+def number(value: float, spec: str = ".3f") -> str:
+    """`format(value, spec)` in the reader's language: 0.975 in English, 0,975 in Portuguese."""
+    return FORMATTERS[language()].format_field(value, spec)
+
+
 def t(key: str, **values) -> str:
-    text = S[key][language()]
-    return text.format(**values) if values else text
+    chosen = language()
+    text = S[key][chosen]
+    return FORMATTERS[chosen].format(text, **values) if values else text
 
 
 def explainer(key: str) -> None:

@@ -9,7 +9,7 @@ from catdog.config import TrainConfig, limits, models_root
 from catdog.errors import CatdogError
 from webui.charts import curves_figure
 from webui.feedback import show_error
-from webui.identity import current, sees_server, shown_path
+from webui.identity import current, run_label, sees_server, shown_path
 from webui.loaders import current_runs, listed_runs
 from webui.navigation import page, page_start
 from webui.sidebar import active_dataset
@@ -87,8 +87,8 @@ if opened or [run_id for run_id in st.session_state.get("compare", []) if run_id
     st.session_state["compare"] = opened or default_selection(all_runs)  # (also when a compared run was deleted)
 st.session_state.setdefault("compare", default_selection(all_runs))
 owners = {r.id: r.owner_name for r in all_runs if r.owner_name}  # a shared server's: whose run it is
-chosen = st.multiselect(t("curves.compare"), ids, key="compare",
-                        format_func=lambda run_id: f"{run_id} ({owners[run_id]})" if run_id in owners else run_id)
+chosen = st.multiselect(t("curves.compare"), ids, key="compare", placeholder=t("curves.pick"),
+                        format_func=lambda run_id: run_label(run_id, owners))
 if not chosen:
     st.stop()
 

@@ -418,6 +418,7 @@ def test_curves_open_on_the_latest_finished_runs_and_explain_their_gaps(full_roo
     app = open_page("curves")
     assert not app.exception, [e.value for e in app.exception]
     assert app.multiselect(key="compare").value == ["20990101-000002-b", "20990101-000001-a"]  # not the cancelled one
+    assert app.multiselect(key="compare").placeholder == en("curves.pick")  # not Streamlit's "Choose options"
     infos = [i.value for i in app.info]
     assert en("gap.negative", runs="20990101-000002-b") in infos
     assert en("gap.overfitting", runs="20990101-000001-a") in infos

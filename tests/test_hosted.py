@@ -136,7 +136,7 @@ def test_a_students_own_newest_model_is_the_one_their_sidebar_selects(hosted):
     ana.run()
     run_picker = ana.sidebar.selectbox[2]
     assert run_picker.options[0] == theirs.id and run_picker.value == mine.name
-    assert "20000101-000000-mine (Ana)" in run_picker.options
+    assert "Ana · 20000101-000000-mine" in run_picker.options
 
 
 def test_the_curves_run_picker_says_whose_run_each_is(hosted):
@@ -156,7 +156,7 @@ def test_the_curves_run_picker_says_whose_run_each_is(hosted):
     ana.switch_page(str(ROOT / PAGES["curves"].script)).run()
     assert not ana.exception
     [picker] = ana.multiselect
-    assert "29990101-000000-mine (Ana)" in picker.options and theirs.id in picker.options
+    assert "Ana · 29990101-000000-mine" in picker.options and theirs.id in picker.options
     table = ana.dataframe[0].value
     assert set(table[en("col.backbone")]) == {en(f"backbone.{theirs.config.backbone}")}
     assert set(table[en("col.final")]) == {f"{theirs.metrics['val_accuracy']:.3f}"}

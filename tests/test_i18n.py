@@ -184,7 +184,8 @@ def test_a_template_writes_its_numbers_in_the_language_and_leaves_names_alone():
     assert FORMATTERS["pt"].format("{name}: {share:.1%} of {count}", name="foto.v2.jpg", share=0.5, count=1200) == \
         "foto.v2.jpg: 50,0% of 1200"
     error = CatdogError("zip_too_large", gigabytes=2.5, limit_gigabytes=1.0)
-    assert render(error, "pt")[:2] == ("Recusado: o zip ocuparia 2,5 GB descompactado.", "no máximo 1,0 GB descompactado")
+    assert render(error, "pt")[:2] == ("Recusado: o zip ocuparia 2,5 GB descompactado.",
+                                       "no máximo 1,0 GB descompactado")
     assert "2.5 GB" in render(error, "en")[0]
 
 

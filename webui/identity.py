@@ -130,3 +130,9 @@ def shown_path(path, who: Identity | None) -> str:
     from pathlib import Path
 
     return str(path) if sees_server(who) else Path(path).name
+
+
+def run_label(run_id: str, owners: dict[str, str]) -> str:
+    """A run as a picker shows it: whose it is first, so that a narrow sidebar cuts the id's end
+    (the backbone, also in the run's settings), never the student's name."""
+    return f"{owners[run_id]} · {run_id}" if run_id in owners else run_id

@@ -58,7 +58,7 @@ def sidebar() -> None:
                 default = st.session_state["_my_newest_run"] = mine[0]
             st.session_state["run"] = st.selectbox(
                 t("side.run"), ids, index=ids.index(default), help=t("side.run_help"),
-                format_func=lambda run_id: f"{run_id} ({owners[run_id]})" if run_id in owners else run_id)
+                format_func=lambda run_id: identity.run_label(run_id, owners))
         # Redrawn every 2 s, busy or not: the state shown anywhere is at most ~2 s old. It reads no file
         # of its own: the run folders are read once a second for the whole server (current_runs).
         st.fragment(job_line, run_every=2)()

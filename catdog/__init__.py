@@ -35,6 +35,30 @@ if not any(isinstance(finder, _KerasOptionalImports) for finder in sys.meta_path
     sys.meta_path.insert(0, _KerasOptionalImports())
 
 
+def import_tensorflow() -> None:
+    """Import Keras and TensorFlow with the garbage collector off, then freeze what they made.
+
+    The import makes ~400 000 objects and almost no garbage (~1 300 objects), yet the collector's
+    passes over them took 0.35 s of its 2.1 s on 2 cores; frozen, they also cost nothing to every
+    later full collection (~0.12 s each otherwise: a web page's end, a trainer's long loops).
+    The server and the trainer call this before anything imports TensorFlow; elsewhere it is a
+    plain import."""
+    import gc
+
+    first = not ("keras" in sys.modules and "tensorflow" in sys.modules)
+    collecting = gc.isenabled()
+    if first:
+        gc.disable()
+    try:
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+    finally:
+        if first:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+
 def _threads_for_quota() -> None:
     from catdog.config import threads_for_quota
 

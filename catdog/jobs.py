@@ -308,6 +308,9 @@ def foreground(models_dir=None):
 
 def run_in_foreground(config: TrainConfig, models_dir=None, listener=None) -> runs.Run:
     """Create and train a run in this process (the CLI), waiting for any background job first."""
+    import catdog
+
+    catdog.import_tensorflow()  # without the collector (see there): the run imports it anyway
     with foreground(models_dir) as root:  # the run is created once the lock is ours: no worker takes it
         return execute(runs.create_run(config, root), listener)
 
@@ -317,4 +320,7 @@ if __name__ == "__main__":
         sys.exit("usage: python -m catdog.jobs worker MODELS_DIR")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)  # into .worker.log
+    import catdog
+
+    catdog.import_tensorflow()  # the trainer's start-up: without the collector (see there)
     worker(sys.argv[2])

@@ -45,3 +45,14 @@ def test_keras_imported_after_catdog_leaves_scikit_learn_and_pandas_alone_and_th
 def test_keras_finds_scikit_learn_when_catdog_is_not_imported():
     """The guard is catdog's own, not a change to the environment."""
     assert "sklearn" in _modules_after("import keras")
+
+
+def test_tensorflows_import_runs_without_the_collector_and_leaves_its_objects_frozen():
+    """catdog.import_tensorflow (the server's and the trainer's): no collection during the import
+    (0.35 s of it), none of its objects scanned by later full collections, the collector on again."""
+    code = ("import gc, catdog; runs = []; "
+            "gc.callbacks.append(lambda phase, info: runs.append(phase) if phase == 'start' else None); "
+            "catdog.import_tensorflow(); import sys; "
+            "print(len(runs), gc.get_freeze_count() > 100000, gc.isenabled(), 'keras' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "True", "True", "True"]

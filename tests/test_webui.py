@@ -64,10 +64,9 @@ def test_the_warm_up_imports_tensorflow_loads_the_newest_model_and_freezes_the_i
     assert out.stdout.split() == ["True", "True", "1", "True"]
 
 
-def test_tensorflows_import_runs_without_the_collector_and_leaves_its_objects_frozen():
-    """No collection during the import (0.35 s of it), none of its objects scanned after it, and
-    the collector on again."""
-    code = ("import gc; from webui import startup; runs = []; "
+def test_the_servers_tensorflow_import_runs_without_the_collector_and_leaves_its_objects_frozen():
+    """Through the server's import lock: catdog.import_tensorflow (tests/test_imports.py)."""
+    code = ("import gc, catdog; from webui import startup; runs = []; "
             "gc.callbacks.append(lambda phase, info: runs.append(phase) if phase == 'start' else None); "
             "startup.import_tensorflow(); "
             "print(len(runs), gc.get_freeze_count() > 100000, gc.isenabled())")

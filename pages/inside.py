@@ -115,9 +115,9 @@ def feature_space(dataset) -> None:
     st.caption(t("inside.click"))
 
 
-def count(number: int) -> str:
+def count(whole: int) -> str:
     """A whole number with its thousands marked as the reader's language does (219,058 / 219.058)."""
-    return f"{number:,}".replace(",", "." if language() == "pt" else ",")
+    return number(whole, ",")
 
 
 def anatomy_tab() -> None:

@@ -215,11 +215,17 @@ def default_for_here(allowed: tuple[str, ...] | None = None) -> str:
 
 
 def weights_unavailable(name: str, image_size: int, error: Exception | None = None) -> CatdogError:
-    """The error for weights that are neither here nor downloadable, naming a backbone that
-    trains here instead (the page offers it as one click)."""
+    """The error for weights that are neither here nor downloadable, with the one change that
+    trains here (the page offers it as one click): the backbone's own size, when only the size
+    chosen lacks its weights (Keras keeps a file per size: MobileNet 0.25's 192 px ones are not
+    those of 224 px, which 320 px uses), else a backbone that trains here."""
     from catdog.config import limits  # (config imports this module)
 
     entry = get(name)
     cached = weights_folder() / entry.weights_file(image_size)
-    return CatdogError("weights_unavailable", backbone=name, reason=short_reason(error), file=cached.name,
-                       folder=str(cached.parent), instead=ready_instead(limits().backbones, other_than=name))
+    where = {"reason": short_reason(error), "file": cached.name, "folder": str(cached.parent)}
+    if image_size != entry.default_size and weights_status(name).usable:
+        return CatdogError("weights_unavailable_at_size", backbone=name, image_size=image_size,
+                           ready_size=entry.default_size, **where)
+    return CatdogError("weights_unavailable", backbone=name, instead=ready_instead(limits().backbones, other_than=name),
+                       **where)

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 
+import catdog
 from catdog import augment
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
@@ -109,6 +110,7 @@ def cmd_train(args) -> int:
     bar = TerminalProgress(enabled=not args.quiet)
     try:
         if args.foreground or config.strategy == "multiworker":  # each machine trains in its own process
+            catdog.import_tensorflow()  # a process of its own: without the collector (see there)
             run = jobs.run_in_foreground(config, scratch or args.models_dir, listener=bar)
         else:
             run = follow(jobs.start(config, args.models_dir), bar)

@@ -251,6 +251,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         ("train with --backbone {instead} instead (it trains here), or connect to the internet once, or copy "
          "{file} into {folder} (or set KERAS_HOME to a folder holding models/<file>)."),
     ),
+    "weights_unavailable_at_size": (
+        "The ImageNet weights of {backbone} for {image_size} px images are not on this machine and could not be "
+        "downloaded ({reason}).",
+        "the file {file} in {folder}",
+        ("train at --image-size {ready_size} (its weights are here), or connect to the internet once, or copy "
+         "{file} into {folder}."),
+    ),
     "too_few_classes_for_model": ("A classifier needs at least 2 classes, got {count}.", "", ""),
     "model_has_lambda": (
         "{path}: refused, the model contains a Lambda layer (arbitrary code).",

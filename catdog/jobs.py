@@ -308,9 +308,6 @@ def foreground(models_dir=None):
 
 def run_in_foreground(config: TrainConfig, models_dir=None, listener=None) -> runs.Run:
     """Create and train a run in this process (the CLI), waiting for any background job first."""
-    import catdog
-
-    catdog.import_tensorflow()  # without the collector (see there): the run imports it anyway
     with foreground(models_dir) as root:  # the run is created once the lock is ours: no worker takes it
         return execute(runs.create_run(config, root), listener)
 

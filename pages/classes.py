@@ -150,9 +150,9 @@ def try_live(collection: collect.Collection) -> None:
     right.markdown(f"### {result.top_class} ({number(result.confidence, '.1%')})")
     right.plotly_chart(probabilities_figure(result.probabilities), key="live-probabilities")
     first = max(1, len(shots) - 4)
-    right.caption(" · ".join(t("classes.shots", number=number, label=past.top_class or "-",
+    right.caption(" · ".join(t("classes.shots", number=position, label=past.top_class or "-",
                                confidence=number(past.confidence or 0, ".0%"))
-                             for number, (_, _, past) in enumerate(shots[-5:], first)))
+                             for position, (_, _, past) in enumerate(shots[-5:], first)))
 
 
 for level, notice in st.session_state.pop(NOTICES, []):  # what the last click did

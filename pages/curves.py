@@ -65,6 +65,10 @@ def launch(pairs: list[tuple[runs.Run | None, TrainConfig]]) -> None:
         if error.key == "weights_unavailable":  # plain words, no server folder
             st.warning(t("weights.missing", backbone=t(f"backbone.{error.params['backbone']}"),
                          instead=t(f"backbone.{error.params['instead']}")), icon=":material/cloud_off:")
+        elif error.key == "weights_unavailable_at_size":
+            st.warning(t("weights.missing_size", backbone=t(f"backbone.{error.params['backbone']}"),
+                         size=error.params["image_size"], ready=error.params["ready_size"]),
+                       icon=":material/cloud_off:")
         else:
             show_error(error)
         return

@@ -6,7 +6,7 @@ from catdog import augment, backbones, jobs
 from catdog.access import may_change
 from catdog.config import SUGGESTED_FINE_TUNE_EPOCHS, TrainConfig, bounds, choices, limits
 from catdog.errors import CatdogError
-from webui.feedback import job_status, show_error, size_missing, weights_missing
+from webui.feedback import WEIGHTS_ERRORS, job_status, show_error, weights_offer
 from webui.form_memory import remember, restore
 from webui.identity import current, sees_server
 from webui.loaders import current_runs, listed_runs
@@ -84,15 +84,9 @@ with st.container():
     st.caption(t(f"note.{backbone}"))
     if not entry.pretrained:
         st.caption(t("train.scratch"))
-    size = st.session_state["image_size"]
-    if not backbones.weights_status(backbone, size).usable:  # at the size chosen
-        if size != entry.default_size and backbones.weights_status(backbone).usable:
-            # Keras keeps a weights file per size (MobileNet 0.25: 128, 160, 192, 224; other sizes use
-            # 224's): the backbone itself trains here at its own size, so offer that, not another network.
-            size_missing(backbone, size, entry.default_size, use_size, key="form")
-        else:
-            weights_missing(backbone, backbones.ready_instead(allowed.backbones, other_than=backbone), use_instead,
-                            key="form")
+    if not backbones.weights_status(backbone, st.session_state["image_size"]).usable:  # at the size chosen
+        missing = backbones.weights_unavailable(backbone, st.session_state["image_size"])
+        weights_offer(missing.key, missing.params, use_instead, use_size, key="form")
 
 a, b, c = st.columns(3)
 a.slider(t("train.epochs"), 1, min(50, allowed.max_epochs), key="epochs", help=t("train.epochs_help"),
@@ -144,8 +138,8 @@ if launched:
         ahead = [r for r in current_runs() if r.state in ("queued", "running") and r.id != run.id]
         st.toast(t("train.queued", run=run.id) if ahead else t("train.starts_now", run=run.id))
     except CatdogError as error:
-        if error.key == "weights_unavailable":  # before launch: the same offer as under the backbone
-            weights_missing(error.params["backbone"], error.params["instead"], use_instead, key="launch")
+        if error.key in WEIGHTS_ERRORS:  # before launch: the same offer as under the backbone
+            weights_offer(error.key, error.params, use_instead, use_size, key="launch")
         else:
             show_error(error)
 
@@ -181,7 +175,7 @@ def job_panel():
         st.caption(t("train.no_runs"))
         return
     ahead = waiting.index(run) + (active is not None) if run in waiting else 0
-    job_status(run, show_internals=sees_server(who), ahead=ahead, use_instead=use_instead)
+    job_status(run, show_internals=sees_server(who), ahead=ahead, use_instead=use_instead, use_size=use_size)
     if run.state in ("running", "queued") and st.button(t("train.cancel"), icon=":material/stop:",
                                                          key=f"cancel-{run.id}"):
         try:

@@ -112,6 +112,9 @@ def test_a_size_without_weights_is_named_and_one_click_returns_to_the_size_that_
     app.number_input(key="image_size").set_value(192).run()  # Keras keeps 192's weights in another file
     assert [w.value for w in app.warning] == [en("weights.missing_size", backbone=en("backbone.mobilenet_v1_025"),
                                                  size=192, ready=320)]
+    app.button(key="start").click().run()  # launched anyway: the same offer, not another backbone's
+    size_warning = en("weights.missing_size", backbone=en("backbone.mobilenet_v1_025"), size=192, ready=320)
+    assert [w.value for w in app.warning] == [size_warning, size_warning] and not app.error
     app.button(key="use-size-form").click().run()
     assert not app.exception and app.number_input(key="image_size").value == 320 and not app.warning
     assert app.selectbox(key="backbone").value == "mobilenet_v1_025"

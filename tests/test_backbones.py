@@ -39,6 +39,16 @@ def test_starting_a_job_whose_weights_cannot_be_had_fails_at_once_naming_one_tha
     assert not list(models_dir.glob("*/config.json"))  # no run folder left behind
 
 
+def test_a_size_without_its_weights_offers_the_backbones_own_size_not_another_backbone(
+        keras_home, tiny_dataset, models_dir):
+    with pytest.raises(CatdogError) as error:  # Keras keeps 192 px weights in a file of their own
+        jobs.start(TrainConfig(data_dir=str(tiny_dataset), backbone="mobilenet_v1_025", image_size=192), models_dir)
+    assert error.value.key == "weights_unavailable_at_size"
+    assert (error.value.params["image_size"], error.value.params["ready_size"]) == (192, 320)
+    assert "--image-size 320" in error.value.fix
+    assert backbones.weights_unavailable("mobilenet_v2", 192).key == "weights_unavailable"  # none of its sizes
+
+
 @pytest.mark.parametrize("text,expected", [
     ("<urlopen error [Errno -2] Name or service not known>", NO_INTERNET),
     ("[Errno -3] Temporary failure in name resolution", NO_INTERNET),

@@ -4,6 +4,7 @@ import ast
 import re
 import string
 
+import numpy as np
 import pytest
 
 from helpers import ROOT
@@ -174,6 +175,8 @@ def test_numbers_are_written_with_the_readers_decimal_mark(monkeypatch, language
     monkeypatch.setattr(text, "language", lambda: language)
     assert [text.number(0.975), text.number(1234.5, ",.1f"), text.number(0.975, ".1%"), text.number(0.125, "+.3f"),
             text.number(0.001, "g")] == expected
+    assert text.number(np.float32(0.975)) == expected[0]  # numpy's numbers too (a photo's pixel range)
+    assert text.number(np.int64(1234), ",") == {"en": "1,234", "pt": "1.234"}[language]
 
 
 def test_a_template_writes_its_numbers_in_the_language_and_leaves_names_alone():

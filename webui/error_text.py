@@ -259,6 +259,13 @@ PT: dict[str, tuple[str, str, str]] = {
         ("treine com --backbone {instead} (que treina aqui), ou conecte-se à internet uma vez, ou copie "
          "{file} para {folder} (ou defina KERAS_HOME como uma pasta que contenha models/<arquivo>)."),
     ),
+    "weights_unavailable_at_size": (
+        "Os pesos ImageNet da rede {backbone} para imagens de {image_size} px não estão nesta máquina e não "
+        "puderam ser baixados ({reason}).",
+        "o arquivo {file} em {folder}",
+        ("treine com --image-size {ready_size} (cujos pesos estão aqui), ou conecte-se à internet uma vez, ou "
+         "copie {file} para {folder}."),
+    ),
     "too_few_classes_for_model": ("Um classificador precisa de pelo menos 2 classes, mas recebeu {count}.", "", ""),
     "model_has_lambda": (
         "{path}: recusado, o modelo contém uma camada Lambda (código arbitrário).",

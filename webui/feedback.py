@@ -52,13 +52,26 @@ def weights_missing(backbone: str, instead: str, use_instead, key: str, in_fragm
         st.rerun()
 
 
-def size_missing(backbone: str, size: int, ready: int, use_size, key: str) -> None:
+def size_missing(backbone: str, size: int, ready: int, use_size, key: str, in_fragment: bool = False) -> None:
     """A backbone whose ImageNet weights are here, but not for the image size chosen: said with
-    the size, and one click back to the size it trains at."""
+    the size, and one click back to the size it trains at (`use_size(size)` sets the form's)."""
     st.warning(t("weights.missing_size", backbone=t(f"backbone.{backbone}"), size=size, ready=ready),
                icon=":material/cloud_off:")
-    st.button(t("weights.use_size", size=ready), key=f"use-size-{key}", icon=":material/photo_size_select_large:",
-              on_click=use_size, args=(ready,))
+    if st.button(t("weights.use_size", size=ready), key=f"use-size-{key}", icon=":material/photo_size_select_large:",
+                 on_click=use_size, args=(ready,)) and in_fragment:
+        st.rerun()  # as in weights_missing
+
+
+WEIGHTS_ERRORS = ("weights_unavailable", "weights_unavailable_at_size")
+
+
+def weights_offer(error_key: str, params: dict, use_instead, use_size, key: str, in_fragment: bool = False) -> None:
+    """What the core's weights error (`backbones.weights_unavailable`) offers, in the student's words
+    and with no server folder: the backbone's own size, or another backbone."""
+    if error_key == "weights_unavailable_at_size":
+        size_missing(params["backbone"], params["image_size"], params["ready_size"], use_size, key, in_fragment)
+    else:
+        weights_missing(params["backbone"], params.get("instead", "simple_cnn"), use_instead, key, in_fragment)
 
 
 def run_error(run: runs.Run) -> str:
@@ -77,10 +90,12 @@ def route_text(route, views: int = 0) -> str:
     return t(f"path.{route}", views=views)
 
 
-def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_instead=None) -> None:
+def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_instead=None,
+               use_size=None) -> None:
     """A run's state: progress while running, metrics when done, the reason when not (with its
     traceback where `show_internals`: not for a class's students on a hosted server). `ahead`:
-    the jobs before this queued one; `use_instead(name)` switches the form to another backbone."""
+    the jobs before this queued one; `use_instead(name)` switches the form to another backbone,
+    `use_size(size)` to another image size."""
     st.markdown(t("job.state", run=run.id, state=t(f"state.{run.state}"),
                   backbone=t(f"backbone.{run.config.backbone}"),
                   epochs=run.config.total_epochs))
@@ -103,10 +118,8 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
             st.warning(t("job.skipped", count=len(m["skipped_files"])))
         st.page_link(page("curves"), label=t("job.see_curves"))
         st.page_link(page("predict"), label=t("job.predict_with"))
-    elif run.error_key and run.error_key[0] == "weights_unavailable" and use_instead is not None:
-        params = run.error_key[1]
-        weights_missing(params["backbone"], params.get("instead", "simple_cnn"), use_instead, key=run.id,
-                        in_fragment=True)
+    elif run.error_key and run.error_key[0] in WEIGHTS_ERRORS and use_instead is not None:
+        weights_offer(*run.error_key, use_instead, use_size, key=run.id, in_fragment=True)
     else:
         (st.warning if run.state == "cancelled" else st.error)(run_error(run))
         if run.status.get("traceback") and show_internals:

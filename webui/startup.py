@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import gc
 import logging
 import threading
 import time
@@ -52,8 +51,10 @@ def _served() -> bool:
 def warm_up(delay: float = 0.0) -> None:
     """Import TensorFlow, Keras and plotly, draw one augmentation grid and load the newest model,
     so that the first Augmentation page or prediction after a start does not wait for them (~2 s
-    of imports on 2 cores, more while pages are drawn); freeze what the imports loaded
-    (`_freeze_the_imports`).
+    of imports on 2 cores, more while pages are drawn). TensorFlow's import freezes what it made
+    (`catdog.import_tensorflow`): nothing later is frozen, as a model a user loads meanwhile
+    must stay collectable once evicted (plotly and pandas, left unfrozen, cost a full collection
+    ~0.007 s).
     A page that needs TensorFlow before this is done imports it itself (Python's import lock
     makes it wait for this thread's import, not import twice)."""
     try:
@@ -71,8 +72,7 @@ def warm_up(delay: float = 0.0) -> None:
         photo = images.load_for_model(Image.new("RGB", (256, 256)), 224)  # the page's size
         grid = np.repeat(photo[None], 12, axis=0)  # the page's first grid: 12 draws, the default preset
         augment.augment_batch(grid, augment.preset("seed recipe"), seed=0).numpy()
-        _freeze_the_imports()
-        _load_newest_model()  # after the freeze: an evicted model must stay collectable
+        _load_newest_model()
         logging.getLogger("catdog").info("TensorFlow warmed up in %.1f s", time.perf_counter() - started)
     except Exception as error:  # a warm-up that fails costs the first user the wait, nothing else
         logging.getLogger("catdog").info("warm-up skipped: %s", error)
@@ -81,8 +81,8 @@ def warm_up(delay: float = 0.0) -> None:
 
 
 def _wait_for_a_pause(longest: float = 60.0) -> None:
-    """Until no page has started for QUIET_SECONDS (or `longest` passed): the grid, the model and
-    the freeze wait for it. All of the warm-up begun while a newcomer clicked slowed each click's
+    """Until no page has started for QUIET_SECONDS (or `longest` passed): the grid and the
+    model wait for it. All of the warm-up begun while a newcomer clicked slowed each click's
     answer past 5 s (the browser tests saw it); TensorFlow's import alone, begun with the first
     page, does not (the newcomer test passes 3 in 3), and is what a first Augmentation waits for."""
     deadline = time.monotonic() + longest
@@ -117,19 +117,6 @@ def import_tensorflow() -> None:
         # no full collection over its ~400 000 objects at the end of every script run (four after
         # a first Augmentation: 0.5 s before its images could be served).
         catdog.import_tensorflow()
-
-
-def _freeze_the_imports() -> None:
-    """Move what is alive now (TensorFlow, Keras, plotly, pandas: ~360 000 objects) out of the
-    garbage collector's reach. Streamlit ends every script run, fragments included (the
-    sidebar's every 2 s), with a full collection and, once Keras is loaded, a
-    `keras.backend.clear_session()` that collects again: 0.13 s + 0.14 s measured with
-    TensorFlow loaded, ~0.005 s frozen. Collected first, so that no garbage is frozen;
-    frozen modules are never freed anyway. (The import froze its objects at once, garbage
-    included: unfrozen here, so that this collection finds that garbage.)"""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def _log_to_stderr() -> None:

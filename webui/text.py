@@ -8,6 +8,7 @@ text sit side by side.
 
 from __future__ import annotations
 
+import numbers
 import string
 
 import streamlit as st
@@ -944,7 +945,8 @@ class NumberFormatter(string.Formatter):
 
     def format_field(self, value, format_spec: str) -> str:
         text = super().format_field(value, format_spec)
-        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        # numbers.Real: numpy's float32 and int64 too (a preprocessed photo's range is float32).
+        is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
         return brazilian(text) if is_number and self.language == "pt" else text
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from catdog import augment, card_text, images, runs
 from catdog.errors import CatdogError
+from catdog.wording import FORMATTERS
 
 # What a converted file must do to be written. A float flatbuffer computes the same function as
 # Keras: its probabilities match to rounding (measured: 6e-6), so more than FLOAT_TOLERANCE is a
@@ -102,7 +103,8 @@ def model_card(ref, models_dir=None, full_paths: bool = True, language: str = "e
     in English or Brazilian Portuguese (`language` "en" or "pt"; the code in it is the same in both)."""
     if language not in card_text.LANGUAGES:
         raise CatdogError("unknown_card_language", language=language, allowed=", ".join(card_text.LANGUAGES))
-    say = lambda key, **values: card_text.CARD[key][language].format(**values)
+    numbers = FORMATTERS[language]  # 0,9750 in Portuguese
+    say = lambda key, **values: numbers.format(card_text.CARD[key][language], **values)
     run = runs.load_run(ref, models_dir)
     c, m, s = run.config, run.metrics, run.config.image_size
     if not full_paths:  # a card handed to a student of a shared server: the dataset's name, not where it lives
@@ -118,7 +120,7 @@ def model_card(ref, models_dir=None, full_paths: bool = True, language: str = "e
         say("photos", train=m.get("train_images", "?"), validation=m.get("validation_images", "?")),
         say("skipped", count=len(m.get("skipped_files", []))), "",
         say("settings"), say("settings_header"), "|---|---|",
-        *[f"| {key} | {value} |" for key, value in c.to_dict().items() if key != "augmentation"],
+        *[numbers.format("| {} | {} |", key, value) for key, value in c.to_dict().items() if key != "augmentation"],
         f"| augmentation | {augmentation} |", "",
         say("metrics"),
         say("accuracy", accuracy=m.get("val_accuracy", float("nan")), loss=m.get("val_loss", float("nan"))),

@@ -13,7 +13,7 @@ from webui.identity import current, run_label, sees_server, shown_path
 from webui.loaders import current_runs, listed_runs
 from webui.navigation import page, page_start
 from webui.sidebar import active_dataset
-from webui.tables import settings_differ
+from webui.tables import settings_differ, value_text
 from webui.text import number, t
 
 page_start("curves")
@@ -40,7 +40,7 @@ def row(run: runs.Run) -> dict:
             t("col.final"): "-" if final is None else number(final, ".3f"),
             t("col.backbone"): t(f"backbone.{c.backbone}"),
             t("col.epochs"): c.epochs, t("col.ft_epochs"): c.fine_tune_epochs, t("col.batch"): c.batch_size,
-            t("col.lr"): c.learning_rate, t("col.augmentation"): on_off(c),
+            t("col.lr"): value_text(c.learning_rate), t("col.augmentation"): on_off(c),
             # a number or nothing: a column mixing "-" and numbers cannot be drawn (Arrow refuses it)
             t("col.duration"): None if run.metrics.get("seconds") is None else round(run.metrics["seconds"])}
 

@@ -7,7 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from catdog.errors import CatdogError
-from webui.charts import class_colours
+from webui.charts import class_colours, numbers_in_language
 from webui.error_text import render
 from webui.feedback import show_error
 from webui.identity import current, sees_server, shown_path
@@ -46,12 +46,13 @@ def charts(path: str, stamp: float, lang: str, whole_paths: bool) -> list:
     names = sorted(table["label"].unique())
     colours = {"color": "label", "color_discrete_map": class_colours(names), "category_orders": {"label": names}}
     counts = good.groupby(["split", "label"]).size().reset_index(name="photos")
-    return [px.bar(counts, x="split", y="photos", barmode="group", text="photos", labels=labels,
-                   title=t("data.per_class"), **colours),
-            px.scatter(good, x="width", y="height", opacity=0.5, hover_data=["file"], labels=labels,
-                       title=t("data.scatter"), **colours),
-            px.histogram(good, x="aspect", nbins=40, barmode="group", labels=labels, title=t("data.aspect"),
-                         **colours).update_yaxes(title_text=t("fig.count"))]
+    figures = [px.bar(counts, x="split", y="photos", barmode="group", text="photos", labels=labels,
+                      title=t("data.per_class"), **colours),
+               px.scatter(good, x="width", y="height", opacity=0.5, hover_data=["file"], labels=labels,
+                          title=t("data.scatter"), **colours),
+               px.histogram(good, x="aspect", nbins=40, barmode="group", labels=labels, title=t("data.aspect"),
+                            **colours).update_yaxes(title_text=t("fig.count"))]
+    return [numbers_in_language(figure) for figure in figures]  # an aspect of 1,33 in Portuguese
 
 
 def browse(good: pd.DataFrame) -> None:

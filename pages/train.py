@@ -92,7 +92,8 @@ a, b, c = st.columns(3)
 a.slider(t("train.epochs"), 1, min(50, allowed.max_epochs), key="epochs", help=t("train.epochs_help"),
          on_change=_changed)
 b.select_slider(t("train.batch"), BATCH_SIZES, key="batch_size", on_change=_changed)
-c.select_slider(t("train.lr"), LEARNING_RATES, key="learning_rate", on_change=_changed)
+c.select_slider(t("train.lr"), LEARNING_RATES, key="learning_rate", on_change=_changed,
+                format_func=lambda rate: number(rate, "g"))
 a, b, c = st.columns(3)
 a.number_input(t("train.size"), bounds("image_size")[0], allowed.largest_image(st.session_state["backbone"]), step=8,
                key="image_size",
@@ -118,7 +119,8 @@ a.slider(t("train.ft_epochs"), 0, min(20, allowed.max_fine_tune_epochs), key="fi
          help=t("train.ft_epochs_help", epochs=SUGGESTED_FINE_TUNE_EPOCHS), disabled=not entry.pretrained,
          on_change=_changed)
 b.number_input(t("train.ft_at"), bounds("fine_tune_at")[0], 200, key="fine_tune_at", on_change=_changed)
-c.select_slider(t("train.ft_lr"), FINE_TUNE_RATES, key="fine_tune_learning_rate", on_change=_changed)
+c.select_slider(t("train.ft_lr"), FINE_TUNE_RATES, key="fine_tune_learning_rate", on_change=_changed,
+                format_func=lambda rate: number(rate, "g"))
 launched = st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key="start")
 
 

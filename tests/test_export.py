@@ -139,6 +139,11 @@ def test_the_model_card_in_portuguese_has_the_same_facts_and_code_in_other_words
         assert english_only not in portuguese
     snippet = lambda card: card.split("```python\n")[1].split("```")[0]
     assert snippet(portuguese) == snippet(english)
+    accuracy = f"{trained_run.metrics['val_accuracy']:.4f}"
+    assert f"Accuracy: {accuracy};" in english and f"Acurácia: {accuracy.replace('.', ',')};" in portuguese
+    learning_rate = f"{trained_run.config.learning_rate:g}"
+    assert f"| learning_rate | {learning_rate.replace('.', ',')} |" in portuguese  # numbers as Brazil writes them
+    assert f"| data_dir | {trained_run.config.data_dir} |" in portuguese  # a path keeps its dots
     assert len(portuguese.splitlines()) == len(english.splitlines())  # line for line, nothing left out
 
 

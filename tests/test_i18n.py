@@ -203,3 +203,7 @@ def test_a_portuguese_reader_sees_decimal_commas_in_tables_and_charts(full_roots
     final = app.dataframe[0].value[S["col.final"]["pt"]].tolist()
     assert final and all("," in value and "." not in value for value in final)
     assert json.loads(app.get("plotly_chart")[0].proto.spec)["layout"]["separators"] == ",."
+    assert all("," in rate for rate in app.dataframe[0].value[S["col.lr"]["pt"]])  # 0,001
+    app = open_page("dataset", language="pt")  # every chart of a page drawn with plotly
+    assert not app.exception and app.get("plotly_chart")
+    assert {json.loads(chart.proto.spec)["layout"]["separators"] for chart in app.get("plotly_chart")} == {",."}

@@ -4,14 +4,15 @@
 it) under a key; `PT` holds the same three texts for every key, with the same
 placeholders. A test checks that no key is missing and that the placeholders agree.
 Identifiers stay as they are: file and folder names, setting names (`epochs`), commands;
-a run's state is shown in the page's words. Big numbers have no thousands separator here:
-Python's "," would write 40,000,000, which a Brazilian reads as a decimal.
+a run's state is shown in the page's words. Numbers are written as Brazil writes them
+(`catdog.wording`: 2,5 GB; a "," in a template's format gives 40.000.000).
 """
 
 from __future__ import annotations
 
 from catdog.errors import CatdogError, fill
-from webui.text import FORMATTERS, S
+from catdog.wording import FORMATTERS
+from webui.text import S
 
 PT: dict[str, tuple[str, str, str]] = {
     # config.py

@@ -8,10 +8,9 @@ text sit side by side.
 
 from __future__ import annotations
 
-import numbers
-import string
-
 import streamlit as st
+
+from catdog.wording import FORMATTERS
 
 LANGUAGES = {"en": "English", "pt": "Português (Brasil)"}
 
@@ -929,28 +928,6 @@ def language() -> str:
         return chosen
     locale = (st.context.locale or "") if hasattr(st, "context") else ""
     return "pt" if locale.lower().startswith("pt") else "en"
-
-
-def brazilian(text: str) -> str:
-    """A formatted number as Brazil writes it: a decimal comma, a dot between thousands (0,975; 1.234,5)."""
-    return text.translate(str.maketrans(".,", ",."))
-
-
-class NumberFormatter(string.Formatter):
-    """str.format whose numbers follow the language: only numbers, never a file name's dots."""
-
-    def __init__(self, language: str):
-        super().__init__()
-        self.language = language
-
-    def format_field(self, value, format_spec: str) -> str:
-        text = super().format_field(value, format_spec)
-        # numbers.Real: numpy's float32 and int64 too (a preprocessed photo's range is float32).
-        is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        return brazilian(text) if is_number and self.language == "pt" else text
-
-
-FORMATTERS = {code: NumberFormatter(code) for code in LANGUAGES}
 
 
 def number(value: float, spec: str = ".3f") -> str:

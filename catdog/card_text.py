@@ -56,6 +56,14 @@ CARD: dict[str, dict[str, str]] = {
         "pt": "- O catdog redimensiona as fotos com `tf.image.resize` (bilinear, sem antialiasing); outro "
               "redimensionamento dá probabilidades um pouco diferentes.",
     },
+    "use.mirror": {
+        "en": "- catdog's own answers average each photo with its horizontal mirror (the run's `test_time_mirror`): "
+              "for the same probabilities, average the model's outputs on a batch and on `batch[:, :, ::-1]` "
+              "(the batch mirrored left to right).",
+        "pt": "- As respostas do próprio catdog fazem a média de cada foto com o seu espelho horizontal "
+              "(`test_time_mirror` do treino): para as mesmas probabilidades, faça a média das saídas do modelo "
+              "para um lote e para `batch[:, :, ::-1]` (o lote espelhado da esquerda para a direita).",
+    },
     "limits": {"en": "## Limits", "pt": "## Limites"},
     "limits.few_thousand": {"en": "a few thousand", "pt": "alguns milhares de"},
     "limits.only": {

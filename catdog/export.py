@@ -64,7 +64,9 @@ def parity(run: runs.Run, flatbuffer: bytes, photos: list, quantize: bool) -> di
 
     predictor = predictor_for(run.path)
     batch = np.stack([images.load_for_model(p, run.config.image_size) for p in photos])
-    keras_probabilities = predictor.forward(batch)
+    # The file computes the model on one view. catdog's own answers may average each photo with its
+    # mirror (the run's test_time_mirror): compared with those, a faithful float file differed by 0.05.
+    keras_probabilities = predictor.forward(batch, mirror=False)
     lite_probabilities = tflite_probabilities(flatbuffer, batch)
     return {"photos": len(photos), "quantized": quantize, "tolerance": None if quantize else FLOAT_TOLERANCE,
             "same_top_class": int((keras_probabilities.argmax(1) == lite_probabilities.argmax(1)).sum()),
@@ -126,7 +128,8 @@ def model_card(ref, models_dir=None, full_paths: bool = True, language: str = "e
         say("accuracy", accuracy=m.get("val_accuracy", float("nan")), loss=m.get("val_loss", float("nan"))),
         say("epochs", epochs=m.get("epochs_run", "?"), seconds=m.get("seconds", "?")), "",
         say("use"), say("use.opens"), say("use.input", size=s, backbone=c.backbone),
-        say("use.output", count=len(run.class_names), classes=classes), say("use.resize"), "",
+        say("use.output", count=len(run.class_names), classes=classes), say("use.resize"),
+        *([say("use.mirror")] if c.test_time_mirror else []), "",
         *_snippet(run), "",
         say("limits"),
         say("limits.only", train=m.get("train_images", say("limits.few_thousand")), classes=classes),

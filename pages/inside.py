@@ -120,6 +120,12 @@ def count(whole: int) -> str:
     return number(whole, ",")
 
 
+def counted(keys) -> dict:
+    """Whole-number columns with their thousands marked (219.058 in a Portuguese browser): Streamlit's
+    "localized" format, which keeps them numbers, so that they still sort as numbers."""
+    return {t(key): st.column_config.NumberColumn(t(key), format="localized") for key in keys}
+
+
 def anatomy_tab() -> None:
     explainer("inside.anatomy_explain")
     run = selected_run()
@@ -140,13 +146,14 @@ def anatomy_tab() -> None:
         t("col.part"): t(f"part.{r.part}"), t("col.layers"): r.layers,
         t("col.output"): " x ".join(map(str, r.output_shape)), t("col.parameters"): r.parameters,
         t("col.phase1"): r.trainable_phase1, t("col.phase2"): r.trainable_phase2, t("col.kinds"): r.kinds}
-        for r in rows]), hide_index=True)
+        for r in rows]), hide_index=True, column_config=counted(("col.parameters", "col.phase1", "col.phase2")))
     shape = next(r.output_shape for r in reversed(rows) if r.part == "backbone")
     st.subheader(t("inside.heads", shape=" x ".join(map(str, shape))))
     st.dataframe(pd.DataFrame([{
         t("col.head"): t(f"inside.head_{cost.pooling}") + (t("inside.head_dense", units=cost.dense_units)
                                                             if cost.dense_units else ""),
-        t("col.parameters"): cost.parameters} for cost in anatomy.head_costs(shape, classes)]), hide_index=True)
+        t("col.parameters"): cost.parameters} for cost in anatomy.head_costs(shape, classes)]), hide_index=True,
+        column_config=counted(("col.parameters",)))
 
 
 def chosen_photo(dataset, key: str):

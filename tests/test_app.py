@@ -524,3 +524,21 @@ def test_the_dataset_grid_shows_small_jpegs_of_the_class_chosen(full_roots):
     assert len(cats) == 5 and all(url.endswith(".jpg") for url in cats)  # JPEG: a PNG took longer to make
     next(box for box in app.selectbox if box.label == en("data.class")).set_value("dogs").run()
     assert not app.exception and len(thumbnails()) == 5 and not set(thumbnails()) & set(cats)
+
+
+@pytest.mark.parametrize("epochs, words", [(1, "1 epoch)"), (2, "2 epochs)")])
+def test_the_job_line_counts_epochs_in_words_that_agree(full_roots, epochs, words):
+    models = full_roots / "models"
+    source = runs.list_runs(models)[0]
+    run_id = _copy_run(models, source, "29990101-000000-count", epochs=epochs, fine_tune_epochs=0)
+    app = open_page("train")
+    assert not app.exception
+    line = next(m.value for m in app.markdown if m.value.startswith(f"**{run_id}**"))
+    assert line.endswith(words)
+
+
+def test_a_probability_reads_the_same_on_its_bar_and_in_its_hover(full_roots):
+    from webui.charts import probabilities_figure
+
+    figure = probabilities_figure({"cats": 0.995, "dogs": 0.005})
+    assert all("%{x:.1%}" in trace.hovertemplate for trace in figure.data)  # not the axis's 100% for 99.5%

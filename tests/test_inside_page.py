@@ -50,6 +50,11 @@ def test_the_anatomy_counts_the_runs_trainable_weights(full_roots):
     assert {metric.label: metric.value for metric in app.metric}[text("inside.phase1")] == f"{256 * 2 + 2:,}"
     heads = tables[1].value
     assert len(heads) == 4
+    # Counts stay numbers (they sort as such) with their thousands marked in the reader's locale.
+    import json
+    formats = {name: column.get("type_config", {}).get("format") for table in tables
+               for name, column in json.loads(table.proto.columns).items()}
+    assert formats[text("col.parameters")] == "localized" and formats[text("col.phase1")] == "localized"
 
 
 @pytest.mark.slow

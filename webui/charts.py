@@ -68,7 +68,8 @@ def probabilities_figure(probabilities: dict[str, float]):
     chart = px.bar(table, x="probability", y="class", color="class", orientation="h",
                    color_discrete_map=class_colours(probabilities),
                    labels={"probability": t("fig.probability"), "class": t("fig.class")},
-                   range_x=[0, 1], text_auto=".1%", height=90 + 50 * len(table))
+                   range_x=[0, 1], text_auto=".1%", height=90 + 50 * len(table),
+                   hover_data={"probability": ":.1%"})  # as on the bar: the axis's .0% said 100% for 99.5%
     chart.update_layout(showlegend=False, margin={"t": 10, "b": 10}, xaxis_tickformat=".0%",
                         xaxis_title=t("predict.probability"))
     chart.update_yaxes(type="category", title=None)

@@ -98,7 +98,8 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
     `use_size(size)` to another image size."""
     st.markdown(t("job.state", run=run.id, state=t(f"state.{run.state}"),
                   backbone=t(f"backbone.{run.config.backbone}"),
-                  epochs=run.config.total_epochs))
+                  epochs=t("count.epoch" if run.config.total_epochs == 1 else "count.epochs",
+                           count=run.config.total_epochs)))
     plan = plan_training(run.config)
     reused = run.metrics.get("features_reused_from_disk")
     tuning = " " + t("path.fine_tune", layers=run.config.fine_tune_at, rate=run.config.fine_tune_learning_rate) \

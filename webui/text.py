@@ -360,8 +360,10 @@ S: dict[str, dict[str, str]] = {
                                    "o TensorFlow também inicia: alguns segundos)..."},
     "path.reused": {"en": "{count} photos' features came from the disk cache.",
                     "pt": "As características de {count} fotos vieram do cache em disco."},
-    "job.state": {"en": "**{run}**: {state} ({backbone}, {epochs} epochs)",
-                  "pt": "**{run}**: {state} ({backbone}, {epochs} épocas)"},
+    "job.state": {"en": "**{run}**: {state} ({backbone}, {epochs})",
+                  "pt": "**{run}**: {state} ({backbone}, {epochs})"},
+    "count.epoch": {"en": "{count} epoch", "pt": "{count} época"},
+    "count.epochs": {"en": "{count} epochs", "pt": "{count} épocas"},
     "job.extracting": {"en": "Computing the frozen backbone's features once per photo ({split}: {done}/{total})",
                        "pt": "Calculando as características da base congelada, uma vez por foto "
                              "({split}: {done}/{total})"},

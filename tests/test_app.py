@@ -542,3 +542,11 @@ def test_a_probability_reads_the_same_on_its_bar_and_in_its_hover(full_roots):
 
     figure = probabilities_figure({"cats": 0.995, "dogs": 0.005})
     assert all("%{x:.1%}" in trace.hovertemplate for trace in figure.data)  # not the axis's 100% for 99.5%
+
+
+def test_a_curves_point_says_its_epoch_and_value_in_words(full_roots):
+    from webui.charts import curves_figure
+
+    figure = curves_figure(runs.list_runs(full_roots / "models")[:1])
+    assert {trace.hovertemplate for trace in figure.data} == {en("fig.epoch") + " %{x}: %{y:.3f}"}
+    assert {trace.hoverlabel.namelength for trace in figure.data} == {-1}  # the run id whole

@@ -34,7 +34,9 @@ def curves_figure(selected: list[runs.Run]):
                 figure.add_trace(go.Scatter(
                     x=epochs, y=values, mode="lines+markers", line={"color": colour, "dash": dash},
                     name=f"{run.id} {t('fig.validation') if prefix else t('fig.train')}", legendgroup=run.id,
-                    showlegend=col == 1), row=1, col=col)
+                    showlegend=col == 1, hoverlabel={"namelength": -1},  # the whole run id, never cut
+                    # "epoch 3: 0,956", not plotly's "(3, 0,956)", whose comma a Portuguese reader misreads
+                    hovertemplate=f"{t('fig.epoch')} %{{x}}: %{{y:.3f}}"), row=1, col=col)
         tuned = [row["epoch"] for row in run.history if row.get("phase") == 2]
         if tuned:
             for col in (1, 2):

@@ -12,6 +12,7 @@ from webui.feedback import show_error
 from webui.loaders import dataset_files, folder_stamp, model_pixels
 from webui.navigation import explain_page, page, page_start
 from webui.sidebar import active_dataset
+from webui.sliders import number_slider
 from webui.text import t
 from webui.uploads import file_uploader
 
@@ -46,7 +47,8 @@ dataset = active_dataset()
 with st.sidebar:
     st.selectbox(t("aug.preset"), list(augment.PRESETS), key="preset", on_change=load_preset,
                  format_func=lambda name: t(f"preset.{name}"))
-    values = {key: st.slider(t(f"aug.{key}"), 0.0, top, step=step, key=f"aug_{key}", help=t(f"aug.{key}_why"))
+    values = {key: number_slider(t(f"aug.{key}"), top, step, key=f"aug_{key}", help=t(f"aug.{key}_why"),
+                                 digits=0 if step >= 1 else len(f"{step:g}".split(".")[1]))
               for key, (top, step) in CONTROLS.items()}
     values["horizontal_flip"] = st.checkbox(t("aug.hflip"), key="aug_horizontal_flip", help=t("aug.hflip_why"))
     values["vertical_flip"] = st.checkbox(t("aug.vflip"), key="aug_vertical_flip", help=t("aug.vflip_why"))

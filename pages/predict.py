@@ -10,6 +10,7 @@ from webui.error_text import render
 from webui.feedback import show_error
 from webui.loaders import gradcam, model_version, predictor_for, upload_preview
 from webui.navigation import need_model, page_start
+from webui.sliders import number_slider
 from webui.text import language, number, t
 from webui.uploads import file_uploader
 
@@ -25,7 +26,7 @@ def answers(photos: list, results: list, class_names: list[str]) -> None:
     """Each photo, its answer and, on demand, its Grad-CAM. A fragment: the Grad-CAM toggle, its
     opacity and the class to explain redraw this part only; the photos are not predicted again."""
     show_heatmap = st.toggle(t("predict.gradcam"), key="gradcam", help=t("predict.gradcam_help"))
-    opacity = st.slider(t("predict.opacity"), 0.0, 1.0, 0.5, 0.05) if show_heatmap else 0.0
+    opacity = number_slider(t("predict.opacity"), 1.0, 0.05, value=0.5) if show_heatmap else 0.0
     for position, (photo, result) in enumerate(zip(photos, results)):
         st.divider()
         if result.error is not None:

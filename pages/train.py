@@ -11,6 +11,7 @@ from webui.form_memory import remember, restore
 from webui.identity import current, sees_server
 from webui.loaders import current_runs, listed_runs
 from webui.navigation import need_dataset, page_start
+from webui.sliders import number_slider
 from webui.text import number, t
 
 page_start("train")
@@ -102,7 +103,7 @@ b.radio(t("train.pooling"), choices("pooling"), format_func=lambda name: t(f"poo
         horizontal=True, help=t("train.pooling_help"), on_change=_changed)
 c.select_slider(t("train.dense"), DENSE_UNITS, key="dense_units", on_change=_changed)
 a, b, c = st.columns(3)
-a.slider(t("train.dropout"), 0.0, 0.8, step=0.05, key="dropout", on_change=_changed)
+number_slider(t("train.dropout"), 0.8, 0.05, key="dropout", on_change=_changed, where=a)
 b.selectbox(t("train.augmentation"), presets, key="augmentation_preset", on_change=_changed,
             format_func=lambda c: t("train.from_playground") if c == "playground" else t(f"preset.{c}"))
 c.number_input(t("train.patience"), bounds("early_stopping_patience")[0], 20, key="early_stopping_patience",

@@ -173,8 +173,8 @@ def test_train_form_trains_a_run_in_the_background(full_roots):
 def test_augmentation_settings_flow_to_the_train_form(full_roots, launched):
     app = open_page("augment")
     app.selectbox(key="preset").set_value("strong").run()
-    assert app.slider(key="aug_rotation").value == 25
-    app.slider(key="aug_rotation").set_value(40).run()
+    assert app.select_slider(key="aug_rotation").value == 25
+    app.select_slider(key="aug_rotation").set_value(40).run()
     app.button(key="use_for_training").click().run()
     assert not app.exception
     assert [s.value for s in app.success] == [en("aug.saved")]
@@ -209,7 +209,7 @@ def test_moving_the_opacity_slider_reblends_without_a_new_grad_cam(full_roots, m
     app = open_page("predict")
     app.file_uploader[0].set_value(("slider.png", photo.read_bytes(), "image/png")).run()
     app.toggle(key="gradcam").set_value(True).run()
-    app.slider[0].set_value(0.9).run()
+    app.select_slider[0].set_value(0.9).run()
     assert not app.exception and len(calls) == 1
 
 
@@ -344,8 +344,8 @@ def test_the_augmentation_grid_is_the_draw_of_the_seed_in_the_box(full_roots, mo
     shown = box().value
     assert shown != 11 and seeds[-1] == shown  # the box shows the seed of the grid, not the one before
     drawn = _draws(app)
-    app.slider(key="aug_rotation").set_value(30).run()
-    app.slider(key="aug_rotation").set_value(20).run()  # back to the preset's rotation
+    app.select_slider(key="aug_rotation").set_value(30).run()
+    app.select_slider(key="aug_rotation").set_value(20).run()  # back to the preset's rotation
     assert box().value == shown and _draws(app) == drawn
 
 

@@ -115,3 +115,25 @@ def test_settings_that_differ_are_named_as_the_train_form_names_them(trained_run
         trained_run.config, epochs=trained_run.config.epochs + 1, learning_rate=0.0123, seed=7))
     differ = settings_differ([trained_run, other])
     assert differ[S["col.setting"]["en"]].tolist() == [S["train.epochs"]["en"], S["train.lr"]["en"], "seed"]
+
+
+def test_slider_steps_meet_the_settings_they_hold():
+    from webui.sliders import steps
+
+    assert steps(0.8, 0.05)[4] == 0.2 and len(steps(0.8, 0.05)) == 17  # 4 steps of 0.05 are the 0.2 of a preset
+    assert steps(45.0, 1.0)[-1] == 45.0 and steps(0.2, 0.01)[3] == 0.03
+
+
+def test_sliders_write_their_numbers_in_the_readers_language_and_take_any_kept_value(full_roots):
+    from helpers import open_page
+
+    app = open_page("train", language="pt")
+    assert not app.exception and "0,20" in app.select_slider(key="dropout").options
+    app = open_page("augment", language="pt")
+    assert app.select_slider(key="aug_rotation").options[:3] == ["0", "1", "2"]  # whole degrees, not 0.00
+    assert "0,05" in app.select_slider(key="aug_zoom").options and "0,03" in app.select_slider(key="aug_hue").options
+    # (In English: AppTest formats the other widgets' values outside the page, hence in English.)
+    app = open_page("augment")
+    app.session_state["aug_rotation"] = 20.4  # kept from elsewhere, between two steps
+    app.run()
+    assert not app.exception and app.select_slider(key="aug_rotation").value == 20.0

@@ -28,4 +28,7 @@ def number_slider(label: str, top: float, step: float, key: str | None = None, v
         st.session_state[key] = nearest(st.session_state[key])
     else:
         options["value"] = nearest(bottom if value is None else value)
-    return where.select_slider(label, values, key=key, format_func=lambda v: number(v, f".{digits}f"), **options)
+    spec = f".{digits}f"
+    written = {v: number(v, spec) for v in values}  # the language read once, not per step and rerun
+    return where.select_slider(label, values, key=key, format_func=lambda v: written.get(v) or number(v, spec),
+                               **options)

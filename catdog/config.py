@@ -35,12 +35,17 @@ def offline() -> bool:
     return os.environ.get("CATDOG_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _affinity_cores() -> int:
+    """The cores the operating system lets this process run on (all of them where it cannot say)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def usable_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
     """The cores this process may keep busy: its CPU affinity, capped by a container's CPU quota
     (cgroup v2 `cpu.max`, v1 `cpu.cfs_quota_us`). A hosted instance of 2 CPUs on a bigger host
     reports the host's cores to `os.cpu_count()`; a thread per host core would then spin for
     cores that are not there (TensorFlow Lite's threads wait for each other at every layer)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = _affinity_cores()
     for quota_file, period_file in (("cpu.max", None), ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us")):
         try:
             fields = (cgroup / quota_file).read_text().split()
@@ -60,8 +65,7 @@ def threads_for_quota(environ=os.environ, cgroup: Path = Path("/sys/fs/cgroup"))
     defaults in the environment, so the trainer started from here inherits them; nothing changes
     where the quota is the whole machine, and a value set by hand is kept."""
     cores = usable_cores(cgroup)
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if cores < available:
+    if cores < _affinity_cores():
         for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
             environ.setdefault(name, str(cores))
 

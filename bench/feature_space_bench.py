@@ -19,7 +19,8 @@ from common import PHOTOS, report, use_shared_weights
 
 use_shared_weights()
 
-from catdog import featuremap, features  # noqa: E402  (after KERAS_HOME is set)
+from catdog.inside import featuremap  # noqa: E402  (after KERAS_HOME is set)
+from catdog.training import features  # noqa: E402
 
 BACKBONE = "mobilenet_v1_025"
 
@@ -28,7 +29,7 @@ def mistaken_extractor(config):
     """The backbone on pixels / 255 (what the `preprocessing="rescale"` runs build): for the probe."""
     import keras
 
-    from catdog import backbones
+    from catdog.network import backbones
 
     inputs = keras.Input((config.image_size, config.image_size, 3))
     scaled = keras.layers.Rescaling(1 / 255)(inputs)

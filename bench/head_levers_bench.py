@@ -22,11 +22,11 @@ use_shared_weights()
 
 import numpy as np  # noqa: E402
 
-from catdog import data  # noqa: E402
 from catdog.config import TrainConfig  # noqa: E402
-from catdog.features import features_of  # noqa: E402
-from catdog.head import fit_head, head_probabilities  # noqa: E402
-from catdog.model import build_model, split_at_features  # noqa: E402
+from catdog.data import folders as data  # noqa: E402
+from catdog.network.model import build_model, split_at_features  # noqa: E402
+from catdog.training.features import features_of  # noqa: E402
+from catdog.training.head import fit_head, head_probabilities  # noqa: E402
 
 
 def extract(config: TrainConfig, cache: str):

@@ -44,7 +44,8 @@ def subset(per_class: int) -> Path:
 def measure(name: str, photos: Path, hosted: bool = True, **settings) -> None:
     env = {**os.environ, "CATDOG_MODELS_DIR": str(work / "models"), "CATDOG_HOSTED": "1" if hosted else "0"}
     if hosted:  # only what a student may launch there
-        check = ("import json, sys; from catdog import augment; from catdog.config import TrainConfig, check_limits;"
+        check = ("import json, sys; from catdog.data import augment; "
+                 "from catdog.config import TrainConfig, check_limits;"
                  "values = json.loads(sys.argv[1]); values['augmentation'] = augment.from_text("
                  "values.get('augmentation', 'none')); check_limits(TrainConfig(**values))")
         subprocess.run([sys.executable, "-c", check, json.dumps({"data_dir": str(photos), **settings})],

@@ -63,7 +63,7 @@ def main(count: int) -> None:
     subprocess.run(cli + ["--backbone", "mobilenet_v1_025"], cwd=ROOT, env=env, check=True, capture_output=True)
     sys.path.insert(0, str(ROOT))
     from catdog import runs
-    from catdog.predict import predict
+    from catdog.use.predict import predict
 
     finished = runs.list_runs(work / "models")[0]
     before = folder_digest(finished.path)

@@ -1,6 +1,6 @@
 """The overfitting experiment and its twin with augmentation, on the shared photos.
 
-Both are the one-click runs of the Training curves page (catdog.experiments): MobileNet 0.25
+Both are the one-click runs of the Training curves page (catdog.inside.experiments): MobileNet 0.25
 (the weights available offline), 50 training photos per class, Flatten + Dense 512, no
 dropout, 20 epochs at learning rate 1e-5, no early stopping; the twin adds the seed recipe's augmentation.
 The lesson holds if the first shows a clear train-validation gap that widens over the epochs
@@ -16,8 +16,9 @@ from common import PHOTOS, report, use_shared_weights
 
 use_shared_weights()
 
-from catdog import experiments, jobs  # noqa: E402
+from catdog import jobs  # noqa: E402
 from catdog.config import TrainConfig  # noqa: E402
+from catdog.inside import experiments  # noqa: E402
 
 
 def one(config: TrainConfig, models: str, name: str) -> experiments.Gap:

@@ -19,8 +19,8 @@ use_shared_weights()
 
 from catdog import runs  # noqa: E402
 from catdog.config import TrainConfig  # noqa: E402
-from catdog.model import build_model, graph_function  # noqa: E402
-from catdog.predict import Predictor  # noqa: E402
+from catdog.network.model import build_model, graph_function  # noqa: E402
+from catdog.use.predict import Predictor  # noqa: E402
 
 for backbone in ("mobilenet_v1_025", "mobilenet_v2"):
     config = TrainConfig(backbone=backbone, weights="imagenet" if backbone == "mobilenet_v1_025" else "none")

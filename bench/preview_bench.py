@@ -12,7 +12,7 @@ from common import PHOTOS, report, timed, use_shared_weights
 
 use_shared_weights()
 
-from catdog import augment, images  # noqa: E402
+from catdog.data import augment, images  # noqa: E402
 
 PHOTO = next((PHOTOS / "train" / "cats").iterdir())
 

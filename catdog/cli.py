@@ -19,8 +19,8 @@ import tempfile
 import time
 
 import catdog
-from catdog import augment
 from catdog.config import TrainConfig
+from catdog.data import augment
 from catdog.errors import CatdogError
 from catdog.runs import Phase, Progress
 
@@ -97,8 +97,10 @@ def config_from_args(args) -> TrainConfig:
 
 
 def cmd_train(args) -> int:
-    from catdog import data, jobs, multiworker
-    from catdog.plan import plan_training
+    from catdog import jobs
+    from catdog.data import folders as data
+    from catdog.training import multiworker
+    from catdog.training.plan import plan_training
 
     config = config_from_args(args)
     data.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
@@ -154,7 +156,7 @@ def follow(run, listener, every: float = 0.05):
 
 
 def cmd_evaluate(args) -> int:
-    from catdog.evaluate import evaluate
+    from catdog.use.evaluate import evaluate
 
     result = evaluate(args.run, args.data, args.models_dir, mirror=args.mirror)
     lines = [f"{result.run_id} on {result.folder}: accuracy {result.accuracy:.4f} ({len(result.photos)} images)"]
@@ -172,7 +174,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from catdog.predict import predict
+    from catdog.use.predict import predict
 
     results = predict(args.run, args.images, args.models_dir, mirror=args.mirror)
     lines = [f"{r.source}: ERROR {r.error}" if r.error else
@@ -183,8 +185,8 @@ def cmd_predict(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from catdog import explain
-    from catdog.predict import predictor_for
+    from catdog.use import explain
+    from catdog.use.predict import predictor_for
 
     result = explain.explain(predictor_for(args.run, args.models_dir), args.image, args.class_name)
     explain.overlay(result.photo, result.heatmap, args.opacity).save(args.out)
@@ -197,7 +199,8 @@ def cmd_explain(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from catdog import export, runs
+    from catdog import runs
+    from catdog.use import export
 
     if args.format == "card":
         text = export.model_card(args.run, args.models_dir, language=args.language)
@@ -229,7 +232,8 @@ def cmd_runs(args) -> int:
 
 def cmd_leaderboard(args) -> int:
     """Choose the test set (optional), score the runs not scored on it yet, print the ranking."""
-    from catdog import jobs, leaderboard, runs
+    from catdog import jobs, runs
+    from catdog.classroom import leaderboard
 
     if args.test_set is not None:
         leaderboard.choose_test_set(args.test_set or None, None, args.models_dir, args.root)
@@ -250,7 +254,7 @@ def cmd_leaderboard(args) -> int:
 
 
 def cmd_data(args) -> int:
-    from catdog import data
+    from catdog.data import folders as data
 
     if args.data_command == "download":
         path = data.download_sample(args.root)

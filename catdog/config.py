@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catdog import backbones
-from catdog.augment import AugmentConfig
+from catdog.data.augment import AugmentConfig
 from catdog.errors import CatdogError
+from catdog.network import backbones
 
 # Hosted mode's memory bounds (bench/job_memory_bench.py measures the heaviest job they allow:
 # 1.30 GB with 4 photos a pass, 1.46 GB with 8; the server with a class predicting adds <= 0.74 GB):

@@ -22,10 +22,11 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
-from catdog import backbones, runs
+from catdog import runs
 from catdog.access import Identity, check_may_change
 from catdog.config import TrainConfig, check_limits, limits, models_root
 from catdog.errors import CatdogError
+from catdog.network import backbones
 
 LOCK_NAME = ".train.lock"
 FOREGROUND_WAITING = ".foreground-waiting"
@@ -57,7 +58,7 @@ def execute(run_dir, listener=None) -> runs.Run:
     """Train the queued run in `run_dir` in this process, recording how it ended.
 
     The run's own log (train.log, beside its other files) gets what catdog logs meanwhile."""
-    from catdog.progress import Cancelled, Reporter
+    from catdog.training.progress import Cancelled, Reporter
 
     run_dir = Path(run_dir)
     reporter = Reporter(run_dir, listener)
@@ -71,7 +72,7 @@ def execute(run_dir, listener=None) -> runs.Run:
     # and meanwhile the run would look queued behind nothing.
     reporter.start()
     try:
-        from catdog.train import train
+        from catdog.training.train import train
 
         metrics = train(runs.load_run(run_dir).config, run_dir, reporter)
         reporter.finish("done", metrics=metrics)
@@ -160,7 +161,7 @@ def worker(models_dir) -> None:
     each, not a process start). With no job waiting it scores finished runs on the leaderboard's
     test set. It waits IDLE_SECONDS for more work, then exits; it hands over
     to a fresh process once its memory has grown past MAX_TRAINER_MB."""
-    from catdog.predict import CACHE
+    from catdog.use.predict import CACHE
 
     root = Path(models_dir)
     with train_lock(root, blocking=False) as got_it:
@@ -196,7 +197,7 @@ def worker(models_dir) -> None:
 def _score_one(root: Path, listed: list[runs.Run]) -> bool:
     """Score one finished run on the leaderboard's test set; True if one was scored. A run deleted
     meanwhile is skipped; the trainer never dies of a score."""
-    from catdog import leaderboard
+    from catdog.classroom import leaderboard
 
     try:
         return leaderboard.score_next(root, listed) is not None
@@ -235,7 +236,7 @@ def _memory_mb() -> float:
 def start(config: TrainConfig, models_dir=None, owner: Identity | None = None) -> runs.Run:
     """Queue a run for `config` (owned by `owner` in hosted mode) and make sure the trainer
     will train it; returns at once."""
-    from catdog import leaderboard
+    from catdog.classroom import leaderboard
 
     check_limits(config)
     if config.weights == "imagenet" and not backbones.weights_status(config.backbone, config.image_size).usable:
@@ -267,7 +268,7 @@ def check_quota(owner: Identity | None, listed: list[runs.Run]) -> None:
 def kick(models_dir=None, listed: list | None = None) -> None:
     """Start a worker if runs are queued, or wait for a leaderboard score, but nobody holds the
     lock (e.g. after a server restart, or when the teacher has just chosen a test set)."""
-    from catdog import leaderboard
+    from catdog.classroom import leaderboard
 
     root = Path(models_dir or models_root())
     listed = listed if listed is not None else runs.list_runs(root)

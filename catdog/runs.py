@@ -176,7 +176,7 @@ class Run:
     history: list[dict]
     metrics: dict
     class_names: list[str]
-    test_score: dict = field(default_factory=dict)  # see catdog.leaderboard
+    test_score: dict = field(default_factory=dict)  # see catdog.classroom.leaderboard
 
     @property
     def state(self) -> str:

@@ -6,7 +6,7 @@ import random
 import numpy as np
 import streamlit as st
 
-from catdog import augment, images
+from catdog.data import augment, images
 from catdog.errors import CatdogError
 from webui.feedback import show_error
 from webui.loaders import dataset_files, folder_stamp, model_pixels

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catdog import collect, publish
+from catdog.classroom import collect, publish
 from catdog.config import data_root
 from catdog.errors import CatdogError
 from webui.charts import probabilities_figure

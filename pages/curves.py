@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from catdog import experiments, jobs, runs
+from catdog import jobs, runs
 from catdog.access import may_change
 from catdog.config import TrainConfig, limits, models_root
 from catdog.errors import CatdogError
+from catdog.inside import experiments
 from webui.charts import curves_figure
 from webui.feedback import show_error
 from webui.identity import current, run_label, sees_server, shown_path

@@ -5,7 +5,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from catdog import data, leaderboard
+from catdog.classroom import leaderboard
+from catdog.data import folders as data
 from catdog.errors import CatdogError
 from webui.charts import confusion_figure, roc_figure
 from webui.feedback import show_error
@@ -26,7 +27,7 @@ except CatdogError:
 who, test = current(), leaderboard.test_set()
 if who is not None and not who.teacher and test and leaderboard.uses_test_set(run, test):
     splits = {}  # a run trained on the class's test set: a student never sees those photos
-# A folder of class folders that the run split itself: its validation part (catdog.evaluate picks it).
+# A folder of class folders that the run split itself: its validation part (catdog.use.evaluate picks it).
 own = {name: (run.config.data_dir if name == "all" else str(path)) for name, path in splits.items() if name != "train"}
 choices = {t("eval.split_of", split=t("split.validation" if name == "all" else f"split.{name}"),
              path=shown_path(run.config.data_dir, who)): path for name, path in own.items()}

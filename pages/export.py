@@ -5,8 +5,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from catdog import export, runs
+from catdog import runs
 from catdog.errors import CatdogError
+from catdog.use import export
 from webui.feedback import show_error
 from webui.identity import current, sees_server
 from webui.loaders import model_version

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from catdog import archive, data, datasets
 from catdog.access import may_change
+from catdog.classroom import archive, datasets
 from catdog.config import data_root
+from catdog.data import folders as data
 from catdog.errors import NO_INTERNET, CatdogError
 from webui.feedback import show_error
 from webui.identity import current, sees_server, shown_path

@@ -8,9 +8,11 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from catdog import anatomy, backbones, experiments, featuremap, jobs
+from catdog import jobs
 from catdog.config import TrainConfig, limits, models_root
 from catdog.errors import CatdogError
+from catdog.inside import anatomy, experiments, featuremap
+from catdog.network import backbones
 from webui.charts import feature_map_figure, histogram_figure
 from webui.feedback import show_error
 from webui.identity import current
@@ -46,7 +48,7 @@ def mapped(backbone: str, weights: str, folder: str, stamp: float, method: str) 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def network(backbone: str, weights: str):
     """The frozen network, built once, for feature maps."""
-    from catdog.model import build_model
+    from catdog.network.model import build_model
 
     return build_model(featuremap.network_config(backbone, weights), num_classes=2)
 

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from catdog import datasets, jobs, leaderboard
+from catdog import jobs
+from catdog.classroom import datasets, leaderboard
 from catdog.errors import CatdogError
 from webui.feedback import show_error
 from webui.identity import current

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from catdog import explain
 from catdog.errors import CatdogError
+from catdog.use import explain
 from webui.charts import probabilities_figure
 from webui.error_text import render
 from webui.feedback import show_error

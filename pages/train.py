@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from catdog import augment, backbones, jobs
+from catdog import jobs
 from catdog.access import may_change
 from catdog.config import SUGGESTED_FINE_TUNE_EPOCHS, TrainConfig, bounds, choices, limits
+from catdog.data import augment
 from catdog.errors import CatdogError
+from catdog.network import backbones
 from webui.feedback import WEIGHTS_ERRORS, job_status, show_error, weights_offer
 from webui.form_memory import remember, restore
 from webui.identity import current, sees_server

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from catdog import anatomy
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
+from catdog.inside import anatomy
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +15,7 @@ def tiny_config():
 
 @pytest.fixture(scope="module")
 def tiny_model(tiny_config):
-    from catdog.model import build_model
+    from catdog.network.model import build_model
 
     return build_model(tiny_config, num_classes=3)
 
@@ -42,7 +42,7 @@ def test_phase_1_trains_the_head_only_and_phase_2_the_top_of_the_backbone_too(ti
 def test_head_costs_match_the_heads_keras_builds(tiny_config, pooling, dense_units):
     import dataclasses
 
-    from catdog.model import build_model, head_layers
+    from catdog.network.model import build_model, head_layers
 
     config = dataclasses.replace(tiny_config, pooling=pooling, dense_units=dense_units)
     built = sum(layer.count_params() for layer in head_layers(build_model(config, 3)))

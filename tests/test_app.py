@@ -6,8 +6,10 @@ import time
 
 import pytest
 
-from catdog import augment, backbones, runs
+from catdog import runs
 from catdog.config import TrainConfig
+from catdog.data import augment
+from catdog.network import backbones
 from helpers import make_image, open_page
 from webui.navigation import PAGES, ROOT
 from webui.text import S
@@ -200,7 +202,7 @@ def test_predict_explains_with_grad_cam_for_any_class(full_roots):
 
 
 def test_moving_the_opacity_slider_reblends_without_a_new_grad_cam(full_roots, monkeypatch):
-    from catdog import explain
+    from catdog.use import explain
 
     calls = []
     original = explain.explain
@@ -265,7 +267,8 @@ def test_a_run_that_finishes_while_the_app_is_open_becomes_the_sidebars_model(fu
 
 
 def test_leaderboard_ranks_the_runs_once_the_trainer_scored_them(full_roots):
-    from catdog import leaderboard, runs
+    from catdog import runs
+    from catdog.classroom import leaderboard
     from helpers import make_dataset
 
     make_dataset(full_roots / "data" / "exam", per_class=2, splits=("",))
@@ -372,7 +375,7 @@ def test_export_page_makes_a_tflite_file_and_says_what_it_compared(full_roots):
 
 
 def test_export_page_refuses_a_quantized_file_that_changes_answers_and_says_why(full_roots, monkeypatch):
-    from catdog import export
+    from catdog.use import export
 
     monkeypatch.setattr(export, "parity", lambda run, flatbuffer, photos, quantize: {
         "photos": 20, "quantized": quantize, "same_top_class": 17, "max_abs_difference": 0.31, "tolerance": None})
@@ -453,7 +456,7 @@ def test_home_shows_an_imported_dataset_at_once_and_offline_points_to_the_upload
     import io
     import zipfile
 
-    from catdog import data
+    from catdog.data import folders as data
     from catdog.errors import NO_INTERNET, CatdogError
 
     buffer = io.BytesIO()
@@ -501,7 +504,7 @@ def test_the_first_grid_and_the_first_model_load_say_what_they_wait_for_in_each_
     """After a server start both wait for TensorFlow: a spinner says so, in the reader's language."""
     import streamlit as st
 
-    from catdog.predict import CACHE
+    from catdog.use.predict import CACHE
 
     said = []
     spinner = st.spinner

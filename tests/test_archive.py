@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from catdog import archive
+from catdog.classroom import archive
 from catdog.errors import CatdogError
 from helpers import make_image
 
@@ -98,8 +98,8 @@ def test_not_a_zip_and_taken_names_are_refused(tmp_path):
     with pytest.raises(CatdogError, match="already exists"):
         archive.import_zip(_zip({"a/1.jpg": b"x"}), "Taken", tmp_path / "data")
     # A draft's name too (its publish will need it), said as another student's where it is one.
-    from catdog import collect
     from catdog.access import Identity
+    from catdog.classroom import collect
 
     collect.create("birds", ["a", "b"], Identity("token-ann", "Ann"), tmp_path / "data")
     with pytest.raises(CatdogError) as caught:

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from catdog import augment
+from catdog.data import augment
 
 # A setting for each transform, strong enough that it visibly changes a photo.
 ON = {"rotation": 30.0, "width_shift": 0.3, "height_shift": 0.3, "shear": 0.3, "zoom": 0.4,

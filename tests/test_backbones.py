@@ -2,9 +2,10 @@
 
 import pytest
 
-from catdog import backbones, jobs
+from catdog import jobs
 from catdog.config import TrainConfig
 from catdog.errors import NO_INTERNET, CatdogError, short_reason
+from catdog.network import backbones
 
 
 def test_each_backbone_reports_its_weights_offline(keras_home):

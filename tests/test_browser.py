@@ -292,7 +292,7 @@ def test_the_teachers_test_set_ranks_the_runs_and_is_hidden_from_students(browse
     finished run is scored and ranked; a student's sidebar does not offer the test set as a dataset."""
     from playwright.sync_api import expect
 
-    from catdog import leaderboard
+    from catdog.classroom import leaderboard
 
     url = classroom_server["url"]
     teacher = browser.new_context(locale="en-US")

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from catdog import collect, data
+from catdog.classroom import collect
+from catdog.data import folders as data
 from helpers import make_image, open_page
 from webui.navigation import PAGES
 from webui.text import S

@@ -107,9 +107,9 @@ def test_train_help_lists_every_train_config_field():
 
 
 def test_every_flag_reaches_the_config_with_the_config_defaults_elsewhere():
-    from catdog import augment
     from catdog import cli as catdog_cli
     from catdog.config import TrainConfig
+    from catdog.data import augment
 
     args = catdog_cli.parser().parse_args(
         ["train", "--data", "d", "--pooling", "flatten", "--dense-units", "64", "--fine-tune-at", "7",
@@ -142,7 +142,7 @@ def test_train_keeps_info_logs_off_the_terminal_unless_verbose(tiny_dataset, tmp
     quiet, verbose = cli(*args), cli(*args, "--verbose")
     assert quiet.returncode == verbose.returncode == 0
     assert "INFO" not in quiet.stderr
-    assert "INFO catdog.train" in verbose.stderr and "INFO catdog.progress" in verbose.stderr
+    assert "INFO catdog.training.train" in verbose.stderr and "INFO catdog.training.progress" in verbose.stderr
 
 def test_the_terminal_bar_waits_for_a_phase_to_say_how_much_work_it_has(tmp_path):
     """Regression: a tqdm bar drawn before the photo count was known crashed on a terminal."""

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from catdog import collect, datasets
 from catdog.access import Identity
+from catdog.classroom import collect, datasets
+from catdog.classroom.publish import to_dataset
 from catdog.errors import CatdogError
-from catdog.publish import to_dataset
 
 ANN = Identity("token-ann", "Ann")
 BEN = Identity("token-ben", "Ben")

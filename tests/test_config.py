@@ -4,9 +4,10 @@ import json
 
 import pytest
 
-from catdog import augment, backbones
 from catdog.config import TrainConfig
+from catdog.data import augment
 from catdog.errors import CatdogError
+from catdog.network import backbones
 
 
 @pytest.mark.parametrize("name", list(backbones.REGISTRY))

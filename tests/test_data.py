@@ -2,7 +2,7 @@
 
 import pytest
 
-from catdog import data
+from catdog.data import folders as data
 from catdog.errors import CatdogError
 from helpers import make_image
 

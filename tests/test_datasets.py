@@ -5,8 +5,8 @@ import zipfile
 
 import pytest
 
-from catdog import archive, datasets
 from catdog.access import Identity
+from catdog.classroom import archive, datasets
 from catdog.errors import CatdogError
 from helpers import make_dataset, make_image
 

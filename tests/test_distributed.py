@@ -20,7 +20,7 @@ SETTINGS = ["--backbone", "mobilenet_v1_025", "--weights", "none", "--image-size
 
 def _probabilities(run_dir, photos) -> np.ndarray:
     from catdog import runs
-    from catdog.predict import Predictor
+    from catdog.use.predict import Predictor
 
     return np.array([list(r.probabilities.values()) for r in Predictor(runs.load_run(run_dir)).predict(photos)])
 

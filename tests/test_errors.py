@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from catdog import data
+from catdog.data import folders as data
 from catdog.errors import MESSAGES, CatdogError, placeholders
 from helpers import ROOT
 from webui.error_text import PT, render

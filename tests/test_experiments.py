@@ -2,8 +2,10 @@
 
 import pytest
 
-from catdog import augment, data, experiments
 from catdog.config import TrainConfig
+from catdog.data import augment
+from catdog.data import folders as data
+from catdog.inside import experiments
 
 
 def test_the_overfitting_experiment_has_what_overfitting_needs_and_its_twin_only_adds_augmentation():

@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
-from catdog import experiments
 from catdog.config import PREPROCESSINGS, TrainConfig, choices
 from catdog.errors import CatdogError
+from catdog.inside import experiments
 
 
 def test_the_mistake_differs_from_the_correct_run_in_preprocessing_only():

@@ -4,14 +4,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from catdog import backbones, explain
 from catdog.config import TrainConfig
-from catdog.model import build_model
+from catdog.network import backbones
+from catdog.network.model import build_model
+from catdog.use import explain
 
 
 @pytest.mark.parametrize("name", list(backbones.REGISTRY))
 def test_heatmap_shape_and_range_for_every_backbone(name):
-    from catdog.model import build_model, feature_map
+    from catdog.network.model import build_model, feature_map
 
     model = build_model(TrainConfig(backbone=name, weights="none", image_size=64), 2)
     cam = explain.GradCam(model)
@@ -36,7 +37,7 @@ def test_heatmap_peaks_on_the_region_that_decides_the_class(tmp_path):
     """Class 'square' has a yellow square somewhere; 'plain' has none. A model that learned
     that must look at the square: the heatmap's peak falls inside it."""
     from catdog import jobs
-    from catdog.predict import predictor_for
+    from catdog.use.predict import predictor_for
 
     rng = np.random.default_rng(0)
     for split, count in (("train", 60), ("validation", 16)):
@@ -76,7 +77,7 @@ def test_colour_scale_runs_from_blue_to_red():
 
 
 def test_a_prediction_the_caller_has_is_not_computed_again(tmp_path):
-    from catdog.predict import Prediction
+    from catdog.use.predict import Prediction
 
     class Predictor:  # what explain uses of a real one; predicting again would fail
         class_names, image_size, gradcam = ["cat", "dog"], 32, None

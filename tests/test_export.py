@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from catdog import export, runs
+from catdog import runs
+from catdog.use import export
 
 
 @pytest.mark.parametrize("quantize", [False, True])
@@ -14,7 +15,8 @@ def test_tflite_gives_the_keras_answers_and_reports_what_it_compared(trained_run
     result = export.export_tflite(trained_run.path, out, quantize=quantize, photos=photos)
     assert out.stat().st_size == result["bytes"] > 1000
     # Checked here from the written file, independently of export's own check.
-    from catdog import images, predict
+    from catdog.data import images
+    from catdog.use import predict
 
     batch = np.stack([images.load_for_model(p, trained_run.config.image_size) for p in photos])
     keras_probabilities = predict.predictor_for(trained_run.path).forward(batch, mirror=False)
@@ -82,7 +84,7 @@ def test_model_card_names_data_classes_settings_metrics_and_limits(trained_run):
 def test_the_file_is_compared_with_the_model_on_one_view_not_catdogs_mirror_average(trained_run, monkeypatch):
     """The file holds the model; catdog may average each photo with its mirror (test_time_mirror),
     which on a real run is 0.05 away from one view: a faithful float file was refused for it."""
-    from catdog import predict
+    from catdog.use import predict
 
     one_view, averaged = np.array([[0.9, 0.1]]), np.array([[0.85, 0.15]])
 
@@ -137,7 +139,7 @@ def test_a_students_model_card_names_the_dataset_not_where_it_lives(trained_run)
 def test_every_line_of_the_model_card_exists_in_both_languages_with_the_same_placeholders():
     import string
 
-    from catdog.card_text import CARD, LANGUAGES
+    from catdog.use.card_text import CARD, LANGUAGES
 
     def fields(text):
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}

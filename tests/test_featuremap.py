@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from catdog import featuremap
 from catdog.errors import CatdogError
+from catdog.inside import featuremap
 from helpers import make_dataset
 
 
@@ -75,7 +75,7 @@ def test_the_map_is_cached_beside_the_features_and_read_back(tmp_path, monkeypat
 
 @pytest.mark.slow
 def test_cached_features_are_mapped_without_building_the_network(tmp_path, monkeypatch):
-    from catdog import model
+    from catdog.network import model
 
     dataset = make_dataset(tmp_path / "pets", per_class=3)
     config = featuremap.network_config("mobilenet_v1_025", "none", image_size=32)

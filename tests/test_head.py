@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from catdog import head, jobs, runs
+from catdog import jobs, runs
 from catdog.config import TrainConfig
+from catdog.training import head
 from helpers import make_image
 
 
@@ -54,9 +55,9 @@ def test_the_optimiser_follows_the_config(changes, kind):
 
 def test_the_cached_mirror_is_the_features_of_the_mirrored_photo(tmp_path, keras_home):
     """View 1 of a photo in the feature cache = view 0 of the same photo flipped left to right."""
-    from catdog import data
-    from catdog.features import cache_for, features_of, view_key
-    from catdog.model import build_model, split_at_features
+    from catdog.data import folders as data
+    from catdog.network.model import build_model, split_at_features
+    from catdog.training.features import cache_for, features_of, view_key
 
     photo = make_image(tmp_path / "a" / "cats" / "1.jpg", 0, size=(64, 64))
     flipped = tmp_path / "b" / "cats" / "1.png"
@@ -72,7 +73,7 @@ def test_the_cached_mirror_is_the_features_of_the_mirrored_photo(tmp_path, keras
     assert both.shape[:2] == (1, 2) and not np.allclose(both[0, 0], both[0, 1])
     np.testing.assert_allclose(both[0, 1], mirrored[0, 0], atol=1e-4)
     cached = cache_for(config, tmp_path / "m")
-    from catdog.features import file_hash
+    from catdog.training.features import file_hash
 
     assert view_key(file_hash(str(photo.with_suffix(".png"))), 1) in cached._load()
 
@@ -81,9 +82,10 @@ def test_the_converted_extractor_is_kept_beside_the_weights_for_every_models_fol
                                                                                     monkeypatch):
     import tensorflow as tf
 
-    from catdog import backbones, data
-    from catdog.features import features_of, network_key
-    from catdog.model import build_model, split_at_features
+    from catdog.data import folders as data
+    from catdog.network import backbones
+    from catdog.network.model import build_model, split_at_features
+    from catdog.training.features import features_of, network_key
 
     photo = make_image(tmp_path / "data" / "cats" / "1.jpg", 0, size=(64, 64))
     config = TrainConfig(backbone="mobilenet_v1_025", image_size=72)
@@ -101,7 +103,7 @@ def test_the_converted_extractor_is_kept_beside_the_weights_for_every_models_fol
 
 
 def test_an_unwritable_place_for_the_extractor_falls_back_to_the_next(tmp_path):
-    from catdog.features import _write_first
+    from catdog.training.features import _write_first
 
     (tmp_path / "a_file").write_text("not a folder")
     written = _write_first([tmp_path / "a_file" / "x.tflite", tmp_path / "cache" / "x.tflite"], b"blob")

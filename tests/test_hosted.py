@@ -101,7 +101,7 @@ def _switch(app, page: str):
 
 
 def test_the_teacher_picks_the_hidden_test_set_and_the_class_sees_the_ranking(hosted):
-    from catdog import leaderboard
+    from catdog.classroom import leaderboard
     from helpers import make_dataset
 
     make_dataset(hosted / "data" / "exam", per_class=2, splits=("",))

@@ -99,7 +99,8 @@ def test_every_page_renders_in_portuguese(full_roots, key):
 
 
 def test_every_backbone_and_run_state_has_its_texts():
-    from catdog import backbones, runs
+    from catdog import runs
+    from catdog.network import backbones
     from webui.text import S
 
     assert all(f"note.{name}" in S for name in backbones.REGISTRY)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from catdog import images
+from catdog.data import images
 from catdog.errors import CatdogError
 
 

@@ -13,14 +13,16 @@ def _modules_after(statement: str) -> set[str]:
 
 
 def test_importing_catdog_does_not_import_streamlit():
-    loaded = _modules_after("import catdog, catdog.cli, catdog.train, catdog.predict, catdog.evaluate, catdog.jobs")
-    assert "catdog.train" in loaded
+    loaded = _modules_after("import catdog, catdog.cli, catdog.training.train, catdog.use.predict, "
+                            "catdog.use.evaluate, catdog.jobs")
+    assert "catdog.training.train" in loaded
     assert not any(name == "streamlit" or name.startswith("streamlit.") for name in loaded)
 
 
 def test_file_only_modules_do_not_import_tensorflow():
-    loaded = _modules_after("import catdog.runs, catdog.data, catdog.config, catdog.backbones, catdog.jobs, "
-                            "catdog.plan, catdog.progress, catdog.predict, catdog.evaluate")
+    loaded = _modules_after("import catdog.runs, catdog.data.folders, catdog.config, catdog.network.backbones, "
+                            "catdog.jobs, "
+                            "catdog.training.plan, catdog.training.progress, catdog.use.predict, catdog.use.evaluate")
     assert "catdog.runs" in loaded
     assert "tensorflow" not in loaded and "keras" not in loaded
 

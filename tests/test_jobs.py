@@ -163,7 +163,7 @@ def test_a_student_gets_a_few_waiting_runs_and_is_told_what_to_do_past_them(mode
 
 
 def test_the_trainer_scores_a_finished_run_on_the_test_set_by_itself(tiny_dataset, models_dir, monkeypatch):
-    from catdog import leaderboard
+    from catdog.classroom import leaderboard
     from helpers import make_dataset
 
     make_dataset(tiny_dataset.parent / "exam", per_class=2, splits=("",))  # photos the run never trained on

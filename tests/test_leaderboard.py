@@ -4,8 +4,9 @@ import shutil
 
 import pytest
 
-from catdog import jobs, leaderboard, runs
+from catdog import jobs, runs
 from catdog.access import Identity
+from catdog.classroom import leaderboard
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
 from helpers import make_dataset
@@ -87,7 +88,7 @@ def test_a_student_cannot_train_on_the_test_set(classroom):
 def test_settings_that_differ_are_readable_rows():
     import dataclasses
 
-    from catdog import augment
+    from catdog.data import augment
 
     base = TrainConfig(weights="none")
     twin = dataclasses.replace(base, epochs=30, augmentation=augment.preset("seed recipe"))
@@ -117,8 +118,8 @@ def test_the_trainer_is_started_to_score_when_runs_wait_for_a_score(classroom, m
 
 def test_a_frozen_backbone_run_scores_from_cached_features_as_a_full_evaluation_would(tiny_dataset, models_dir,
                                                                                        keras_home):
-    from catdog.evaluate import evaluate
-    from catdog.features import cache_for
+    from catdog.training.features import cache_for
+    from catdog.use.evaluate import evaluate
 
     config = TrainConfig(data_dir=str(tiny_dataset), backbone="mobilenet_v1_025", epochs=3, batch_size=4,
                          learning_rate=1e-2)
@@ -148,7 +149,7 @@ def test_a_run_trained_on_the_test_set_is_neither_scored_nor_ranked(classroom):
 
 
 def test_deleting_the_test_set_forgets_it_so_a_new_dataset_of_that_name_is_not_hidden(classroom):
-    from catdog import datasets
+    from catdog.classroom import datasets
 
     data, models = classroom
     leaderboard.choose_test_set("exam", TEACHER, models, data)

@@ -4,9 +4,9 @@ the preprocessing matches Keras's own, and a saved model opens in a Python witho
 import numpy as np
 import pytest
 
-from catdog import backbones
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
+from catdog.network import backbones
 from helpers import KERAS_HOME
 
 
@@ -14,7 +14,7 @@ from helpers import KERAS_HOME
 def test_backbone_builds_trains_one_step_and_round_trips(name, tmp_path):
     import keras
 
-    from catdog.model import build_model, feature_map, load_model
+    from catdog.network.model import build_model, feature_map, load_model
 
     config = TrainConfig(backbone=name, weights="none", image_size=64, batch_size=4)
     model = build_model(config, num_classes=3)
@@ -34,7 +34,7 @@ def test_backbone_builds_trains_one_step_and_round_trips(name, tmp_path):
 def test_phase_one_freezes_the_base_and_phase_two_unfreezes_only_the_top_but_not_batchnorm():
     from keras import layers
 
-    from catdog.model import backbone_layers, build_model, set_trainable
+    from catdog.network.model import backbone_layers, build_model, set_trainable
 
     config = TrainConfig(backbone="mobilenet_v2", weights="none", image_size=64, fine_tune_at=30)
     model = build_model(config, 2)
@@ -48,7 +48,7 @@ def test_phase_one_freezes_the_base_and_phase_two_unfreezes_only_the_top_but_not
 
 
 def test_split_at_features_shares_the_heads_weights():
-    from catdog.model import build_model, split_at_features
+    from catdog.network.model import build_model, split_at_features
 
     model = build_model(TrainConfig(backbone="simple_cnn", image_size=32, dense_units=8), 2)
     extractor, head = split_at_features(model)
@@ -58,7 +58,7 @@ def test_split_at_features_shares_the_heads_weights():
 
 
 def test_imagenet_weights_load_offline_from_keras_home(keras_home):
-    from catdog.model import backbone_layers, build_model
+    from catdog.network.model import backbone_layers, build_model
 
     model = build_model(TrainConfig(backbone="mobilenet_v1_025"), 2)
     first_conv = next(layer for layer in backbone_layers(model) if layer.weights)
@@ -71,7 +71,7 @@ def test_missing_weights_offline_name_the_file_and_where_to_put_it(monkeypatch):
 
     from keras.src.utils import file_utils
 
-    from catdog.model import build_model
+    from catdog.network.model import build_model
 
     def offline(*args, **kwargs):
         raise urllib.error.URLError("Name or service not known")
@@ -89,7 +89,7 @@ def test_missing_weights_offline_name_the_file_and_where_to_put_it(monkeypatch):
 def test_a_model_file_with_a_lambda_layer_is_refused(tmp_path):
     import keras
 
-    from catdog.model import load_model
+    from catdog.network.model import load_model
 
     inputs = keras.Input((4,))
     evil = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
@@ -117,7 +117,7 @@ PREPROCESS_MODES = sorted({entry.preprocess for entry in backbones.REGISTRY.valu
 def test_preprocess_layer_matches_keras_preprocess_input_in_float32(mode, policy):
     import keras
 
-    from catdog.model import preprocess_layer
+    from catdog.network.model import preprocess_layer
 
     pixels = np.random.default_rng(2).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
     keras.mixed_precision.set_global_policy(policy)
@@ -130,7 +130,7 @@ def test_preprocess_layer_matches_keras_preprocess_input_in_float32(mode, policy
 
 
 def test_caffe_preprocessing_stays_frozen_when_fine_tuning_and_after_saving(tmp_path):
-    from catdog.model import build_model, load_model, set_trainable
+    from catdog.network.model import build_model, load_model, set_trainable
 
     config = TrainConfig(backbone="vgg16", weights="none", image_size=32, fine_tune_at=1000)
     model = build_model(config, 2)
@@ -150,7 +150,7 @@ def test_a_saved_model_predicts_the_same_in_a_fresh_python_without_catdog(tmp_pa
     import subprocess
     import sys
 
-    from catdog.model import build_model, load_model
+    from catdog.network.model import build_model, load_model
 
     # One backbone per preprocessing mode: each mode is a different preprocess layer.
     names = [next(name for name, entry in backbones.REGISTRY.items() if entry.preprocess == mode)
@@ -183,7 +183,7 @@ def test_a_saved_model_predicts_the_same_in_a_fresh_python_without_catdog(tmp_pa
 def test_a_model_saved_with_the_earlier_preprocess_layer_still_loads_through_catdog(tmp_path):
     import keras
 
-    from catdog.model import BackbonePreprocess, load_model
+    from catdog.network.model import BackbonePreprocess, load_model
 
     inputs = keras.Input((4, 4, 3), name="image")
     old = keras.Model(inputs, BackbonePreprocess("caffe", name="preprocess")(inputs))

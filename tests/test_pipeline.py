@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from catdog import data, images, pipeline
+from catdog.data import folders as data
+from catdog.data import images, pipeline
 from helpers import make_image
 
 
@@ -41,7 +42,7 @@ def test_each_pass_reshuffles_every_photo_whether_cached_or_not(tiny_dataset, ca
 def test_no_pipeline_runs_the_autotuning_thread(tiny_dataset):
     """The end of an autotuned iterator (each epoch's, each split's extraction) could wait seconds
     for tf.data's tuning thread to wake (TensorFlow 2.21): catdog's pipelines set parallelism by hand."""
-    from catdog.head import batches
+    from catdog.training.head import batches
 
     split = data.load_dataset(tiny_dataset).train
     for cache_bytes in (0, 10**9):

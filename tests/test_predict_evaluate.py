@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from catdog import evaluate, predict
 from catdog.errors import CatdogError
+from catdog.use import evaluate, predict
 
 
 def test_probabilities_cover_every_class_and_sum_to_one(trained_run, session_dataset):
@@ -32,7 +32,7 @@ def test_an_unreadable_file_is_reported_while_the_others_are_answered(trained_ru
 
 
 def test_prediction_matches_a_direct_model_call_on_the_same_pixels(trained_run, session_dataset):
-    from catdog.images import load_for_model
+    from catdog.data.images import load_for_model
 
     predictor = predict.predictor_for(trained_run.path)
     photo = next((session_dataset / "validation" / "cats").iterdir())
@@ -130,9 +130,10 @@ def test_the_model_cache_is_bounded_by_the_bytes_of_the_weights_too(trained_run,
 def test_a_dataset_the_run_split_itself_is_evaluated_on_its_validation_photos_only(tmp_path):
     """A folder of class folders: the run trained on most of it, so its evaluation must use the
     photos the split kept aside, not all of them (which would flatter the model)."""
-    from catdog import data, jobs
+    from catdog import jobs
     from catdog.config import TrainConfig
-    from catdog.evaluate import evaluate
+    from catdog.data import folders as data
+    from catdog.use.evaluate import evaluate
     from helpers import make_dataset
 
     folder = make_dataset(tmp_path / "pets", per_class=10, splits=("",))
@@ -150,7 +151,7 @@ def test_mirror_averaging_is_one_switch_in_predict_and_evaluate(session_dataset,
 
     from catdog import jobs
     from catdog.config import TrainConfig
-    from catdog.evaluate import evaluate
+    from catdog.use.evaluate import evaluate
 
     run = jobs.run_in_foreground(TrainConfig(data_dir=str(session_dataset), backbone="mobilenet_v1_025",
                                              image_size=64, epochs=2, learning_rate=1e-2), tmp_path / "m")

@@ -4,9 +4,10 @@ published again over itself, never over a dataset it did not write."""
 import pytest
 from test_collect import _fill
 
-from catdog import collect, data, datasets
+from catdog.classroom import collect, datasets
+from catdog.classroom.publish import to_dataset
+from catdog.data import folders as data
 from catdog.errors import CatdogError
-from catdog.publish import to_dataset
 
 
 def test_training_waits_for_enough_photos_in_every_class(root):

@@ -5,8 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from catdog import augment, jobs, runs
+from catdog import jobs, runs
 from catdog.config import TrainConfig
+from catdog.data import augment
 
 FAST = dict(weights="none", image_size=32, batch_size=4, learning_rate=1e-2)
 
@@ -56,7 +57,7 @@ def test_bad_photo_is_skipped_and_reported_not_fatal(tiny_dataset, models_dir):
 
 
 def test_cancel_request_stops_at_the_next_batch(tiny_dataset, models_dir, monkeypatch):
-    from catdog import progress
+    from catdog.training import progress
 
     original = progress.Reporter.batch
 
@@ -72,12 +73,12 @@ def test_cancel_request_stops_at_the_next_batch(tiny_dataset, models_dir, monkey
 
 
 def test_a_crash_records_its_traceback_in_the_run(tiny_dataset, models_dir, monkeypatch):
-    import catdog.features
+    import catdog.training.features
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(catdog.features, "extract", explode)
+    monkeypatch.setattr(catdog.training.features, "extract", explode)
     with pytest.raises(RuntimeError):
         _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1)
     run = runs.list_runs(models_dir)[0]
@@ -115,7 +116,7 @@ def test_augmented_views_train_the_head_on_cached_features_one_view_per_epoch(ti
 def test_view_batches_switch_view_every_epoch_and_cover_every_photo():
     import numpy as np
 
-    from catdog.views import ViewBatches
+    from catdog.data.views import ViewBatches
 
     views = np.stack([np.zeros((5, 2)), np.ones((5, 2))])
     batches = ViewBatches(views, np.arange(5), batch_size=2, seed=0)
@@ -135,7 +136,7 @@ def test_view_batches_switch_view_every_epoch_and_cover_every_photo():
     (dict(strategy="multiworker"), "multiworker", False),
 ])
 def test_the_plan_names_the_route_each_kind_of_run_takes(settings, route, fine_tune):
-    from catdog.plan import plan_training
+    from catdog.training.plan import plan_training
 
     plan = plan_training(TrainConfig(data_dir="d", **settings))
     assert (plan.route.value, plan.fine_tune) == (route, fine_tune)
@@ -154,8 +155,8 @@ def test_a_split_batch_makes_the_same_update_as_the_whole_batch(monkeypatch):
     """A shared server passes a big batch in parts (bounded memory); the update must not change."""
     import keras
 
-    from catdog import pipeline
-    from catdog.train import _compile
+    from catdog.data import pipeline
+    from catdog.training.train import _compile
 
     photos, labels = np.random.default_rng(0).normal(size=(8, 5)).astype("float32"), np.array([0, 1] * 4)
 
@@ -192,7 +193,7 @@ def test_progress_counts_the_passes_of_a_split_batch(tiny_dataset, models_dir, m
 
 
 def test_photos_per_class_trains_on_that_many_and_validates_on_all(tiny_dataset, models_dir):
-    from catdog import data
+    from catdog.data import folders as data
 
     everything = data.load_dataset(tiny_dataset)
     run = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1, photos_per_class=2)

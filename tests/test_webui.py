@@ -57,7 +57,7 @@ def test_the_warm_up_imports_tensorflow_loads_the_newest_model_and_freezes_the_i
     """What a server does in the background after its first page (here in a process of its own)."""
     import os
 
-    code = ("import gc, sys; from webui import startup; startup.warm_up(); from catdog.predict import CACHE; "
+    code = ("import gc, sys; from webui import startup; startup.warm_up(); from catdog.use.predict import CACHE; "
             "print('tensorflow' in sys.modules, gc.get_freeze_count() > 100000, len(CACHE), startup.warmed.is_set())")
     env = {**os.environ, "CATDOG_MODELS_DIR": str(trained_run.path.parent)}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)

@@ -6,8 +6,8 @@ import streamlit as st
 
 from catdog import runs
 from catdog.errors import CatdogError
-from catdog.plan import plan_training
 from catdog.runs import Phase, Progress
+from catdog.training.plan import plan_training
 from webui.charts import curves_figure
 from webui.error_text import render
 from webui.navigation import page
@@ -86,7 +86,7 @@ def run_error(run: runs.Run) -> str:
 
 
 def route_text(route, views: int = 0) -> str:
-    """Which way a run trains, and why, in one sentence (the core decides: catdog.plan)."""
+    """Which way a run trains, and why, in one sentence (the core decides: catdog.training.plan)."""
     return t(f"path.{route}", views=views)
 
 

@@ -35,7 +35,7 @@ def predictor_for(run: runs.Run):
     """The warm model of `run`, from the core's one bounded cache (shared by every session).
 
     A run deleted meanwhile by another session is a clear error, not a crash."""
-    from catdog.predict import CACHE
+    from catdog.use.predict import CACHE
 
     model_version(run)  # a clear message if another session deleted the run meanwhile
     if CACHE.holds(run):
@@ -61,7 +61,7 @@ def gradcam(run_path: str, model_mtime: float, source: str | bytes, class_name: 
     """(photo shrunk to `size`, heatmap) of a photo file or an upload's bytes, computed once
     per model version, photo and class: moving the opacity slider only re-blends. `_prediction`
     (not part of the cache key): the photo's prediction, when the page already has it."""
-    from catdog import explain
+    from catdog.use import explain
 
     result = explain.explain(predictor_for(runs.load_run(run_path)), source, class_name, _prediction)
     photo = result.photo
@@ -72,7 +72,7 @@ def gradcam(run_path: str, model_mtime: float, source: str | bytes, class_name: 
 @st.cache_data(max_entries=200, show_spinner=False)
 def explained_overlay(run_path: str, model_mtime: float, photo: str, class_name: str, opacity: float):
     """Grad-CAM blended over a photo file, for galleries."""
-    from catdog import explain
+    from catdog.use import explain
 
     return explain.overlay(*gradcam(run_path, model_mtime, photo, class_name), opacity)
 
@@ -81,7 +81,7 @@ def explained_overlay(run_path: str, model_mtime: float, photo: str, class_name:
 def evaluation(run_path: str, model_mtime: float, folder: str):
     """Evaluation figures of a run on a folder, computed once per model version. Shared, not
     copied: each rerun of Evaluate unpickled every photo's scores (`Evaluation` is frozen)."""
-    from catdog.evaluate import evaluate
+    from catdog.use.evaluate import evaluate
 
     import_tensorflow()  # not beside the warm-up's import (webui.startup)
     return evaluate(run_path, folder)
@@ -91,7 +91,7 @@ def evaluation(run_path: str, model_mtime: float, folder: str):
 def inspect_dataset(path: str, stamp: float) -> dict:
     """The dataset's report (sizes, modes, unreadable files), once per `folder_stamp`. Shared, not
     copied (read it, never change it): a copy meant unpickling 3000 records on every rerun."""
-    from catdog import data
+    from catdog.data import folders as data
 
     return data.inspect(path)
 
@@ -128,7 +128,7 @@ def thumbnail_jpeg(path: str, size: int = 192) -> bytes:
     encoding a PNG took most of a new grid page's time, and it is ~5 times the bytes."""
     import io
 
-    from catdog import images
+    from catdog.data import images
 
     buffer = io.BytesIO()
     images.thumbnail(path, size, square=True).save(buffer, "JPEG", quality=85)
@@ -141,7 +141,7 @@ def upload_preview(data: bytes, size: int = 512) -> bytes:
     page (a phone's 12-megapixel photo takes ~0.3 s to decode)."""
     import io
 
-    from catdog import images
+    from catdog.data import images
 
     buffer = io.BytesIO()
     images.thumbnail(data, size).save(buffer, "JPEG", quality=90)
@@ -150,9 +150,9 @@ def upload_preview(data: bytes, size: int = 512) -> bytes:
 
 @st.cache_resource(max_entries=20, show_spinner=False)
 def dataset_files(path: str, stamp: float):
-    """The dataset's file lists and labels (`catdog.data.load_dataset`), once per `folder_stamp`:
+    """The dataset's file lists and labels (`catdog.data.folders.load_dataset`), once per `folder_stamp`:
     listing and checking 3000 files took ~0.2 s of each Augmentation rerun. Shared: read only."""
-    from catdog import data
+    from catdog.data import folders as data
 
     return data.load_dataset(path)
 
@@ -161,7 +161,7 @@ def dataset_files(path: str, stamp: float):
 def model_pixels(source: str | bytes, size: int):
     """A photo file's path or an upload's bytes as the model sees it (`images.load_for_model`),
     decoded once, not on every move of a slider."""
-    from catdog import images
+    from catdog.data import images
 
     import_tensorflow()  # not beside the warm-up's import (webui.startup)
     return images.load_for_model(source, size)

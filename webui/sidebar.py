@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from catdog import datasets, jobs, leaderboard, runs
+from catdog import jobs, runs
+from catdog.classroom import datasets, leaderboard
 from catdog.config import data_root, limits
 from webui import identity
 from webui.loaders import current_runs

@@ -67,7 +67,7 @@ def warm_up(delay: float = 0.0) -> None:
         import plotly.express  # noqa: F401  every chart
         from PIL import Image
 
-        from catdog import augment, images
+        from catdog.data import augment, images
 
         photo = images.load_for_model(Image.new("RGB", (256, 256)), 224)  # the page's size
         grid = np.repeat(photo[None], 12, axis=0)  # the page's first grid: 12 draws, the default preset
@@ -95,7 +95,7 @@ def _load_newest_model() -> None:
     cache: the first prediction after a start does not load it (~1 s, 2 s while pages draw)."""
     from catdog import runs
     from catdog.config import models_root
-    from catdog.predict import CACHE
+    from catdog.use.predict import CACHE
 
     finished = [run for run in runs.list_runs(models_root()) if run.state == "done" and run.has_model]
     if finished:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from catdog import leaderboard, runs
+from catdog import runs
+from catdog.classroom import leaderboard
 from webui.text import number, t
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from catdog import images, runs
+from catdog import runs
+from catdog.data import images
 from catdog.errors import CatdogError
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class Prediction:
 
 class Predictor:
     def __init__(self, run: runs.Run):
-        from catdog.model import load_model
+        from catdog.network.model import load_model
 
         if not run.has_model:
             raise CatdogError("run_has_no_model", run=run.id, state=run.state)
@@ -69,7 +70,7 @@ class Predictor:
         arrives already resized, where resizing to the same size changes nothing."""
         import tensorflow as tf
 
-        from catdog.model import mirrored
+        from catdog.network.model import mirrored
 
         def forward(photos):
             resized = tf.cast(images.resize_pixels(photos, self.image_size), tf.float32)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import augment, card_text, images, runs
+from catdog import runs
+from catdog.data import augment, images
 from catdog.errors import CatdogError
+from catdog.use import card_text
 from catdog.wording import FORMATTERS
 
 # What a converted file must do to be written. A float flatbuffer computes the same function as
@@ -27,7 +29,7 @@ def to_tflite(run: runs.Run, quantize: bool = False) -> bytes:
     """The run's model as a .tflite flatbuffer; `quantize` gives dynamic-range int8 weights."""
     import tensorflow as tf
 
-    from catdog.model import load_model
+    from catdog.network.model import load_model
 
     if not run.has_model:
         raise CatdogError("export_without_model", run=run.id, state=run.state)
@@ -60,7 +62,7 @@ def tflite_probabilities(flatbuffer: bytes, batch: np.ndarray) -> np.ndarray:
 def parity(run: runs.Run, flatbuffer: bytes, photos: list, quantize: bool) -> dict:
     """TFLite against Keras on the same photos: on how many the top class is the same, and the
     largest difference between their probabilities."""
-    from catdog.predict import predictor_for
+    from catdog.use.predict import predictor_for
 
     predictor = predictor_for(run.path)
     batch = np.stack([images.load_for_model(p, run.config.image_size) for p in photos])
@@ -90,7 +92,7 @@ def export_tflite(ref, out, quantize: bool = False, photos: list | None = None, 
     run = runs.load_run(ref, models_dir)
     flatbuffer = to_tflite(run, quantize)
     if photos is None:
-        from catdog import data
+        from catdog.data import folders as data
 
         validation = data.load_dataset(run.config.data_dir, run.config.validation_fraction, run.config.seed).validation
         photos = validation.paths[:: max(1, len(validation.paths) // CHECKED_PHOTOS)][:CHECKED_PHOTOS]

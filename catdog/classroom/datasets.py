@@ -107,7 +107,7 @@ def delete_dataset(name: str, who: Identity | None = None, root=None) -> None:
     else:
         shutil.rmtree(found.path)
     (root / OWNERS / f"{name}.json").unlink(missing_ok=True)
-    from catdog import leaderboard
+    from catdog.classroom import leaderboard
 
     test = leaderboard.test_set()
     if test is None and leaderboard.chosen_name() == name:  # a later dataset of that name is not the test set

@@ -14,7 +14,7 @@ import math
 import keras
 import numpy as np
 
-from catdog import augment, pipeline
+from catdog.data import augment, pipeline
 
 
 def extract_views(config, split, skipped: list, extract) -> tuple[np.ndarray, np.ndarray]:

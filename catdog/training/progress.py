@@ -76,7 +76,7 @@ class Reporter:
     def plan(self, config, train_images: int) -> None:
         """Epochs in all, and the passes an epoch streams (Keras cannot count a filtered tf.data
         pipeline's batches; on a shared server a batch takes several passes: pipeline.step_split)."""
-        from catdog.pipeline import step_split
+        from catdog.data.pipeline import step_split
 
         self.total_epochs = config.total_epochs
         self.streamed_batches = max(1, math.ceil(train_images / step_split(config.batch_size)[0]))

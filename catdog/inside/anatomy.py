@@ -60,7 +60,7 @@ def _block(name: str) -> str:
 def layer_table(config: TrainConfig, num_classes: int, model=None) -> list[LayerRow]:
     """The rows of `config`'s classifier: input, backbone blocks, head layers. Built with random
     weights unless `model` is given: the counts do not depend on the weights."""
-    from catdog.model import HEAD_PREFIX, build_model, set_trainable
+    from catdog.network.model import HEAD_PREFIX, build_model, set_trainable
 
     model = model or build_model(dataclasses.replace(config, weights="none"), num_classes)
     trainable = {}
@@ -109,7 +109,7 @@ class LayerActivations:
 
 def activation_layers(model, count: int = 4) -> list[str]:
     """`count` backbone layers from early to late: activations (after ReLU) spread over the depth."""
-    from catdog.model import backbone_layers
+    from catdog.network.model import backbone_layers
 
     activations = [layer.name for layer in backbone_layers(model)
                    if len(layer.output.shape) == 4 and ("relu" in layer.name.lower() or "activation" in

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import data, pipeline
 from catdog.config import TrainConfig, usable_cores
-from catdog.timing import Stopwatch
+from catdog.data import folders as data
+from catdog.data import pipeline
+from catdog.training.timing import Stopwatch
 
 # Photos per forward pass of TensorFlow Lite's extractor on a CPU; the features do not depend on
 # it. Small batches keep a layer's activations in the CPU's caches: 2992 photos with mirrors at
@@ -35,7 +36,7 @@ FORMAT_VERSION = 2  # bump when decoding or preprocessing changes what a photo b
 
 def network_key(config: TrainConfig) -> str:
     """Everything about the network that changes the features, as a short hash."""
-    from catdog import backbones
+    from catdog.network import backbones
 
     weights = config.weights
     if weights == "imagenet":
@@ -200,7 +201,7 @@ def extractor_paths(config: TrainConfig, cache_folder: Path) -> list[Path]:
     local = cache_folder / "extractor.tflite"
     if config.weights != "imagenet":
         return [local]
-    from catdog import backbones
+    from catdog.network import backbones
 
     return [backbones.weights_folder() / "catdog" / f"{network_key(config)}.tflite", local]
 
@@ -211,7 +212,7 @@ def forward_function(extractor, views: int, paths: list[Path]):
     (`model.graph_function`). Calls return numpy."""
     import tensorflow as tf
 
-    from catdog.model import graph_function
+    from catdog.network.model import graph_function
 
     if not tf.config.list_logical_devices("GPU") and not tf.distribute.has_strategy():
         return LiteForward(extractor, views, paths)

@@ -20,14 +20,17 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import augment, data, head, pipeline, runs
+from catdog import runs
 from catdog.config import TrainConfig
+from catdog.data import augment, pipeline
+from catdog.data import folders as data
+from catdog.data.views import ViewBatches, extract_views
 from catdog.errors import CatdogError
-from catdog.plan import Route, TrainingPlan, plan_training
-from catdog.progress import Reporter, progress_callback
 from catdog.runs import Phase
-from catdog.timing import Stopwatch, timed_tensorboard
-from catdog.views import ViewBatches, extract_views
+from catdog.training import head
+from catdog.training.plan import Route, TrainingPlan, plan_training
+from catdog.training.progress import Reporter, progress_callback
+from catdog.training.timing import Stopwatch, timed_tensorboard
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +79,7 @@ _PHASE_PARTS = {1: "head training", 2: "fine-tuning"}
 def cached_features(training: Training, extractor, split: data.Split, name: str, views: int = 1):
     """Features of every readable photo in `split` (with `views=2`, of its mirror too), computing
     only those not cached on disk. Returns (features (N, views, D), labels, how many came from the cache)."""
-    from catdog.features import features_of
+    from catdog.training.features import features_of
 
     report = lambda seen, total: _extraction_report(training, name, total)(seen)
     features, labels, reused = features_of(training.config, training.run_dir.parent, extractor, split,
@@ -98,7 +101,7 @@ def _extraction_report(training: Training, split: str, total: int, view: int | N
 
 def _phase1_on_features(training: Training) -> None:
     """Phase 1 of a frozen base: features once (or K augmented views), then the head alone."""
-    from catdog.model import split_at_features
+    from catdog.network.model import split_at_features
 
     config, dataset = training.config, training.dataset
     extractor, classifier = split_at_features(training.model)
@@ -123,8 +126,8 @@ def _phase1_on_features(training: Training) -> None:
 
 
 def _augmented_views(training: Training, extractor) -> ViewBatches:
-    from catdog import features
-    from catdog.model import graph_function
+    from catdog.network.model import graph_function
+    from catdog.training import features
 
     config, forward = training.config, graph_function(extractor)
     extract = lambda batches, total, view: features.extract(
@@ -138,7 +141,7 @@ def _stream(training: Training, phase: int, first_epoch: int, epochs: int) -> No
     """Fit on the images themselves (augmented if asked), each epoch through the whole network."""
     config, callbacks = training.config, _callbacks(training, phase)
     if training.plan.route is Route.MULTIWORKER:  # Keras's fit fails there (keras-team/keras#20585)
-        from catdog import multiworker
+        from catdog.training import multiworker
 
         multiworker.fit(training, callbacks, phase, first_epoch, epochs)
     else:
@@ -175,7 +178,7 @@ def train_head(training: Training) -> None:
 
 def fine_tune(training: Training) -> None:
     """Phase 2: the top `fine_tune_at` layers of the base learn too, at a much lower rate."""
-    from catdog.model import set_trainable
+    from catdog.network.model import set_trainable
 
     set_trainable(training.model, training.config, phase=2)
     _compile(training.model, training.config, training.config.fine_tune_learning_rate, _split_batch(training))
@@ -188,7 +191,7 @@ def _evaluate_and_save(training: Training) -> None:
     training.reporter.set_phase(Phase.EVALUATING)
     with training.stopwatch.part("evaluation"):
         if training.final is None and training.plan.route is Route.MULTIWORKER:
-            from catdog import multiworker
+            from catdog.training import multiworker
 
             training.final = multiworker.evaluate(training.model, training.validation_batches)
         elif training.final is None:
@@ -200,7 +203,7 @@ def _evaluate_and_save(training: Training) -> None:
 def _evaluate_streamed(training: Training) -> dict:
     """Loss and accuracy on the validation photos through the whole model (after fine-tuning,
     or a streamed phase 1), with test-time mirror averaging when the run asks for it."""
-    from catdog.model import graph_function
+    from catdog.network.model import graph_function
 
     forward = graph_function(training.model, 2 if training.config.test_time_mirror else 1)
     probabilities, labels = [], []
@@ -231,7 +234,7 @@ def distribution(config: TrainConfig):
     import tensorflow as tf
 
     if config.strategy == "multiworker":
-        from catdog import multiworker
+        from catdog.training import multiworker
 
         multiworker.cluster()  # TF_CONFIG checked, with a clear message, before TensorFlow reads it
         return tf.distribute.MultiWorkerMirroredStrategy()
@@ -258,7 +261,7 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
     Raises `progress.Cancelled` if the job is asked to stop before its model is saved."""
     stopwatch = Stopwatch()
     with stopwatch.part("imports"):  # TensorFlow, the first time in this process (a warm trainer: none)
-        from catdog.model import build_model
+        from catdog.network.model import build_model
 
     run_dir = Path(run_dir)
     plan = plan_training(config)

@@ -1,7 +1,7 @@
 """A collection published as a dataset: `<data root>/<name>/` in the usual `train/` + `validation/`
 layout, each class split by TrainConfig's validation fraction, so that every class has validation
 photos (a random split of a whole folder of 30 photos does not promise it). The draft stays
-(`catdog.collect`), so a student can add photos and publish again; the dataset appears whole or not
+(`catdog.classroom.collect`), so a student can add photos and publish again; the dataset appears whole or not
 at all, and never replaces a dataset that a publish did not write.
 """
 
@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from catdog.collect import MIN_CLASSES, MIN_PHOTOS_PER_CLASS, Collection, drafts_folder, write_record
+from catdog.classroom.collect import MIN_CLASSES, MIN_PHOTOS_PER_CLASS, Collection, drafts_folder, write_record
 from catdog.config import TrainConfig, data_root
 from catdog.errors import CatdogError
 

@@ -7,7 +7,7 @@ part the classes; with random weights they are mixed. This module projects those
 (logistic regression, cross-validated: what a head with no hidden layer could reach) and the
 silhouette score (-1..1: how much nearer a photo is to its own class than to the other).
 
-The vectors come from the feature cache that training fills (`catdog.features`): nothing is
+The vectors come from the feature cache that training fills (`catdog.training.features`): nothing is
 computed again for photos already seen by the same network. Each map is kept as an .npz in a folder
 beside that network's cached features, by method and by the set of photos.
 """
@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import data, features
 from catdog.config import TrainConfig
+from catdog.data import folders as data
 from catdog.errors import CatdogError
+from catdog.training import features
 
 METHODS = ("pca", "tsne")
 MAP_VERSION = 3  # bump when what a stored map holds changes
@@ -81,7 +82,7 @@ def pooled_features(config: TrainConfig, split: data.Split, models_dir, report=N
     hashes = [features.file_hash(path) for path in split.paths]
     extractor = None
     if len(cache.get(hashes)) < len(set(hashes)):
-        from catdog.model import build_model, split_at_features
+        from catdog.network.model import build_model, split_at_features
 
         extractor, _ = split_at_features(build_model(config, num_classes=2))
     skipped: list = []

@@ -2,7 +2,7 @@
 
 A collection is a draft kept in `<data root>/.collections/<name>/<class>/` (hidden from the
 dataset list, where a half-made dataset would only fail on the Train page) until
-`catdog.publish` writes it as a dataset. Owners are recorded as for imported datasets
+`catdog.classroom.publish` writes it as a dataset. Owners are recorded as for imported datasets
 (`datasets.OWNERS`). Every photo is checked as every upload is and stored again as an upright
 JPEG without EXIF (`images.stored_jpeg`).
 """
@@ -16,10 +16,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from catdog import datasets, images
 from catdog.access import Identity, may_change
+from catdog.classroom import datasets
 from catdog.config import data_root, limits
-from catdog.data import SPLITS
+from catdog.data import images
+from catdog.data.folders import SPLITS
 from catdog.errors import CatdogError
 
 MIN_PHOTOS_PER_CLASS = 10  # fewer, and 20% for validation leaves one or two photos to judge a class by

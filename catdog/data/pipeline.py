@@ -14,9 +14,9 @@ from itertools import islice
 
 import numpy as np
 
-from catdog import images
+from catdog.data import images
 from catdog.config import usable_cores
-from catdog.data import Split
+from catdog.data.folders import Split
 from catdog.errors import CatdogError
 
 SCALES = (1, 2, 4, 8)  # branch k of the decoder decodes a JPEG at 1/SCALES[k-1]; branch 0 is PIL

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from catdog import images
+from catdog.data import images
 from catdog.config import data_root, offline
 from catdog.errors import NO_INTERNET, CatdogError, short_reason
 

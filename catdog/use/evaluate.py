@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import data
+from catdog.data import folders as data
 from catdog.errors import CatdogError
-from catdog.predict import predictor_for
+from catdog.use.predict import predictor_for
 
 
 @dataclass(frozen=True)

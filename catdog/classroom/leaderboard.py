@@ -19,9 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import data, datasets, runs
+from catdog import runs
 from catdog.access import Identity
+from catdog.classroom import datasets
 from catdog.config import models_root
+from catdog.data import folders as data
 from catdog.errors import CatdogError
 
 SETTINGS = ".leaderboard.json"  # in the models folder: the trainer and every server process read it
@@ -111,7 +113,7 @@ def unscored(listed: list[runs.Run], test: TestSet | None) -> list[runs.Run]:
 def score(run: runs.Run, test: TestSet) -> dict:
     """Evaluate `run` on the test set and keep the result in its folder (an error too, so that a
     run whose classes do not match is not tried again and again)."""
-    from catdog.evaluate import evaluate
+    from catdog.use.evaluate import evaluate
 
     started = time.time()
     result = {"test_set": test.name, "fingerprint": test.fingerprint}
@@ -142,11 +144,11 @@ def cached_probabilities(run: runs.Run, test: TestSet) -> tuple[np.ndarray, np.n
     so they are extracted once into the training feature cache and each run then scores in
     milliseconds: a class's thirty runs do not each push the test photos through the backbone.
     None for a run whose backbone changed (fine-tuned, or trained from scratch)."""
-    from catdog.evaluate import evaluation_split
-    from catdog.features import features_of
-    from catdog.head import head_probabilities
-    from catdog.model import load_model, split_at_features
-    from catdog.plan import plan_training
+    from catdog.network.model import load_model, split_at_features
+    from catdog.training.features import features_of
+    from catdog.training.head import head_probabilities
+    from catdog.training.plan import plan_training
+    from catdog.use.evaluate import evaluation_split
 
     plan = plan_training(run.config)
     if not plan.features_cached or plan.fine_tune:

@@ -15,9 +15,9 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from catdog import backbones
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
+from catdog.network import backbones
 
 HEAD_PREFIX = ("head_", "predictions")
 _CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)

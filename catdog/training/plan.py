@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from catdog import backbones
 from catdog.config import TrainConfig
+from catdog.network import backbones
 
 
 class Route(StrEnum):

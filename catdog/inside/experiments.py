@@ -13,8 +13,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from catdog import augment, backbones
 from catdog.config import TrainConfig
+from catdog.data import augment
+from catdog.network import backbones
 
 OVERFITTING_PHOTOS_PER_CLASS = 50
 OVERFITTING_EPOCHS = 20

@@ -18,7 +18,7 @@ import os
 
 import numpy as np
 
-from catdog.data import Split
+from catdog.data.folders import Split
 from catdog.errors import CatdogError
 
 
@@ -99,7 +99,7 @@ def evaluate(model, val_ds, forward=None) -> dict:
 
 def _batches(strategy, config, split: Split, skipped: list, phase: int):
     """This worker's endless batches of its own shard, and how many steps make an epoch."""
-    from catdog import augment, pipeline
+    from catdog.data import augment, pipeline
     workers = len(cluster()["workers"])
     global_batch = max(config.batch_size // strategy.num_replicas_in_sync, 1) * strategy.num_replicas_in_sync
 

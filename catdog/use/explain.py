@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from catdog import images
+from catdog.data import images
 from catdog.errors import CatdogError
-from catdog.predict import Prediction
+from catdog.use.predict import Prediction
 
 
 class GradCam:
@@ -23,7 +23,7 @@ class GradCam:
     def __init__(self, model):
         import keras
 
-        from catdog.model import feature_map
+        from catdog.network.model import feature_map
 
         logits_input = model.get_layer("predictions").input
         self.predictions = model.get_layer("predictions")

@@ -15,9 +15,11 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from catdog import collect, data, datasets, images
 from catdog.access import Identity
+from catdog.classroom import collect, datasets
 from catdog.config import data_root, limits
+from catdog.data import folders as data
+from catdog.data import images
 from catdog.errors import CatdogError
 
 MAX_TOTAL_BYTES = 800_000_000  # uncompressed; the 3000 sample photos are 135 MB

@@ -13,8 +13,8 @@ import warnings
 
 import numpy as np
 
-from catdog import pipeline
 from catdog.config import TrainConfig
+from catdog.data import pipeline
 
 
 def optimizer(config: TrainConfig, learning_rate: float, steps: int = 0, batch_size: int = 0):

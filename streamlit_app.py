@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catdog.config import limits
+from catdog.settings import limits
 from webui import identity, navigation, sidebar, startup
 
 startup.tune_process()  # once per server process

@@ -24,6 +24,7 @@ os.environ["CATDOG_HOSTED"] = "1"
 from catdog import jobs, runs  # noqa: E402
 from catdog.access import Identity  # noqa: E402
 from catdog.config import TrainConfig  # noqa: E402
+from catdog.runs import State  # noqa: E402
 
 
 def wait_until(predicate, timeout: float) -> bool:
@@ -48,18 +49,18 @@ def main() -> None:
     config = TrainConfig(data_dir=str(PHOTOS), backbone="mobilenet_v1_025")
     warm_up = jobs.start(config, models, Identity("teacher", "Teacher", teacher=True))
     started = time.time()
-    assert wait_until(lambda: runs.load_run(warm_up.path).state in runs.FINISHED, 600), "warm-up did not finish"
+    assert wait_until(lambda: runs.load_run(warm_up.path).state.finished, 600), "warm-up did not finish"
     report("classroom_warm_up", seconds=round(time.time() - started, 1), state=runs.load_run(warm_up.path).state)
     class_list = [Identity(f"student-token-{i:02d}", f"Student {i:02d}") for i in range(students)]
     first_launch = time.time()
     launched = [jobs.start(config, models, who) for who in class_list]
     pid = trainer_pid(models) or runs.load_run(warm_up.path).status["pid"]
     with PeakRss(pid) as memory:
-        finished = wait_until(lambda: all(runs.load_run(r.path).state in runs.FINISHED for r in launched), 1800)
+        finished = wait_until(lambda: all(runs.load_run(r.path).state.finished for r in launched), 1800)
     done = [runs.load_run(r.path) for r in launched]
     last_model = max(r.status.get("ended", 0) for r in done)
     report("classroom", students=students, all_finished=finished,
-           runs_done=sum(r.state == "done" for r in done),
+           runs_done=sum(r.state == State.DONE for r in done),
            owned_by_their_student=sum(r.owner == who.id for r, who in zip(done, class_list)),
            first_launch_to_last_model_seconds=round(last_model - first_launch, 1),
            seconds_per_job=round((last_model - first_launch) / students, 2),

@@ -18,12 +18,11 @@ use_shared_weights()
 import tensorflow as tf  # noqa: E402
 
 from catdog.config import TrainConfig  # noqa: E402
-from catdog.data import folders as data  # noqa: E402
-from catdog.data import images, pipeline  # noqa: E402
+from catdog.data import folders, images, pipeline  # noqa: E402
 from catdog.network.model import build_model, graph_function, split_at_features  # noqa: E402
 
 config = TrainConfig(backbone="mobilenet_v1_025", batch_size=32)
-split = data.load_dataset(PHOTOS).train
+split = folders.load_dataset(PHOTOS).train
 extractor, _ = split_at_features(build_model(config, 2))
 forward = graph_function(extractor)
 size, count = config.image_size, len(split.paths)

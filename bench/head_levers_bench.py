@@ -23,7 +23,7 @@ use_shared_weights()
 import numpy as np  # noqa: E402
 
 from catdog.config import TrainConfig  # noqa: E402
-from catdog.data import folders as data  # noqa: E402
+from catdog.data import folders  # noqa: E402
 from catdog.network.model import build_model, split_at_features  # noqa: E402
 from catdog.training.features import features_of  # noqa: E402
 from catdog.training.head import fit_head, head_probabilities  # noqa: E402
@@ -33,7 +33,7 @@ def extract(config: TrainConfig, cache: str):
     """(train features, train labels, validation features, validation labels), views (photo, mirror)."""
     if (config.image_size, cache) in _extracted:
         return _extracted[config.image_size, cache]
-    dataset = data.load_dataset(config.data_dir)
+    dataset = folders.load_dataset(config.data_dir)
     extractor, _ = split_at_features(build_model(config, 2))
     timings, parts = {}, []
     for name, split in (("train", dataset.train), ("validation", dataset.validation)):

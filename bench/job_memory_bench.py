@@ -2,7 +2,7 @@
 
 A class's instance has ~2.7 GB for the app server and the trainer together. Each job below runs
 as the CLI does (`python -m catdog train`), with CATDOG_HOSTED=1 so the server's limits apply
-(`catdog.config.limits`: no decoded-photo cache, at most 4 photos per forward/backward pass,
+(`catdog.settings.limits`: no decoded-photo cache, at most 4 photos per forward/backward pass,
 photos at most 224 px); each config is first checked with `check_limits`, so only jobs a
 student may launch are measured. weights=none has the compute and memory of ImageNet weights.
 

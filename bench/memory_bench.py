@@ -40,10 +40,11 @@ if "--app-only" not in sys.argv:
 if "--app-only" in sys.argv:  # a finished run to load, made without training (same model size)
     subprocess.run([sys.executable, "-c", (
         "import sys; sys.path.insert(0, '.');"
-        "from catdog import runs; from catdog.config import TrainConfig; from catdog.network.model import build_model;"
+        "from catdog import runs, storage; from catdog.config import TrainConfig;"
+        "from catdog.network.model import build_model;"
         f"c = TrainConfig(data_dir='{PHOTOS}', backbone='mobilenet_v2', weights='none');"
         f"d = runs.create_run(c, '{work / 'models'}'); runs.save_model(build_model(c, 2), d);"
-        "runs.write_atomic(d / 'class_names', 'cats\\ndogs\\n'); runs.update_status(d, state='done')")],
+        "storage.write_atomic(d / 'class_names', 'cats\\ndogs\\n'); runs.update_status(d, state='done')")],
         cwd=ROOT, env=env, check=True, capture_output=True)
 
 server, url, ready = start_app(env)

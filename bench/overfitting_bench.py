@@ -19,11 +19,12 @@ use_shared_weights()
 from catdog import jobs  # noqa: E402
 from catdog.config import TrainConfig  # noqa: E402
 from catdog.inside import experiments  # noqa: E402
+from catdog.runs import State  # noqa: E402
 
 
 def one(config: TrainConfig, models: str, name: str) -> experiments.Gap:
     run = jobs.run_in_foreground(config, models)
-    assert run.state == "done", run.status
+    assert run.state == State.DONE, run.status
     gap = experiments.gap(run.history)
     last = run.history[-1]
     report(f"overfitting.{name}", train_accuracy=last["accuracy"], val_accuracy=last["val_accuracy"],

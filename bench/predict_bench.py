@@ -17,17 +17,18 @@ from common import PHOTOS, report, timed, use_shared_weights
 
 use_shared_weights()
 
-from catdog import runs  # noqa: E402
+from catdog import runs, storage  # noqa: E402
 from catdog.config import TrainConfig  # noqa: E402
 from catdog.network.model import build_model, graph_function  # noqa: E402
+from catdog.runs import State  # noqa: E402
 from catdog.use.predict import Predictor  # noqa: E402
 
 for backbone in ("mobilenet_v1_025", "mobilenet_v2"):
     config = TrainConfig(backbone=backbone, weights="imagenet" if backbone == "mobilenet_v1_025" else "none")
     run_dir = runs.create_run(config, tempfile.mkdtemp(prefix="catdog-bench-"))
     runs.save_model(build_model(config, 2), run_dir)  # untrained weights: same cost as trained ones
-    runs.write_atomic(run_dir / "class_names", "cats\ndogs\n")
-    runs.update_status(run_dir, state="done")
+    storage.write_atomic(run_dir / "class_names", "cats\ndogs\n")
+    runs.update_status(run_dir, state=State.DONE)
 
     predictor, load_seconds = timed(Predictor, runs.load_run(run_dir))
     photos = sorted((PHOTOS / "validation" / "dogs").iterdir())[:60]

@@ -1,68 +1,27 @@
 """catdog: transfer learning on photos of cats and dogs, as a package, a CLI and a web app.
 
-Importing catdog is cheap: TensorFlow is imported by the modules that need it
-(`model`, `train`, `predict`, ...), and streamlit never is.
+The house, by stage (each subpackage's `__init__` says what it offers):
+
+    cli, jobs            the ways in: the terminal, and the trainer with its queue
+    settings, storage    the base: the one reader of the environment; atomic writes, tolerant reads
+    runs, config         run folders (the one reader of them) and TrainConfig, their settings
+    errors, access, language   keyed messages, who may change what, numbers in a reader's language
+    data/                photos in: decoding, dataset folders, tf.data pipelines, augmentation
+    network/             the backbone registry, their weights, the classifier built on them
+    training/            how a run trains: plan, phases, the feature cache, progress
+    use/                 what a trained run does: predict, evaluate, explain, export
+    inside/              lessons on what happens inside the network
+    classroom/           a class on one server: datasets, imports, collections, the leaderboard
+
+Importing catdog is cheap: TensorFlow is imported by the modules that need it, and
+streamlit never is.
 """
 
-import sys
+from catdog import settings
+from catdog._keras_imports import import_tensorflow, keep_optional_imports_from_keras
 
 __version__ = "0.1.0"
+__all__ = ["import_tensorflow", "__version__"]
 
-# Keras imports scikit-learn (for its scikit-learn wrappers) and pandas (for DataFrame inputs)
-# whenever they are installed; catdog uses neither through Keras, and the two took 0.8-1.2 s of
-# Keras's ~2.5 s import: the time a trainer takes to start, and a fresh server to draw its first
-# augmented grid. So Keras's own modules, and only they, find neither. catdog's feature-space map
-# still imports scikit-learn itself, and Keras's wrappers say scikit-learn is missing if called.
-_NOT_FOR_KERAS = frozenset({"sklearn", "pandas"})
-_MACHINERY = ("importlib", "_frozen_importlib")  # the import system's own frames
-
-
-class _KerasOptionalImports:
-    """A meta path finder: `import sklearn` or `import pandas` written in a `keras.` module fails."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name not in _NOT_FOR_KERAS:
-            return None
-        frame = sys._getframe(1)
-        while frame is not None and frame.f_globals.get("__name__", "").startswith(_MACHINERY):
-            frame = frame.f_back  # the import machinery's own frames, up to the importing module
-        if frame is not None and frame.f_globals.get("__name__", "").startswith("keras."):
-            raise ModuleNotFoundError(f"No module named {name!r} (catdog keeps it from Keras)", name=name)
-        return None
-
-
-if not any(isinstance(finder, _KerasOptionalImports) for finder in sys.meta_path):
-    sys.meta_path.insert(0, _KerasOptionalImports())
-
-
-def import_tensorflow() -> None:
-    """Import Keras and TensorFlow with the garbage collector off, then freeze what they made.
-
-    The import makes ~400 000 objects and almost no garbage (~1 300 objects), yet the collector's
-    passes over them took 0.35 s of its 2.1 s on 2 cores; frozen, they also cost nothing to every
-    later full collection (~0.12 s each otherwise: a web page's end, a trainer's long loops).
-    The server and the trainer call this before anything imports TensorFlow; elsewhere it is a
-    plain import."""
-    import gc
-
-    first = not ("keras" in sys.modules and "tensorflow" in sys.modules)
-    collecting = gc.isenabled()
-    if first:
-        gc.disable()
-    try:
-        import keras  # noqa: F401
-        import tensorflow  # noqa: F401
-    finally:
-        if first:
-            gc.freeze()
-            if collecting:
-                gc.enable()
-
-
-def _threads_for_quota() -> None:
-    from catdog.config import threads_for_quota
-
-    threads_for_quota()  # before any catdog module imports TensorFlow
-
-
-_threads_for_quota()
+keep_optional_imports_from_keras()
+settings.threads_for_quota()  # before any catdog module imports TensorFlow

@@ -12,19 +12,20 @@ import argparse
 import dataclasses
 import json
 import logging
-import os
 import shutil
 import sys
 import tempfile
 import time
 
 import catdog
+from catdog import settings, storage
 from catdog.config import TrainConfig
 from catdog.data import augment
 from catdog.errors import CatdogError
-from catdog.runs import Phase, Progress
+from catdog.runs import Phase, Progress, State
 
 # Short names kept from earlier versions, beside the ones made from the field names.
+DATA_ROOT_HELP = "data root (default: $CATDOG_DATA_DIR or ./data)"
 ALIASES = {"data_dir": ["--data"], "early_stopping_patience": ["--patience"], "augmentation": ["--augment"]}
 
 
@@ -96,14 +97,22 @@ def config_from_args(args) -> TrainConfig:
     return TrainConfig(**{**values, "augmentation": augment.from_text(values["augmentation"])})
 
 
+def train_options(command: argparse.ArgumentParser) -> None:
+    add_config_flags(command)
+    command.add_argument("--quiet", action="store_true", help="no progress bar")
+    command.add_argument("--foreground", action="store_true",
+                         help="train in this process, not in the models folder's trainer (which stays loaded "
+                              "for the next command, or the app, for a minute)")
+
+
 def cmd_train(args) -> int:
     from catdog import jobs
-    from catdog.data import folders as data
+    from catdog.data import folders
     from catdog.training import multiworker
     from catdog.training.plan import plan_training
 
     config = config_from_args(args)
-    data.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
+    folders.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
     if not args.quiet:
         print(f"catdog: {plan_training(config).describe()}", file=sys.stderr)
     # Worker 0 keeps the run record; the other workers train into a scratch folder, removed after.
@@ -125,12 +134,12 @@ def cmd_train(args) -> int:
     if scratch:
         shutil.rmtree(scratch, ignore_errors=True)
     text = f"run {run.id}: {run.state}"
-    if run.state == "done":
+    if run.state == State.DONE:
         text += f", validation accuracy {run.metrics['val_accuracy']:.4f} ({run.metrics['seconds']:.0f} s)"
     else:
         text += f"\n{run.error}"
     _print(args, summary, text)
-    return 0 if run.state == "done" else 1
+    return 0 if run.state == State.DONE else 1
 
 
 def follow(run, listener, every: float = 0.05):
@@ -139,20 +148,26 @@ def follow(run, listener, every: float = 0.05):
     from catdog import jobs, runs
 
     seen = None
-    while run.state not in runs.FINISHED:
+    while run.state.waiting:
         try:
             time.sleep(every)
             run = runs.load_run(run.path)
         except KeyboardInterrupt:
-            if run.state != "running" or (run.path / "cancel").exists():
+            if run.state != State.RUNNING or (run.path / "cancel").exists():
                 raise
             print("stopping the run (Ctrl-C again to leave it running)", file=sys.stderr)
             jobs.cancel(run.path)
             continue
-        if run.state == "running" and run.status.get("progress") != seen:
+        if run.state == State.RUNNING and run.status.get("progress") != seen:
             seen = run.status.get("progress")
             listener(run.progress)
     return run
+
+
+def evaluate_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("run", help="run id, run folder or 'latest'")
+    command.add_argument("--data", required=True)
+    _mirror_flag(command)
 
 
 def cmd_evaluate(args) -> int:
@@ -173,6 +188,12 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def predict_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("run")
+    command.add_argument("images", nargs="+")
+    _mirror_flag(command)
+
+
 def cmd_predict(args) -> int:
     from catdog.use.predict import predict
 
@@ -182,6 +203,14 @@ def cmd_predict(args) -> int:
              " ".join(f"{k}={v:.3f}" for k, v in r.probabilities.items()) for r in results]
     _print(args, [r.to_dict() for r in results], "\n".join(lines))
     return 1 if any(r.error for r in results) else 0
+
+
+def explain_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("run")
+    command.add_argument("image")
+    command.add_argument("--out", default="heatmap.png", help="PNG to write")
+    command.add_argument("--class", dest="class_name", default=None, help="default: the predicted class")
+    command.add_argument("--opacity", type=float, default=0.45)
 
 
 def cmd_explain(args) -> int:
@@ -198,6 +227,14 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def export_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("run")
+    command.add_argument("--format", choices=["tflite", "tflite-quantized", "card"], default="tflite")
+    command.add_argument("--out", default=None)
+    command.add_argument("--language", choices=["en", "pt"], default="en",
+                         help="the model card's language: en (English) or pt (Brazilian Portuguese)")
+
+
 def cmd_export(args) -> int:
     from catdog import runs
     from catdog.use import export
@@ -205,7 +242,7 @@ def cmd_export(args) -> int:
     if args.format == "card":
         text = export.model_card(args.run, args.models_dir, language=args.language)
         out = args.out or f"{runs.load_run(args.run, args.models_dir).id}.md"
-        runs.write_atomic(out, text)
+        storage.write_atomic(out, text)
         _print(args, {"out": out}, f"model card written to {out}")
         return 0
     quantize = args.format == "tflite-quantized"
@@ -218,6 +255,10 @@ def cmd_export(args) -> int:
     return 0
 
 
+def runs_options(command: argparse.ArgumentParser) -> None:
+    """`runs` takes only the common options."""
+
+
 def cmd_runs(args) -> int:
     from catdog import runs
 
@@ -228,6 +269,13 @@ def cmd_runs(args) -> int:
              f"{'-' if r['val_accuracy'] is None else round(r['val_accuracy'], 4)}" for r in rows]
     _print(args, rows, "\n".join(lines) or "no runs yet")
     return 0
+
+
+def leaderboard_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--test-set", default=None, help="the dataset (a folder name in the data root) that "
+                                                          "scores every run; '' for none (default: the one "
+                                                          "chosen before)")
+    command.add_argument("--root", default=None, help=DATA_ROOT_HELP)
 
 
 def cmd_leaderboard(args) -> int:
@@ -253,14 +301,22 @@ def cmd_leaderboard(args) -> int:
     return 0
 
 
+def data_options(command: argparse.ArgumentParser) -> None:
+    actions = command.add_subparsers(dest="data_command", required=True)
+    download = actions.add_parser("download", parents=[common_options()], help="download the sample dataset")
+    download.add_argument("--root", default=None, help=DATA_ROOT_HELP)
+    inspect = actions.add_parser("inspect", parents=[common_options()], help="counts, sizes and unreadable files")
+    inspect.add_argument("dir")
+
+
 def cmd_data(args) -> int:
-    from catdog.data import folders as data
+    from catdog.data import folders
 
     if args.data_command == "download":
-        path = data.download_sample(args.root)
+        path = folders.download_sample(args.root)
         _print(args, {"path": str(path)}, f"sample dataset ready in {path}")
         return 0
-    report = data.inspect(args.dir)
+    report = folders.inspect(args.dir)
     lines = [f"{split}/{name}: {n} images" for split, classes in report["counts"].items()
              for name, n in classes.items()]
     lines += [f"unreadable: {b['reason']}" for b in report["bad_files"]]
@@ -297,62 +353,41 @@ def _mirror_flag(command: argparse.ArgumentParser) -> None:
                               "was evaluated when it trained, its test_time_mirror)")
 
 
-def parser() -> argparse.ArgumentParser:
+def common_options() -> argparse.ArgumentParser:
+    """The options every command takes."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output")
     common.add_argument("--models-dir", default=None, help="run folders (default: $CATDOG_MODELS_DIR or ./models)")
     common.add_argument("--verbose", action="store_true", help="log what catdog is doing (INFO)")
+    return common
+
+
+# name, help, the function that adds its options, the function that runs it
+COMMANDS = (
+    ("train", "train a model (in the models folder's trainer)", train_options, cmd_train),
+    ("evaluate", "evaluate a run on a folder", evaluate_options, cmd_evaluate),
+    ("predict", "class probabilities for photos", predict_options, cmd_predict),
+    ("explain", "Grad-CAM heatmap over a photo", explain_options, cmd_explain),
+    ("export", "TensorFlow Lite model or model card", export_options, cmd_export),
+    ("runs", "list runs", runs_options, cmd_runs),
+    ("leaderboard", "score runs on a test set and rank them", leaderboard_options, cmd_leaderboard),
+    ("data", "datasets: download the sample, inspect a folder", data_options, cmd_data),
+)
+
+
+def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="catdog", description="Transfer learning on cats and dogs.")
-    sub = top.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", parents=[common], help="train a model (in the models folder's trainer)")
-    add_config_flags(t)
-    t.add_argument("--quiet", action="store_true", help="no progress bar")
-    t.add_argument("--foreground", action="store_true",
-                   help="train in this process, not in the models folder's trainer (which stays loaded for "
-                        "the next command, or the app, for a minute)")
-    t.set_defaults(func=cmd_train)
-    e = sub.add_parser("evaluate", parents=[common], help="evaluate a run on a folder")
-    e.add_argument("run", help="run id, run folder or 'latest'")
-    e.add_argument("--data", required=True)
-    _mirror_flag(e)
-    e.set_defaults(func=cmd_evaluate)
-    p = sub.add_parser("predict", parents=[common], help="class probabilities for photos")
-    p.add_argument("run")
-    p.add_argument("images", nargs="+")
-    _mirror_flag(p)
-    p.set_defaults(func=cmd_predict)
-    x = sub.add_parser("explain", parents=[common], help="Grad-CAM heatmap over a photo")
-    x.add_argument("run")
-    x.add_argument("image")
-    x.add_argument("--out", default="heatmap.png", help="PNG to write")
-    x.add_argument("--class", dest="class_name", default=None, help="default: the predicted class")
-    x.add_argument("--opacity", type=float, default=0.45)
-    x.set_defaults(func=cmd_explain)
-    o = sub.add_parser("export", parents=[common], help="TensorFlow Lite model or model card")
-    o.add_argument("run")
-    o.add_argument("--format", choices=["tflite", "tflite-quantized", "card"], default="tflite")
-    o.add_argument("--out", default=None)
-    o.add_argument("--language", choices=["en", "pt"], default="en",
-                   help="the model card's language: en (English) or pt (Brazilian Portuguese)")
-    o.set_defaults(func=cmd_export)
-    sub.add_parser("runs", parents=[common], help="list runs").set_defaults(func=cmd_runs)
-    b = sub.add_parser("leaderboard", parents=[common], help="score runs on a test set and rank them")
-    b.add_argument("--test-set", default=None, help="the dataset (a folder name in the data root) that scores "
-                                                    "every run; '' for none (default: the one chosen before)")
-    b.add_argument("--root", default=None, help="data root (default: $CATDOG_DATA_DIR or ./data)")
-    b.set_defaults(func=cmd_leaderboard)
-    d = sub.add_parser("data", help="datasets")
-    dsub = d.add_subparsers(dest="data_command", required=True)
-    dl = dsub.add_parser("download", parents=[common], help="download the sample dataset")
-    dl.add_argument("--root", default=None, help="data root (default: $CATDOG_DATA_DIR or ./data)")
-    di = dsub.add_parser("inspect", parents=[common], help="counts, sizes and unreadable files")
-    di.add_argument("dir")
-    d.set_defaults(func=cmd_data)
+    commands = top.add_subparsers(dest="command", required=True)
+    for name, help_text, add_options, run in COMMANDS:
+        # `data` takes the common options after its action (`catdog data inspect DIR --json`)
+        command = commands.add_parser(name, parents=[] if name == "data" else [common_options()], help=help_text)
+        add_options(command)
+        command.set_defaults(func=run)
     return top
 
 
 def main(argv=None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
+    settings.quiet_tensorflow()
     args = parser().parse_args(argv)
     from catdog.jobs import LOG_FORMAT
 

@@ -8,19 +8,13 @@ its config in its checkpoint). Defaults are what we would recommend on a 2-core 
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from catdog.data.augment import AugmentConfig
 from catdog.errors import CatdogError
 from catdog.network import backbones
+from catdog.settings import limits
 
-# Hosted mode's memory bounds (bench/job_memory_bench.py measures the heaviest job they allow:
-# 1.30 GB with 4 photos a pass, 1.46 GB with 8; the server with a class predicting adds <= 0.74 GB):
-# decoding again each epoch costs ~3% of a fine-tuning job's time and saves ~400 MB for 3000 photos.
-HOSTED_DECODED_CACHE_MB = 0
-HOSTED_STEP_PHOTOS = 4
 POOLINGS = ("avg", "flatten")
 STRATEGIES = ("auto", "single", "mirrored", "multiworker")
 WEIGHTS = ("imagenet", "none")
@@ -29,113 +23,26 @@ PREPROCESSINGS = ("backbone", "rescale")
 SUGGESTED_FINE_TUNE_EPOCHS = 2  # what the Train page suggests: +0.7..1.7 points for ~20 s an epoch (2000 photos)
 
 
-def offline() -> bool:
-    """`CATDOG_OFFLINE=1`: never try the internet (weights, the sample photos). For a school without
-    it, where each attempt would only wait for a timeout, and for tests that must not depend on it."""
-    return os.environ.get("CATDOG_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+def allowed_backbones() -> tuple[str, ...]:
+    """The backbones this server lets a user train, in the registry's order."""
+    allowed = limits()
+    return tuple(name for name in backbones.REGISTRY if allowed.allows(name))
 
 
-def _affinity_cores() -> int:
-    """The cores the operating system lets this process run on (all of them where it cannot say)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def usable_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
-    """The cores this process may keep busy: its CPU affinity, capped by a container's CPU quota
-    (cgroup v2 `cpu.max`, v1 `cpu.cfs_quota_us`). A hosted instance of 2 CPUs on a bigger host
-    reports the host's cores to `os.cpu_count()`; a thread per host core would then spin for
-    cores that are not there (TensorFlow Lite's threads wait for each other at every layer)."""
-    cores = _affinity_cores()
-    for quota_file, period_file in (("cpu.max", None), ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us")):
-        try:
-            fields = (cgroup / quota_file).read_text().split()
-            period = (cgroup / period_file).read_text() if period_file else fields[1]
-            quota, period = float(fields[0]), float(period)
-        except (OSError, ValueError, IndexError):  # no such file, or "max" / -1: no quota
-            continue
-        if quota > 0 and period > 0:
-            cores = min(cores, -(-int(quota) // int(period)))
-        break
-    return max(1, cores)
-
-
-def threads_for_quota(environ=os.environ, cgroup: Path = Path("/sys/fs/cgroup")) -> None:
-    """Under a container's CPU quota, tell TensorFlow and OpenMP (oneDNN) how many cores there
-    are, before either starts: they size their thread pools by the host's cores otherwise. Set as
-    defaults in the environment, so the trainer started from here inherits them; nothing changes
-    where the quota is the whole machine, and a value set by hand is kept."""
-    cores = usable_cores(cgroup)
-    if cores < _affinity_cores():
-        for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
-            environ.setdefault(name, str(cores))
-
-
-def data_root() -> Path:
-    """Where datasets live: `CATDOG_DATA_DIR`, default `./data`."""
-    return Path(os.environ.get("CATDOG_DATA_DIR", "data"))
-
-
-def models_root() -> Path:
-    """Where run folders live: `CATDOG_MODELS_DIR`, default `./models`."""
-    return Path(os.environ.get("CATDOG_MODELS_DIR", "models"))
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What a user of this server may ask for. Hosted mode (`CATDOG_HOSTED=1`) is for a
-    class sharing one small instance (~2 CPUs, 2.7 GB): no big backbones, no marathon jobs."""
-
-    hosted: bool
-    max_upload_mb: int
-    max_images_per_dataset: int
-    max_epochs: int
-    max_fine_tune_epochs: int
-    max_batch_size: int
-    backbones: tuple[str, ...]
-    # Per student (hosted mode; the teacher has none): so that one student cannot fill the queue or the disk.
-    max_waiting_runs: int = 1_000_000  # queued or running at once
-    max_kept_runs: int = 1_000_000  # run folders kept
-    max_datasets: int = 1_000_000  # imported datasets kept
-    max_upload_disk_mb: int = 1_000_000  # photos their imports wrote
-    # Decoded photos a job may keep in memory between passes (fine-tuning, streaming, views):
-    # a job's memory then does not grow with the number of photos beyond this.
-    decoded_cache_mb: int = 600
-    # Photos in one forward and backward pass: a bigger batch is split into passes whose gradients
-    # are averaged before one update (activations grow with the batch; see pipeline.step_split).
-    max_step_photos: int = 1_000_000
-    max_image_size: int = 1024
-
-    def largest_image(self, backbone: str) -> int:
-        """The largest photo size allowed with `backbone`: its own default size always is."""
-        return max(self.max_image_size, backbones.get(backbone).default_size)
-
-
-def limits() -> Limits:
-    if os.environ.get("CATDOG_HOSTED", "").strip().lower() in ("1", "true", "yes", "on"):
-        return Limits(True, max_upload_mb=50, max_images_per_dataset=5000, max_epochs=30,
-                      max_fine_tune_epochs=10, max_batch_size=64,
-                      backbones=("mobilenet_v2", "mobilenet_v1_025", "simple_cnn"),
-                      max_waiting_runs=int(os.environ.get("CATDOG_MAX_WAITING_RUNS", 3)),
-                      max_kept_runs=int(os.environ.get("CATDOG_MAX_KEPT_RUNS", 20)),
-                      max_datasets=int(os.environ.get("CATDOG_MAX_DATASETS", 3)),
-                      max_upload_disk_mb=int(os.environ.get("CATDOG_MAX_UPLOAD_DISK_MB", 200)),
-                      decoded_cache_mb=int(os.environ.get("CATDOG_DECODED_CACHE_MB", HOSTED_DECODED_CACHE_MB)),
-                      max_step_photos=int(os.environ.get("CATDOG_MAX_STEP_PHOTOS", HOSTED_STEP_PHOTOS)),
-                      max_image_size=224)
-    return Limits(False, max_upload_mb=500, max_images_per_dataset=200_000, max_epochs=500,
-                  max_fine_tune_epochs=500, max_batch_size=1024, backbones=tuple(backbones.REGISTRY),
-                  decoded_cache_mb=int(os.environ.get("CATDOG_DECODED_CACHE_MB", 600)))
+def largest_image(backbone: str) -> int:
+    """The largest photo size allowed with `backbone`: its own default size always is."""
+    return max(limits().max_image_size, backbones.get(backbone).default_size)
 
 
 def check_limits(config: TrainConfig) -> None:
     """Refuse a config this server's limits do not allow (only hosted mode is strict)."""
     allowed = limits()
-    if config.backbone not in allowed.backbones:
-        names = ", ".join(allowed.backbones)
+    if not allowed.allows(config.backbone):
+        names = ", ".join(allowed_backbones())
         if allowed.hosted:
             raise CatdogError("backbone_not_on_server", backbone=config.backbone, allowed=names)
         raise CatdogError("backbone_not_available", backbone=config.backbone, allowed=names)
-    for name, value, top in (("image_size", config.image_size, allowed.largest_image(config.backbone)),
+    for name, value, top in (("image_size", config.image_size, largest_image(config.backbone)),
                              ("epochs", config.epochs, allowed.max_epochs),
                              ("fine_tune_epochs", config.fine_tune_epochs, allowed.max_fine_tune_epochs),
                              ("batch_size", config.batch_size, allowed.max_batch_size)):

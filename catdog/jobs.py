@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import signal
 import subprocess
 import sys
@@ -22,16 +21,19 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
-from catdog import runs
+from catdog import runs, settings, storage
 from catdog.access import Identity, check_may_change
-from catdog.config import TrainConfig, check_limits, limits, models_root
+from catdog.classroom import leaderboard
+from catdog.config import TrainConfig, check_limits
 from catdog.errors import CatdogError
-from catdog.network import backbones
+from catdog.network import weights
+from catdog.runs import State
+from catdog.settings import limits, models_root
+from catdog.training.reporter import Cancelled, Reporter
+from catdog.use.predict import CACHE
 
 LOCK_NAME = ".train.lock"
 FOREGROUND_WAITING = ".foreground-waiting"
-IDLE_SECONDS = float(os.environ.get("CATDOG_TRAINER_IDLE_SECONDS", 60))
-MAX_TRAINER_MB = float(os.environ.get("CATDOG_TRAINER_MAX_MB", 1800))
 POLL_SECONDS = 0.1  # how soon an idle trainer sees a new run
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger(__name__)
@@ -58,12 +60,10 @@ def execute(run_dir, listener=None) -> runs.Run:
     """Train the queued run in `run_dir` in this process, recording how it ended.
 
     The run's own log (train.log, beside its other files) gets what catdog logs meanwhile."""
-    from catdog.training.progress import Cancelled, Reporter
-
     run_dir = Path(run_dir)
     reporter = Reporter(run_dir, listener)
     if (run_dir / "cancel").exists():
-        reporter.finish("cancelled", **_reason(CatdogError("job_cancelled_before_start")))
+        reporter.finish(State.CANCELLED, **_reason(CatdogError("job_cancelled_before_start")))
         return runs.load_run(run_dir)
     previous = signal.signal(signal.SIGTERM, lambda *_: reporter.request_stop())
     catdog_log = logging.getLogger("catdog")
@@ -75,18 +75,18 @@ def execute(run_dir, listener=None) -> runs.Run:
         from catdog.training.train import train
 
         metrics = train(runs.load_run(run_dir).config, run_dir, reporter)
-        reporter.finish("done", metrics=metrics)
+        reporter.finish(State.DONE, metrics=metrics)
     except Cancelled:
         log.info("%s: cancelled", run_dir.name)
-        reporter.finish("cancelled", **_reason(CatdogError("job_cancelled")))
+        reporter.finish(State.CANCELLED, **_reason(CatdogError("job_cancelled")))
     except CatdogError as error:
         log.error("%s: failed: %s", run_dir.name, error)
-        reporter.finish("failed", traceback=None, **_reason(error))
+        reporter.finish(State.FAILED, traceback=None, **_reason(error))
     except BaseException as error:  # record every crash in the run folder, then let it propagate
         text = traceback.format_exc()
         log.error("%s: crashed\n%s", run_dir.name, text)
-        runs.write_atomic(run_dir / "traceback.txt", text)
-        reporter.finish("failed", error=f"{type(error).__name__}: {error}", traceback=text)
+        storage.write_atomic(run_dir / "traceback.txt", text)
+        reporter.finish(State.FAILED, error=f"{type(error).__name__}: {error}", traceback=text)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -117,11 +117,11 @@ def queued(models_dir=None, listed: list | None = None) -> list[runs.Run]:
     ten launches do not hold up the class. The owner served longest ago goes first; each
     owner's runs in launch order. `listed` saves a re-read."""
     listed = listed if listed is not None else runs.list_runs(models_dir)
-    waiting = sorted((run for run in listed if run.state == "queued"),
+    waiting = sorted((run for run in listed if run.state == State.QUEUED),
                      key=lambda run: (run.status.get("created", 0), run.id))
     last_served: dict = {}
     for run in listed:
-        if run.state != "queued" and run.status.get("started"):
+        if run.state != State.QUEUED and run.status.get("started"):
             last_served[run.owner] = max(last_served.get(run.owner, 0), run.status["started"])
     by_owner: dict = {}
     for run in waiting:
@@ -134,14 +134,14 @@ def queued(models_dir=None, listed: list | None = None) -> list[runs.Run]:
 
 def active(models_dir=None, listed: list | None = None) -> runs.Run | None:
     return next((run for run in (listed if listed is not None else runs.list_runs(models_dir))
-                 if run.state == "running"), None)
+                 if run.state == State.RUNNING), None)
 
 
 def _mark_dead_runs(listed: list[runs.Run]) -> None:
     """Persist as failed the runs whose process died (the reader already shows them so)."""
     for run in listed:
         if run.status.get("stale"):
-            runs.update_status(run.path, state="failed", stale=True,
+            runs.update_status(run.path, state=State.FAILED, stale=True,
                                **{key: run.status[key] for key in ("error", "error_key", "error_params")})
 
 
@@ -159,10 +159,8 @@ def worker(models_dir) -> None:
     """The trainer: trains queued runs one after another in this one process, so TensorFlow and
     the backbones stay loaded between jobs (a class's head-only jobs then cost about a second
     each, not a process start). With no job waiting it scores finished runs on the leaderboard's
-    test set. It waits IDLE_SECONDS for more work, then exits; it hands over
-    to a fresh process once its memory has grown past MAX_TRAINER_MB."""
-    from catdog.use.predict import CACHE
-
+    test set. It waits `settings.trainer_idle_seconds()` for more work, then exits; it
+    hands over to a fresh process once its memory has grown past `settings.trainer_max_mb()`."""
     root = Path(models_dir)
     with train_lock(root, blocking=False) as got_it:
         if not got_it:
@@ -187,7 +185,7 @@ def worker(models_dir) -> None:
                 log.info("moving on to the next queued run")
             _forget_models()
             idle_since = time.time()
-            if _memory_mb() > MAX_TRAINER_MB:
+            if _memory_mb() > settings.trainer_max_mb():
                 log.info("trainer at %.0f MB: handing over to a fresh process", _memory_mb())
                 break
     if queued(root):  # checked after releasing, so a run queued meanwhile is never stranded
@@ -197,8 +195,6 @@ def worker(models_dir) -> None:
 def _score_one(root: Path, listed: list[runs.Run]) -> bool:
     """Score one finished run on the leaderboard's test set; True if one was scored. A run deleted
     meanwhile is skipped; the trainer never dies of a score."""
-    from catdog.classroom import leaderboard
-
     try:
         return leaderboard.score_next(root, listed) is not None
     except (FileNotFoundError, CatdogError) as error:  # e.g. the run or the test set deleted while scoring
@@ -208,7 +204,7 @@ def _score_one(root: Path, listed: list[runs.Run]) -> bool:
 
 def _should_stop(root: Path, idle_since: float) -> bool:
     """Idle for long enough, or a foreground run (the CLI) is waiting for the lock."""
-    return time.time() - idle_since > IDLE_SECONDS or (root / FOREGROUND_WAITING).exists()
+    return time.time() - idle_since > settings.trainer_idle_seconds() or (root / FOREGROUND_WAITING).exists()
 
 
 def _forget_models() -> None:
@@ -236,11 +232,9 @@ def _memory_mb() -> float:
 def start(config: TrainConfig, models_dir=None, owner: Identity | None = None) -> runs.Run:
     """Queue a run for `config` (owned by `owner` in hosted mode) and make sure the trainer
     will train it; returns at once."""
-    from catdog.classroom import leaderboard
-
     check_limits(config)
-    if config.weights == "imagenet" and not backbones.weights_status(config.backbone, config.image_size).usable:
-        raise backbones.weights_unavailable(config.backbone, config.image_size)  # now, not after a failed job
+    if config.weights == "imagenet" and not weights.weights_status(config.backbone, config.image_size).usable:
+        raise weights.weights_unavailable(config.backbone, config.image_size)  # now, not after a failed job
     root = Path(models_dir or models_root())
     check_quota(owner, runs.list_runs(root))
     test = leaderboard.test_set(root)
@@ -258,7 +252,7 @@ def check_quota(owner: Identity | None, listed: list[runs.Run]) -> None:
     if owner is None or owner.teacher:
         return
     mine = [run for run in listed if run.owner == owner.id]
-    waiting = [run for run in mine if run.state in ("queued", "running")]
+    waiting = [run for run in mine if run.state.waiting]
     if len(waiting) >= allowed.max_waiting_runs:
         raise CatdogError("quota_waiting_runs", count=len(waiting), limit=allowed.max_waiting_runs)
     if len(mine) >= allowed.max_kept_runs:
@@ -268,8 +262,6 @@ def check_quota(owner: Identity | None, listed: list[runs.Run]) -> None:
 def kick(models_dir=None, listed: list | None = None) -> None:
     """Start a worker if runs are queued, or wait for a leaderboard score, but nobody holds the
     lock (e.g. after a server restart, or when the teacher has just chosen a test set)."""
-    from catdog.classroom import leaderboard
-
     root = Path(models_dir or models_root())
     listed = listed if listed is not None else runs.list_runs(root)
     if queued(listed=listed) or leaderboard.unscored(listed, leaderboard.test_set(root)):
@@ -283,11 +275,11 @@ def cancel(ref, models_dir=None, who: Identity | None = None) -> runs.Run:
     """Ask a queued or running run to stop; in hosted mode only its owner or the teacher may."""
     run = runs.load_run(ref, models_dir)
     check_may_change(who, run.owner, run.owner_name, run.id)
-    if run.state in runs.FINISHED:
+    if run.state.finished:
         raise CatdogError("run_already_finished", run=run.id, state=run.state)
-    runs.write_atomic(run.path / "cancel", "requested\n")
-    if run.state == "queued":
-        runs.update_status(run.path, state="cancelled", **_reason(CatdogError("job_cancelled_before_start")))
+    storage.write_atomic(run.path / "cancel", "requested\n")
+    if run.state == State.QUEUED:
+        runs.update_status(run.path, state=State.CANCELLED, **_reason(CatdogError("job_cancelled_before_start")))
     return runs.load_run(run.path)
 
 
@@ -316,7 +308,7 @@ def run_in_foreground(config: TrainConfig, models_dir=None, listener=None) -> ru
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] != "worker":
         sys.exit("usage: python -m catdog.jobs worker MODELS_DIR")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    settings.quiet_tensorflow()
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)  # into .worker.log
     import catdog
 

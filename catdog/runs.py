@@ -5,51 +5,35 @@
                      cancel (written to ask a running job to stop)
                      test_score.json (the leaderboard's score on the teacher's test set)
 
-Every file is written to a temporary name in the same folder and renamed into place,
-so a reader sees either the old file or the new one, never half of one.
+Every file is written through `storage`: under a temporary name in the same folder, then renamed
+into place, so a reader sees either the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 
+from catdog import storage
 from catdog.access import Identity, check_may_change
-from catdog.config import TrainConfig, models_root
+from catdog.config import TrainConfig
 from catdog.errors import CatdogError
+from catdog.settings import models_root
+from catdog.storage import read_json, replacing
 
-STATES = ("queued", "running", "done", "failed", "cancelled")
-FINISHED = ("done", "failed", "cancelled")
 STALE_SECONDS = 90  # a running job writes a heartbeat every few seconds
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data.encode() if isinstance(data, str) else data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def write_json(path: Path, value) -> None:
-    write_atomic(path, json.dumps(value, indent=2, default=str))
 
 
 def save_model(model, run_dir: Path) -> None:
     """Save `model.keras` atomically: Keras writes a temp file, then one rename publishes it."""
-    tmp = Path(run_dir) / ".model.partial.keras"
-    model.save(tmp)
-    os.replace(tmp, Path(run_dir) / "model.keras")
+    with replacing(Path(run_dir) / "model.keras") as partial:
+        model.save(partial)
 
 
 def write_history(run_dir: Path, rows: list[dict]) -> None:
@@ -60,7 +44,7 @@ def write_history(run_dir: Path, rows: list[dict]) -> None:
     writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
     writer.writerows(rows)
-    write_atomic(Path(run_dir) / "history.csv", buffer.getvalue())
+    storage.write_atomic(Path(run_dir) / "history.csv", buffer.getvalue())
 
 
 def create_run(config: TrainConfig, models_dir=None, owner: Identity | None = None) -> Path:
@@ -78,31 +62,22 @@ def create_run(config: TrainConfig, models_dir=None, owner: Identity | None = No
     run_dir = root / run_id
     # status.json first: readers (a trainer polling the queue) see a run once config.json exists,
     # and must never find it without its status, take it, and have their "running" overwritten.
-    write_json(run_dir / "status.json", {"state": "queued", "created": time.time(), "progress": {},
-                                         "owner": owner and owner.id, "owner_name": owner and owner.name})
-    write_json(run_dir / "config.json", config.to_dict())
+    storage.write_json(run_dir / "status.json", {"state": State.QUEUED, "created": time.time(), "progress": {},
+                                                 "owner": owner and owner.id, "owner_name": owner and owner.name})
+    storage.write_json(run_dir / "config.json", config.to_dict())
     return run_dir
 
 
 def write_test_score(run_dir: Path, score: dict) -> None:
-    write_json(Path(run_dir) / "test_score.json", score)
+    storage.write_json(Path(run_dir) / "test_score.json", score)
 
 
 def update_status(run_dir: Path, **fields) -> dict:
     """Merge `fields` into status.json (only the job that owns the run calls this)."""
-    status = _read_json(Path(run_dir) / "status.json") or {}
+    status = read_json(Path(run_dir) / "status.json") or {}
     status.update(fields)
-    write_json(Path(run_dir) / "status.json", status)
+    storage.write_json(Path(run_dir) / "status.json", status)
     return status
-
-
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        return None
-    except json.JSONDecodeError:  # only a file from outside catdog can be half-written
-        return None
 
 
 def pid_alive(pid) -> bool:
@@ -120,6 +95,25 @@ def pid_alive(pid) -> bool:
         return Path(f"/proc/{int(pid)}/stat").read_text().split(")")[-1].split()[0] != "Z"
     except (FileNotFoundError, IndexError):
         return True  # no /proc (macOS): trust kill(0)
+
+
+class State(StrEnum):
+    """Where a run is in its life; the values are what status.json stores."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def waiting(self) -> bool:
+        """Queued or running: the run holds a place in the queue (and its dataset is in use)."""
+        return self in (State.QUEUED, State.RUNNING)
+
+    @property
+    def finished(self) -> bool:
+        return not self.waiting
 
 
 class Phase(StrEnum):
@@ -179,8 +173,9 @@ class Run:
     test_score: dict = field(default_factory=dict)  # see catdog.classroom.leaderboard
 
     @property
-    def state(self) -> str:
-        return self.status.get("state", "queued")
+    def state(self) -> State:
+        state = self.status.get("state", State.QUEUED)
+        return State(state) if state in State._value2member_map_ else State.QUEUED
 
     @property
     def owner(self) -> str | None:
@@ -217,13 +212,13 @@ class Run:
 
 def _effective_status(status: dict) -> dict:
     """A `running` run whose process is gone or silent is reported as failed, never running forever."""
-    if status.get("state") != "running":
+    if status.get("state") != State.RUNNING:
         return status
     silent = time.time() - status.get("heartbeat", 0) > STALE_SECONDS
     if not pid_alive(status.get("pid")) or silent:
         pid = status.get("pid")
         error = CatdogError("job_silent", pid=pid) if pid_alive(pid) else CatdogError("job_gone", pid=pid)
-        return {**status, "state": "failed", "stale": True, "error": str(error), "error_key": error.key,
+        return {**status, "state": State.FAILED, "stale": True, "error": str(error), "error_key": error.key,
                 "error_params": error.params}
     return status
 
@@ -231,12 +226,13 @@ def _effective_status(status: dict) -> dict:
 def _read_history(path: Path) -> list[dict]:
     try:
         with open(path, newline="") as handle:
-            return [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+            return [{key: _cell_value(text) for key, text in row.items()} for row in csv.DictReader(handle)]
     except FileNotFoundError:
         return []
 
 
-def _number(text: str):
+def _cell_value(text: str):
+    """A history.csv cell as the number it holds (an int where it is whole), else the text."""
     try:
         return int(text) if text.isdigit() else float(text)
     except ValueError:
@@ -244,17 +240,17 @@ def _number(text: str):
 
 
 def _read_run(run_dir: Path) -> Run:
-    raw = _read_json(run_dir / "config.json")
+    raw = read_json(run_dir / "config.json")
     if raw is None:
         raise CatdogError("run_unreadable", path=str(run_dir))
     names_file = run_dir / "class_names"
     return Run(
         id=run_dir.name, path=run_dir, config=TrainConfig.from_dict(raw),
-        status=_effective_status(_read_json(run_dir / "status.json") or {"state": "queued"}),
+        status=_effective_status(read_json(run_dir / "status.json") or {"state": State.QUEUED}),
         history=_read_history(run_dir / "history.csv"),
-        metrics=_read_json(run_dir / "metrics.json") or {},
+        metrics=read_json(run_dir / "metrics.json") or {},
         class_names=names_file.read_text().split("\n")[:-1] if names_file.exists() else [],
-        test_score=_read_json(run_dir / "test_score.json") or {},
+        test_score=read_json(run_dir / "test_score.json") or {},
     )
 
 
@@ -278,7 +274,7 @@ def load_run(ref, models_dir=None) -> Run:
     root = Path(models_dir or models_root())
     ref = str(ref)
     if ref == "latest":
-        done = [run for run in list_runs(root) if run.state == "done" and run.has_model]
+        done = [run for run in list_runs(root) if run.state == State.DONE and run.has_model]
         if not done:
             raise CatdogError("no_finished_run", root=str(root))
         return done[0]
@@ -295,6 +291,6 @@ def delete_run(ref, models_dir=None, who: Identity | None = None) -> None:
     """Delete a finished run's folder; in hosted mode only its owner or the teacher may."""
     run = load_run(ref, models_dir)
     check_may_change(who, run.owner, run.owner_name, run.id)
-    if run.state in ("running", "queued"):
+    if run.state.waiting:
         raise CatdogError("run_busy", run=run.id, state=run.state)
     shutil.rmtree(run.path, ignore_errors=True)

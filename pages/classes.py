@@ -3,8 +3,8 @@
 import streamlit as st
 
 from catdog.classroom import collect, publish
-from catdog.config import data_root
 from catdog.errors import CatdogError
+from catdog.settings import data_root
 from webui.charts import probabilities_figure
 from webui.feedback import show_error
 from webui.identity import current

@@ -5,9 +5,11 @@ import streamlit as st
 
 from catdog import jobs, runs
 from catdog.access import may_change
-from catdog.config import TrainConfig, limits, models_root
+from catdog.config import TrainConfig, allowed_backbones
 from catdog.errors import CatdogError
 from catdog.inside import experiments
+from catdog.runs import State
+from catdog.settings import models_root
 from webui.charts import curves_figure
 from webui.feedback import show_error
 from webui.identity import current, run_label, sees_server, shown_path
@@ -49,8 +51,8 @@ def row(run: runs.Run) -> dict:
 def default_selection(listed: list[runs.Run]) -> list[str]:
     """What the page shows first: a run training now (its curves grow live) and the latest finished
     ones, two in all; not a cancelled run with one point."""
-    running = [r.id for r in listed if r.state == "running"]
-    done = [r.id for r in listed if r.state == "done"]
+    running = [r.id for r in listed if r.state == State.RUNNING]
+    done = [r.id for r in listed if r.state == State.DONE]
     return (running + done)[:2] or [r.id for r in listed if r.history][:1]
 
 
@@ -134,7 +136,7 @@ def gap_row(run: runs.Run) -> dict:
 
 
 def moving(listed: list[runs.Run]) -> bool:
-    return any(r.state in ("queued", "running") for r in listed)
+    return any(r.state.waiting for r in listed)
 
 
 # While a chosen run waits or trains, its curves grow every 2 s; otherwise the fragment is drawn once.
@@ -147,7 +149,8 @@ a, b = st.columns(2)
 if a.button(t("curves.twin", state=t("off") if augmented else t("on")), icon=":material/science:",
             key=f"twin-{run.id}", help=t("curves.twin_help")):
     twin_config = experiments.twin(run.config)
-    existing = next((r for r in all_runs if r.config == twin_config and r.state in ("queued", "running", "done")), None)
+    existing = next((r for r in all_runs if r.config == twin_config and r.state != State.FAILED
+                     and r.state != State.CANCELLED), None)
     if existing is None:
         launch([(run, twin_config)])
     else:  # the same settings again would give the same curves: open that run beside this one instead
@@ -160,7 +163,7 @@ if b.button(t("curves.overfit"), icon=":material/school:", key="overfit", help=t
         st.info(t("common.no_dataset"))
     else:
         base = experiments.overfitting(TrainConfig(data_dir=str(dataset),
-                                                   backbone=experiments.lesson_backbone(limits().backbones)))
+                                                   backbone=experiments.lesson_backbone(allowed_backbones())))
         launch([(None, base), (None, experiments.twin(base))])
 with st.expander(t("curves.config")):
     st.json({**run.config.to_dict(), "data_dir": shown_path(run.config.data_dir, who)})

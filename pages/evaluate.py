@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from catdog.classroom import leaderboard
-from catdog.data import folders as data
+from catdog.data import folders
 from catdog.errors import CatdogError
 from webui.charts import confusion_figure, roc_figure
 from webui.feedback import show_error
@@ -21,7 +21,7 @@ run = need_model()
 
 splits = {}
 try:
-    splits = data.find_splits(run.config.data_dir)
+    splits = folders.find_splits(run.config.data_dir)
 except CatdogError:
     pass
 who, test = current(), leaderboard.test_set()

@@ -5,10 +5,10 @@ from pathlib import Path
 import streamlit as st
 
 from catdog.access import may_change
-from catdog.classroom import archive, datasets
-from catdog.config import data_root
-from catdog.data import folders as data
+from catdog.classroom import archive, datasets, leaderboard
+from catdog.data import folders
 from catdog.errors import NO_INTERNET, CatdogError
+from catdog.settings import data_root
 from webui.feedback import show_error
 from webui.identity import current, sees_server, shown_path
 from webui.navigation import explain_page, page, page_start
@@ -57,7 +57,7 @@ with st.expander(t("home.get"), expanded=not datasets_shown):
                 done / total if total else 0.0,
                 text=t("home.downloading", done=round(done / 1e6), total=round(total / 1e6)))
             try:
-                path = data.download_sample(progress=report)
+                path = folders.download_sample(progress=report)
                 bar.progress(1.0)
                 arrived(path, [("success", t("home.done", path=shown_path(path, who)))])
             except CatdogError as error:
@@ -96,6 +96,7 @@ if removable:
                 if st.button(t("curves.delete_yes"), type="primary", key=f"delete-{dataset.name}"):
                     try:
                         datasets.delete_dataset(dataset.name, who)
+                        leaderboard.forget_deleted_test_set(dataset.name)
                         st.session_state.pop("dataset", None)
                         st.rerun()
                     except CatdogError as error:

@@ -9,10 +9,12 @@ import streamlit as st
 from PIL import Image
 
 from catdog import jobs
-from catdog.config import TrainConfig, limits, models_root
+from catdog.config import TrainConfig, allowed_backbones
 from catdog.errors import CatdogError
 from catdog.inside import anatomy, experiments, featuremap
-from catdog.network import backbones
+from catdog.network import backbones, weights
+from catdog.runs import State
+from catdog.settings import models_root
 from webui.charts import feature_map_figure, histogram_figure
 from webui.feedback import show_error
 from webui.identity import current
@@ -35,8 +37,8 @@ TABS = ("space", "anatomy", "maps", "pre")
 
 def pretrained_here() -> list[str]:
     """The allowed backbones whose ImageNet weights are on this machine: maps never wait for a download."""
-    return [name for name in limits().backbones
-            if backbones.REGISTRY[name].pretrained and backbones.weights_status(name).state == "ready"]
+    return [name for name in allowed_backbones()
+            if backbones.REGISTRY[name].pretrained and weights.weights_status(name).state == "ready"]
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -96,7 +98,7 @@ def feature_space(dataset) -> None:
                            format_func=lambda name: t(f"backbone.{name}"))
     method = b.radio(t("inside.method"), featuremap.METHODS, horizontal=True,
                      format_func=lambda name: t(f"inside.method_{name}"))
-    on_dataset = [r.id for r in current_runs() if r.state == "done" and r.has_model
+    on_dataset = [r.id for r in current_runs() if r.state == State.DONE and r.has_model
                   and os.path.realpath(r.config.data_dir) == os.path.realpath(dataset)]
     run_id = c.selectbox(t("inside.mark_run"), [None, *on_dataset],
                          format_func=lambda run: t("inside.no_run") if run is None else run)
@@ -136,7 +138,7 @@ def anatomy_tab() -> None:
         st.markdown(t("inside.anatomy_of", run=run.id, backbone=t(f"backbone.{config.backbone}"),
                       size=config.image_size, classes=classes))
     else:
-        config, classes = TrainConfig(backbone=experiments.lesson_backbone(limits().backbones)), 2
+        config, classes = TrainConfig(backbone=experiments.lesson_backbone(allowed_backbones())), 2
         st.caption(t("inside.anatomy_default", backbone=t(f"backbone.{config.backbone}"), size=config.image_size))
     rows = layer_rows(config, classes)
     a, b, c = st.columns(3)
@@ -211,7 +213,7 @@ def pre_tab(dataset) -> None:
             column.caption(t("pre.range", low=number(after.min(), ".2f"), high=number(after.max(), ".2f"),
                              mean=number(after.mean(), ".2f")))
     st.subheader(t("inside.experiment"))
-    backbone = experiments.lesson_backbone(limits().backbones)
+    backbone = experiments.lesson_backbone(allowed_backbones())
     st.caption(t("inside.experiment_note", backbone=t(f"backbone.{backbone}"), epochs=experiments.PREPROCESSING_EPOCHS))
     if dataset is not None and st.button(t("inside.experiment"), icon=":material/science:", key="mistake"):
         launch_mistake(TrainConfig(data_dir=str(dataset), backbone=backbone))

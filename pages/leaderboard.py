@@ -80,7 +80,7 @@ def board() -> None:
 # While a run trains, waits or waits for its score, the board redraws itself every 3 s; once
 # all is still, only when the page reruns (an idle page costs the server nothing).
 def is_still(listed) -> bool:
-    return not leaderboard.unscored(listed, test) and not any(r.state in ("queued", "running") for r in listed)
+    return not leaderboard.unscored(listed, test) and not any(r.state.waiting for r in listed)
 
 
 st.fragment(board, run_every=None if is_still(current_runs()) else 3)()

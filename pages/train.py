@@ -4,10 +4,12 @@ import streamlit as st
 
 from catdog import jobs
 from catdog.access import may_change
-from catdog.config import SUGGESTED_FINE_TUNE_EPOCHS, TrainConfig, bounds, choices, limits
+from catdog.config import SUGGESTED_FINE_TUNE_EPOCHS, TrainConfig, allowed_backbones, bounds, choices, largest_image
 from catdog.data import augment
 from catdog.errors import CatdogError
-from catdog.network import backbones
+from catdog.network import backbones, weights
+from catdog.runs import State
+from catdog.settings import limits
 from webui.feedback import WEIGHTS_ERRORS, job_status, show_error, weights_offer
 from webui.form_memory import remember, restore
 from webui.identity import current, sees_server
@@ -21,7 +23,7 @@ who = current()
 dataset = need_dataset()
 
 allowed = limits()
-names = [name for name in backbones.REGISTRY if name in allowed.backbones]
+names = list(allowed_backbones())
 FORM = "train"
 BATCH_SIZES = [n for n in (4, 8, 16, 32, 64, 128) if n <= allowed.max_batch_size]
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
@@ -31,7 +33,7 @@ FINE_TUNE_RATES = [1e-6, 1e-5, 1e-4, 1e-3]
 
 def _defaults() -> dict:
     """The form's starting values: TrainConfig's defaults, with a backbone that trains here."""
-    backbone = backbones.default_for_here(allowed.backbones)
+    backbone = weights.default_for_here(allowed_backbones())
     d = TrainConfig(backbone=backbone)
     return {"backbone": backbone, "image_size": d.image_size, "epochs": min(d.epochs, allowed.max_epochs),
             "batch_size": d.batch_size, "learning_rate": d.learning_rate, "pooling": d.pooling,
@@ -74,7 +76,7 @@ def use_size(size: int) -> None:
 
 
 def weights_line(name: str) -> str:
-    status = backbones.weights_status(name)
+    status = weights.weights_status(name)
     return t(f"weights.{status.state}", mb=number(status.download_mb, ".0f"))
 
 
@@ -87,8 +89,8 @@ with st.container():
     st.caption(t(f"note.{backbone}"))
     if not entry.pretrained:
         st.caption(t("train.scratch"))
-    if not backbones.weights_status(backbone, st.session_state["image_size"]).usable:  # at the size chosen
-        missing = backbones.weights_unavailable(backbone, st.session_state["image_size"])
+    if not weights.weights_status(backbone, st.session_state["image_size"]).usable:  # at the size chosen
+        missing = weights.weights_unavailable(backbone, st.session_state["image_size"])
         weights_offer(missing.key, missing.params, use_instead, use_size, key="form")
 
 a, b, c = st.columns(3)
@@ -98,7 +100,7 @@ b.select_slider(t("train.batch"), BATCH_SIZES, key="batch_size", on_change=_chan
 c.select_slider(t("train.lr"), LEARNING_RATES, key="learning_rate", on_change=_changed,
                 format_func=lambda rate: number(rate, "g"))
 a, b, c = st.columns(3)
-a.number_input(t("train.size"), bounds("image_size")[0], allowed.largest_image(st.session_state["backbone"]), step=8,
+a.number_input(t("train.size"), bounds("image_size")[0], largest_image(st.session_state["backbone"]), step=8,
                key="image_size",
                on_change=_changed)
 b.radio(t("train.pooling"), choices("pooling"), format_func=lambda name: t(f"pooling.{name}"), key="pooling",
@@ -140,7 +142,7 @@ if launched:
         run = jobs.start(chosen_config(), owner=who)
         listed_runs.clear()
         st.session_state["watch"] = run.id
-        ahead = [r for r in current_runs() if r.state in ("queued", "running") and r.id != run.id]
+        ahead = [r for r in current_runs() if r.state.waiting and r.id != run.id]
         st.toast(t("train.queued", run=run.id) if ahead else t("train.starts_now", run=run.id))
     except CatdogError as error:
         if error.key in WEIGHTS_ERRORS:  # before launch: the same offer as under the backbone
@@ -151,7 +153,7 @@ if launched:
 
 def moving(listed) -> bool:
     """Whether one of my runs is queued or training: only then does the panel need redrawing."""
-    return any(r.state in ("queued", "running") and may_change(who, r.owner) for r in listed)
+    return any(r.state.waiting and may_change(who, r.owner) for r in listed)
 
 
 def job_panel():
@@ -181,7 +183,7 @@ def job_panel():
         return
     ahead = waiting.index(run) + (active is not None) if run in waiting else 0
     job_status(run, show_internals=sees_server(who), ahead=ahead, use_instead=use_instead, use_size=use_size)
-    if run.state in ("running", "queued") and st.button(t("train.cancel"), icon=":material/stop:",
+    if run.state.waiting and st.button(t("train.cancel"), icon=":material/stop:",
                                                          key=f"cancel-{run.id}"):
         try:
             jobs.cancel(run.id, who=who)
@@ -194,5 +196,5 @@ def job_panel():
 st.divider()
 st.subheader(t("train.job"))
 # My job training: redrawn every 1.5 s; only waiting in the queue: every 3 s is enough for my place.
-training = any(r.state == "running" and may_change(who, r.owner) for r in current_runs())
+training = any(r.state == State.RUNNING and may_change(who, r.owner) for r in current_runs())
 st.fragment(job_panel, run_every=1.5 if training else 3 if moving(current_runs()) else None)()

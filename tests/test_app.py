@@ -167,7 +167,7 @@ def test_train_form_trains_a_run_in_the_background(full_roots):
     launched = [r for r in runs.list_runs(models) if r.config.backbone == "simple_cnn"]
     assert len(launched) == 1
     deadline = time.time() + 180
-    while runs.load_run(launched[0].path).state not in runs.FINISHED and time.time() < deadline:
+    while runs.load_run(launched[0].path).state.waiting and time.time() < deadline:
         time.sleep(0.5)
     assert runs.load_run(launched[0].path).state == "done"
 
@@ -456,7 +456,7 @@ def test_home_shows_an_imported_dataset_at_once_and_offline_points_to_the_upload
     import io
     import zipfile
 
-    from catdog.data import folders as data
+    from catdog.data import folders
     from catdog.errors import NO_INTERNET, CatdogError
 
     buffer = io.BytesIO()
@@ -477,7 +477,7 @@ def test_home_shows_an_imported_dataset_at_once_and_offline_points_to_the_upload
     def offline(**kwargs):
         raise CatdogError("download_failed", url="https://x", reason=NO_INTERNET, root="/srv/data")
 
-    monkeypatch.setattr(data, "download_sample", offline)
+    monkeypatch.setattr(folders, "download_sample", offline)
     app.button[[b.label for b in app.button].index(en("home.download"))].click().run()
     assert [w.value for w in app.warning][0] == en("home.offline") and not app.error
 

@@ -414,7 +414,7 @@ def test_a_newcomer_imports_chooses_leaves_comes_back_and_trains(browser, fresh_
     seen_training = time.time() - launched
     [run] = [r for r in runs.list_runs(fresh_server["root"] / "models") if r.config.backbone == "simple_cnn"]
     assert run.config.image_size == 32 and run.config.early_stopping_patience == 0
-    assert wait_until(lambda: runs.load_run(run.path).state in runs.FINISHED, 240)
+    assert wait_until(lambda: runs.load_run(run.path).state.finished, 240)
     ended = time.time()
     expect(sidebar.get_by_text(en("side.idle"))).to_be_visible(timeout=5_000)
     assert time.time() - ended < 4.5, "the sidebar still showed the job seconds after it ended"
@@ -439,7 +439,7 @@ def test_the_overfitting_lesson_opens_both_runs_and_reads_their_gaps(page, fresh
     compare = page.get_by_test_id("stMultiSelect")
     for run in new:
         expect(compare).to_contain_text(run.id)
-    assert wait_until(lambda: all(runs.load_run(r.path).state in runs.FINISHED for r in new), 300)
+    assert wait_until(lambda: all(runs.load_run(r.path).state.finished for r in new), 300)
     expect(page.get_by_text(en("curves.differ"))).to_be_visible(timeout=15_000)
     for run in new:  # each run's gap, read for a student (which reading depends on the curves)
         expect(page.get_by_test_id("stAlert").filter(has_text=f"{run.id}").first).to_be_visible()

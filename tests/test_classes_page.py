@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from catdog.classroom import collect
-from catdog.data import folders as data
+from catdog.data import folders
 from helpers import make_image, open_page
 from webui.navigation import PAGES
 from webui.text import S
@@ -93,7 +93,7 @@ def test_make_a_dataset_add_photos_by_upload_and_webcam_and_train_on_it(empty_ro
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == en(PAGES["train"].title_key)
     assert app.session_state["dataset"].endswith("rps")
-    assert sorted(data.load_dataset(empty_roots / "data" / "rps").class_names) == sorted(CLASSES)
+    assert sorted(folders.load_dataset(empty_roots / "data" / "rps").class_names) == sorted(CLASSES)
 
 
 def test_a_bad_file_is_refused_with_its_reason_and_a_class_can_be_renamed_and_deleted(empty_roots):

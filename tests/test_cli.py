@@ -142,7 +142,7 @@ def test_train_keeps_info_logs_off_the_terminal_unless_verbose(tiny_dataset, tmp
     quiet, verbose = cli(*args), cli(*args, "--verbose")
     assert quiet.returncode == verbose.returncode == 0
     assert "INFO" not in quiet.stderr
-    assert "INFO catdog.training.train" in verbose.stderr and "INFO catdog.training.progress" in verbose.stderr
+    assert "INFO catdog.training.train" in verbose.stderr and "INFO catdog.training.reporter" in verbose.stderr
 
 def test_the_terminal_bar_waits_for_a_phase_to_say_how_much_work_it_has(tmp_path):
     """Regression: a tqdm bar drawn before the photo count was known crashed on a terminal."""

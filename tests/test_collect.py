@@ -152,9 +152,9 @@ def test_a_photo_over_the_upload_limit_is_refused(root, monkeypatch):
 
 
 def test_a_dataset_takes_no_more_photos_than_the_limit(root, monkeypatch):
-    from catdog import config
+    from catdog import settings
 
-    monkeypatch.setattr(collect, "limits", lambda: config.Limits(
+    monkeypatch.setattr(collect, "limits", lambda: settings.Limits(
         False, 500, 3, 1, 1, 1, ("simple_cnn",)))
     made = collect.create("pets", ["cats", "dogs"])
     _fill(made, "cats", 2)

@@ -48,7 +48,8 @@ def test_unknown_key_in_a_stored_config_is_a_clear_error():
 
 
 def test_hosted_mode_limits_backbones_epochs_and_batch_size(monkeypatch):
-    from catdog.config import check_limits, limits
+    from catdog.config import check_limits
+    from catdog.settings import limits
 
     monkeypatch.delenv("CATDOG_HOSTED", raising=False)
     assert not limits().hosted
@@ -86,7 +87,7 @@ def test_hosted_mode_refuses_oversized_launches_from_the_app(monkeypatch, models
 def test_usable_cores_follow_a_containers_cpu_quota_not_the_hosts_count(tmp_path, monkeypatch, files, expected):
     import os
 
-    from catdog.config import usable_cores
+    from catdog.settings import usable_cores
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)  # the host's 16
     for name, text in files.items():
@@ -98,7 +99,7 @@ def test_usable_cores_follow_a_containers_cpu_quota_not_the_hosts_count(tmp_path
 def test_under_a_cpu_quota_tensorflow_is_told_the_cores_before_it_starts(tmp_path, monkeypatch):
     import os
 
-    from catdog.config import threads_for_quota
+    from catdog.settings import threads_for_quota
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
     (tmp_path / "cpu.max").write_text("200000 100000\n")

@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from catdog.data import folders as data
+from catdog.data import folders
 from catdog.errors import MESSAGES, CatdogError, placeholders
 from helpers import ROOT
 from webui.error_text import PT, render
@@ -80,7 +80,7 @@ def test_an_error_survives_pickling():
 
 def test_a_missing_dataset_is_explained_in_portuguese(tmp_path):
     with pytest.raises(CatdogError) as caught:
-        data.load_dataset(tmp_path / "nope")
+        folders.load_dataset(tmp_path / "nope")
     assert caught.value.key == "dataset_missing"
     what, expected, fix = render(caught.value, "pt")
     assert what == f"A pasta do conjunto de dados {tmp_path / 'nope'} não existe."

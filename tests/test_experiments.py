@@ -3,8 +3,7 @@
 import pytest
 
 from catdog.config import TrainConfig
-from catdog.data import augment
-from catdog.data import folders as data
+from catdog.data import augment, folders
 from catdog.inside import experiments
 
 
@@ -43,8 +42,8 @@ def test_a_run_with_one_epoch_has_no_gap_to_read():
 
 
 def test_fewer_photos_keeps_the_same_draw_per_class(tiny_dataset):
-    split = data.load_dataset(tiny_dataset).train
-    fewer = data.fewer_photos(split, 2, seed=7)
+    split = folders.load_dataset(tiny_dataset).train
+    fewer = folders.fewer_photos(split, 2, seed=7)
     assert [fewer.labels.count(label) for label in (0, 1)] == [2, 2]
-    assert fewer == data.fewer_photos(split, 2, seed=7) and set(fewer.paths) <= set(split.paths)
-    assert data.fewer_photos(split, 0) == split
+    assert fewer == folders.fewer_photos(split, 2, seed=7) and set(fewer.paths) <= set(split.paths)
+    assert folders.fewer_photos(split, 0) == split

@@ -84,7 +84,6 @@ def test_model_card_names_data_classes_settings_metrics_and_limits(trained_run):
 def test_the_file_is_compared_with_the_model_on_one_view_not_catdogs_mirror_average(trained_run, monkeypatch):
     """The file holds the model; catdog may average each photo with its mirror (test_time_mirror),
     which on a real run is 0.05 away from one view: a faithful float file was refused for it."""
-    from catdog.use import predict
 
     one_view, averaged = np.array([[0.9, 0.1]]), np.array([[0.85, 0.15]])
 
@@ -92,7 +91,7 @@ def test_the_file_is_compared_with_the_model_on_one_view_not_catdogs_mirror_aver
         def forward(self, batch, mirror=None):
             return averaged if mirror in (None, True) else one_view  # the run's default: averaged
 
-    monkeypatch.setattr(predict, "predictor_for", lambda path: Predictor())
+    monkeypatch.setattr(export, "predictor_for", lambda path: Predictor())
     monkeypatch.setattr(export, "tflite_probabilities", lambda flatbuffer, batch: one_view)
     monkeypatch.setattr(export.images, "load_for_model", lambda path, size: np.zeros((size, size, 3), np.uint8))
     check = export.parity(trained_run, b"", ["photo.jpg"], quantize=False)

@@ -55,7 +55,7 @@ def test_the_optimiser_follows_the_config(changes, kind):
 
 def test_the_cached_mirror_is_the_features_of_the_mirrored_photo(tmp_path, keras_home):
     """View 1 of a photo in the feature cache = view 0 of the same photo flipped left to right."""
-    from catdog.data import folders as data
+    from catdog.data import folders
     from catdog.network.model import build_model, split_at_features
     from catdog.training.features import cache_for, features_of, view_key
 
@@ -67,9 +67,9 @@ def test_the_cached_mirror_is_the_features_of_the_mirrored_photo(tmp_path, keras
     photo.unlink()
     config = TrainConfig(backbone="mobilenet_v1_025", image_size=64)
     extractor, _ = split_at_features(build_model(config, 2))
-    both, _, _ = features_of(config, tmp_path / "m", extractor, data.Split([str(photo.with_suffix(".png"))], [0]),
+    both, _, _ = features_of(config, tmp_path / "m", extractor, folders.Split([str(photo.with_suffix(".png"))], [0]),
                              [], views=2)
-    mirrored, _, _ = features_of(config, tmp_path / "m", extractor, data.Split([str(flipped)], [0]), [])
+    mirrored, _, _ = features_of(config, tmp_path / "m", extractor, folders.Split([str(flipped)], [0]), [])
     assert both.shape[:2] == (1, 2) and not np.allclose(both[0, 0], both[0, 1])
     np.testing.assert_allclose(both[0, 1], mirrored[0, 0], atol=1e-4)
     cached = cache_for(config, tmp_path / "m")
@@ -82,23 +82,23 @@ def test_the_converted_extractor_is_kept_beside_the_weights_for_every_models_fol
                                                                                     monkeypatch):
     import tensorflow as tf
 
-    from catdog.data import folders as data
-    from catdog.network import backbones
+    from catdog.data import folders
+    from catdog.network import weights
     from catdog.network.model import build_model, split_at_features
     from catdog.training.features import features_of, network_key
 
     photo = make_image(tmp_path / "data" / "cats" / "1.jpg", 0, size=(64, 64))
     config = TrainConfig(backbone="mobilenet_v1_025", image_size=72)
     extractor, _ = split_at_features(build_model(config, 2))
-    first, _, _ = features_of(config, tmp_path / "m1", extractor, data.Split([str(photo)], [0]), [])
-    kept = backbones.weights_folder() / "catdog" / f"{network_key(config)}.tflite"
+    first, _, _ = features_of(config, tmp_path / "m1", extractor, folders.Split([str(photo)], [0]), [])
+    kept = weights.weights_folder() / "catdog" / f"{network_key(config)}.tflite"
     assert kept.is_file() and not list((tmp_path / "m1").rglob("*.tflite"))
 
     def no_conversion(*args, **kwargs):
         raise AssertionError("converted again")
 
     monkeypatch.setattr(tf.lite.TFLiteConverter, "from_keras_model", no_conversion)
-    again, _, _ = features_of(config, tmp_path / "m2", extractor, data.Split([str(photo)], [0]), [])
+    again, _, _ = features_of(config, tmp_path / "m2", extractor, folders.Split([str(photo)], [0]), [])
     np.testing.assert_allclose(first, again)
 
 
@@ -127,7 +127,7 @@ def _wait(run, timeout: float = 180):
     import time
 
     deadline = time.time() + timeout
-    while run.state not in runs.FINISHED and time.time() < deadline:
+    while run.state.waiting and time.time() < deadline:
         time.sleep(0.1)
         run = runs.load_run(run.path)
     return run

@@ -104,7 +104,7 @@ def test_every_backbone_and_run_state_has_its_texts():
     from webui.text import S
 
     assert all(f"note.{name}" in S for name in backbones.REGISTRY)
-    assert all(f"state.{state}" in S for state in runs.STATES)
+    assert all(f"state.{state}" in S for state in runs.State)
 
 
 def _shown_strings(app) -> list[str]:

@@ -20,9 +20,10 @@ def test_importing_catdog_does_not_import_streamlit():
 
 
 def test_file_only_modules_do_not_import_tensorflow():
-    loaded = _modules_after("import catdog.runs, catdog.data.folders, catdog.config, catdog.network.backbones, "
-                            "catdog.jobs, "
-                            "catdog.training.plan, catdog.training.progress, catdog.use.predict, catdog.use.evaluate")
+    loaded = _modules_after("import catdog.runs, catdog.settings, catdog.storage, catdog.data.folders, catdog.config, "
+                            "catdog.network.backbones, catdog.network.weights, catdog.jobs, catdog.training.plan, "
+                            "catdog.training.reporter, catdog.use.predict, catdog.use.evaluate, "
+                            "catdog.classroom.leaderboard, catdog.classroom.datasets")
     assert "catdog.runs" in loaded
     assert "tensorflow" not in loaded and "keras" not in loaded
 

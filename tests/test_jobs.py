@@ -26,12 +26,12 @@ def test_starting_a_job_returns_a_queued_run_without_importing_tensorflow(tiny_d
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["queued", "False", "False"]
     [run] = runs.list_runs(models_dir)
-    assert wait_until(lambda: runs.load_run(run.path).state in runs.FINISHED)
+    assert wait_until(lambda: runs.load_run(run.path).state.finished)
 
 
 def test_background_job_trains_in_another_process(tiny_dataset, models_dir):
     run = jobs.start(TrainConfig(data_dir=str(tiny_dataset), **FAST), models_dir)
-    assert wait_until(lambda: runs.load_run(run.path).state in runs.FINISHED)
+    assert wait_until(lambda: runs.load_run(run.path).state.finished)
     finished = runs.load_run(run.path)
     assert finished.state == "done", finished.status
     assert finished.status["pid"] != os.getpid()
@@ -45,7 +45,7 @@ def test_queued_jobs_run_one_at_a_time_in_launch_order(tiny_dataset, models_dir)
         thread.start()
     for thread in threads:
         thread.join()
-    assert wait_until(lambda: all(r.state in runs.FINISHED for r in runs.list_runs(models_dir)), 300)
+    assert wait_until(lambda: all(r.state.finished for r in runs.list_runs(models_dir)), 300)
     done = sorted(runs.list_runs(models_dir), key=lambda r: r.status["started"])
     assert [r.state for r in done] == ["done"] * 3
     for earlier, later in zip(done, done[1:]):

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from catdog import jobs, runs
+from catdog import jobs, runs, storage
 from catdog.access import Identity
 from catdog.classroom import leaderboard
 from catdog.config import TrainConfig
@@ -140,7 +140,7 @@ def test_a_run_trained_on_the_test_set_is_neither_scored_nor_ranked(classroom):
     test = leaderboard.choose_test_set("exam", TEACHER, models, data)
     [newest, oldest] = runs.list_runs(models)
     config = dict(newest.config.to_dict(), data_dir=str(data / "exam"))
-    runs.write_json(newest.path / "config.json", config)  # as if trained on the exam photos
+    storage.write_json(newest.path / "config.json", config)  # as if trained on the exam photos
     while leaderboard.score_next(models):
         pass
     listed = runs.list_runs(models)
@@ -154,4 +154,6 @@ def test_deleting_the_test_set_forgets_it_so_a_new_dataset_of_that_name_is_not_h
     data, models = classroom
     leaderboard.choose_test_set("exam", TEACHER, models, data)
     datasets.delete_dataset("exam", TEACHER, data)
+    assert leaderboard.chosen_name(models) == "exam" and leaderboard.test_set(models) is None
+    leaderboard.forget_deleted_test_set("exam", models)  # what the page that deletes it calls
     assert leaderboard.chosen_name(models) is None

@@ -6,14 +6,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from catdog.data import folders as data
-from catdog.data import images, pipeline
+from catdog.data import folders, images, pipeline
 from helpers import make_image
 
 
 def test_pipeline_skips_bad_files_and_reports_them(tiny_dataset):
     (tiny_dataset / "train" / "dogs" / "zero.jpg").write_bytes(b"")
-    split = data.load_dataset(tiny_dataset).train
+    split = folders.load_dataset(tiny_dataset).train
     skipped = []
     batches = list(pipeline.make_dataset(split, 32, batch_size=5, skipped=skipped))
     assert sum(len(labels) for _, labels in batches) == 12
@@ -22,7 +21,7 @@ def test_pipeline_skips_bad_files_and_reports_them(tiny_dataset):
 
 
 def test_pipeline_shuffles_deterministically_under_a_seed(tiny_dataset):
-    split = data.load_dataset(tiny_dataset).train
+    split = folders.load_dataset(tiny_dataset).train
     order = lambda seed: np.concatenate([y.numpy() for _, y in pipeline.make_dataset(split, 16, 4, True, seed)])
     assert np.array_equal(order(3), order(3))
     assert sorted(order(3)) == sorted(split.labels)
@@ -30,7 +29,7 @@ def test_pipeline_shuffles_deterministically_under_a_seed(tiny_dataset):
 
 @pytest.mark.parametrize("cache_bytes", [0, 10**9])
 def test_each_pass_reshuffles_every_photo_whether_cached_or_not(tiny_dataset, cache_bytes):
-    split = data.load_dataset(tiny_dataset).train
+    split = folders.load_dataset(tiny_dataset).train
     batches = pipeline.make_dataset(split, 16, 4, shuffle=True, seed=3, cache_bytes=cache_bytes)
     passes = [np.concatenate([pixels.numpy().reshape(len(pixels), -1)[:, :8] for pixels, _ in batches])
               for _ in range(3)]
@@ -44,7 +43,7 @@ def test_no_pipeline_runs_the_autotuning_thread(tiny_dataset):
     for tf.data's tuning thread to wake (TensorFlow 2.21): catdog's pipelines set parallelism by hand."""
     from catdog.training.head import batches
 
-    split = data.load_dataset(tiny_dataset).train
+    split = folders.load_dataset(tiny_dataset).train
     for cache_bytes in (0, 10**9):
         made = pipeline.make_dataset(split, 16, 4, shuffle=True, cache_bytes=cache_bytes)
         assert made.options().autotune.enabled is False
@@ -82,7 +81,7 @@ def test_tensorflow_and_pil_decode_every_kind_of_file_to_the_same_pixels(tmp_pat
                                                                    progressive=True),
              _photo(tmp_path / "cmyk.jpg", (100, 100), "CMYK"), _photo(tmp_path / "flat.png", (80, 60)),
              _rotated(tmp_path / "rotated.jpg")]
-    split = data.Split(paths, list(range(len(paths))))
+    split = folders.Split(paths, list(range(len(paths))))
     branches = pipeline.tensorflow_branches(split, image_size)
     assert [b > 0 for b in branches] == [True, True, True, True, False, False, False]
     assert branches[0] == (4 if image_size == 24 else 3)  # 400x300 decodes at 1/8 for 24 px, 1/4 for 64 px
@@ -115,7 +114,7 @@ def _damaged_inside(path) -> str:
 def test_a_jpeg_tensorflow_refuses_goes_through_pil_and_nothing_is_lost_or_repeated(tmp_path):
     paths = [make_image(tmp_path / f"{i}.jpg", i % 2, size=(60, 50), seed=i) for i in range(11)]
     paths[6] = _damaged_inside(tmp_path / "6.jpg")
-    split = data.Split([str(p) for p in paths], [i % 2 for i in range(11)])
+    split = folders.Split([str(p) for p in paths], [i % 2 for i in range(11)])
     assert pipeline.tensorflow_branches(split, 32)[6] > 0  # its header looks fine
     skipped = []
     batches = list(pipeline.decoded_batches(split, 32, batch_size=4, skipped=skipped))
@@ -138,7 +137,7 @@ def test_extraction_batches_come_in_order_as_bytes_with_a_refused_jpeg_in_a_late
     monkeypatch.setattr(pipeline, "CHUNK_BYTES", 32 * 32 * 3 * 6)
     paths = [make_image(tmp_path / f"{i}.jpg", i % 2, size=(60, 50), seed=i) for i in range(17)]
     paths[13] = _damaged_inside(tmp_path / "13.jpg")
-    split = data.Split([str(p) for p in paths], list(range(17)))
+    split = folders.Split([str(p) for p in paths], list(range(17)))
     skipped = []
     batches = list(pipeline.decoded_batches(split, 32, batch_size=3, skipped=skipped, shares_cores=shares_cores))
     assert all(pixels.dtype == np.uint8 and len(pixels) <= 3 for pixels, _ in batches)

@@ -132,14 +132,14 @@ def test_a_dataset_the_run_split_itself_is_evaluated_on_its_validation_photos_on
     photos the split kept aside, not all of them (which would flatter the model)."""
     from catdog import jobs
     from catdog.config import TrainConfig
-    from catdog.data import folders as data
+    from catdog.data import folders
     from catdog.use.evaluate import evaluate
     from helpers import make_dataset
 
     folder = make_dataset(tmp_path / "pets", per_class=10, splits=("",))
     config = TrainConfig(data_dir=str(folder), backbone="simple_cnn", image_size=32, epochs=1, batch_size=4)
     run = jobs.run_in_foreground(config, tmp_path / "models")
-    kept_aside = data.load_dataset(folder, config.validation_fraction, config.seed).validation
+    kept_aside = folders.load_dataset(folder, config.validation_fraction, config.seed).validation
     result = evaluate(run.path, folder)
     assert sorted(p.path for p in result.photos) == sorted(kept_aside.paths)
     assert len(result.photos) == 4 < 20

@@ -6,7 +6,7 @@ from test_collect import _fill
 
 from catdog.classroom import collect, datasets
 from catdog.classroom.publish import to_dataset
-from catdog.data import folders as data
+from catdog.data import folders
 from catdog.errors import CatdogError
 
 
@@ -27,14 +27,14 @@ def test_publish_splits_every_class_by_the_validation_fraction_and_can_be_repeat
         _fill(made, name, 10 + kind, kind=kind % 2, first_seed=100 * kind)
     path = to_dataset(collect.get("pets"))
     assert path == root / "pets"
-    dataset = data.load_dataset(path)
+    dataset = folders.load_dataset(path)
     assert dataset.class_names == ["birds", "cats", "dogs"]
     validation = [dataset.validation.labels.count(label) for label in range(3)]
     assert validation == [2, 2, 2]  # 20% of 12, 10 and 11
     assert len(dataset.train.paths) == 33 - 6
     _fill(collect.get("pets"), "cats", 5, first_seed=50)  # more photos, then publish again
     to_dataset(collect.get("pets"))
-    assert len(data.load_dataset(path).train.paths) + len(data.load_dataset(path).validation.paths) == 38
+    assert len(folders.load_dataset(path).train.paths) + len(folders.load_dataset(path).validation.paths) == 38
     assert [d.name for d in datasets.all_datasets(root)] == ["pets"]
 
 

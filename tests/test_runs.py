@@ -12,14 +12,6 @@ from catdog.config import TrainConfig
 from catdog.errors import CatdogError
 
 
-def test_atomic_write_leaves_no_temp_files_and_replaces_whole(tmp_path):
-    target = tmp_path / "f.json"
-    runs.write_json(target, {"a": 1})
-    runs.write_json(target, {"a": 2})
-    assert target.read_text().count('"a": 2') == 1
-    assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
-
-
 def test_created_runs_are_listed_newest_first_and_found_by_id_or_path(models_dir):
     first = runs.create_run(TrainConfig(data_dir="x"), models_dir)
     second = runs.create_run(TrainConfig(data_dir="y"), models_dir)
@@ -29,6 +21,25 @@ def test_created_runs_are_listed_newest_first_and_found_by_id_or_path(models_dir
     assert runs.load_run(first.name, models_dir).config.data_dir == "x"
     assert runs.load_run(str(second)).config.data_dir == "y"
     assert listed[0].state == "queued"
+
+
+def test_a_run_folder_written_before_the_move_into_subpackages_still_opens(models_dir):
+    """The files exactly as the flat-layout catdog wrote them (session 10): nothing on disk names a module."""
+    folder = models_dir / "20261201-101010-mobilenet_v1_025"
+    folder.mkdir(parents=True)
+    (folder / "status.json").write_text('{"state": "done", "created": 1796000000.0, "progress": {"phase": '
+                                        '"evaluating", "fraction": 1.0}, "owner": null, "owner_name": null}')
+    (folder / "config.json").write_text('{"data_dir": "data/pets", "backbone": "mobilenet_v1_025", "image_size": 320, '
+                                        '"epochs": 3, "augmentation": {"rotation": 15.0, "horizontal_flip": true}, '
+                                        '"fine_tune_epochs": 1}')
+    (folder / "history.csv").write_text("epoch,loss,val_accuracy\n1,0.5,0.9\n")
+    (folder / "class_names").write_text("cats\ndogs\n")
+    (folder / "model.keras").write_bytes(b"zip")
+    run = runs.load_run("latest", models_dir)
+    assert (run.id, run.state, run.config.epochs) == (folder.name, "done", 3)
+    assert run.config.augmentation.rotation == 15 and run.config.augmentation.horizontal_flip
+    assert run.state is runs.State.DONE and run.progress.phase is runs.Phase.EVALUATING
+    assert run.history == [{"epoch": 1, "loss": 0.5, "val_accuracy": 0.9}] and run.class_names == ["cats", "dogs"]
 
 
 def test_latest_means_newest_finished_run_with_a_model(models_dir):

@@ -57,15 +57,15 @@ def test_bad_photo_is_skipped_and_reported_not_fatal(tiny_dataset, models_dir):
 
 
 def test_cancel_request_stops_at_the_next_batch(tiny_dataset, models_dir, monkeypatch):
-    from catdog.training import progress
+    from catdog.training import reporter
 
-    original = progress.Reporter.batch
+    original = reporter.Reporter.batch
 
     def cancel_after_first_batch(self, epoch, batch, logs, batches=None):
         (self.run_dir / "cancel").write_text("test")
         original(self, epoch, batch, logs, batches)
 
-    monkeypatch.setattr(progress.Reporter, "batch", cancel_after_first_batch)
+    monkeypatch.setattr(reporter.Reporter, "batch", cancel_after_first_batch)
     run = _train(tiny_dataset, models_dir, backbone="simple_cnn", epochs=50)
     assert run.state == "cancelled"
     assert len(run.history) <= 1  # stopped inside the first epoch, not after fifty
@@ -193,9 +193,9 @@ def test_progress_counts_the_passes_of_a_split_batch(tiny_dataset, models_dir, m
 
 
 def test_photos_per_class_trains_on_that_many_and_validates_on_all(tiny_dataset, models_dir):
-    from catdog.data import folders as data
+    from catdog.data import folders
 
-    everything = data.load_dataset(tiny_dataset)
+    everything = folders.load_dataset(tiny_dataset)
     run = _train(tiny_dataset, models_dir, backbone="mobilenet_v1_025", epochs=1, photos_per_class=2)
     assert run.state == "done", run.status
     assert run.metrics["train_images"] == 4 < len(everything.train.paths)

@@ -5,13 +5,13 @@ it) under a key; `PT` holds the same three texts for every key, with the same
 placeholders. A test checks that no key is missing and that the placeholders agree.
 Identifiers stay as they are: file and folder names, setting names (`epochs`), commands;
 a run's state is shown in the page's words. Numbers are written as Brazil writes them
-(`catdog.wording`: 2,5 GB; a "," in a template's format gives 40.000.000).
+(`catdog.language`: 2,5 GB; a "," in a template's format gives 40.000.000).
 """
 
 from __future__ import annotations
 
 from catdog.errors import CatdogError, fill
-from catdog.wording import FORMATTERS
+from catdog.language import FORMATTERS
 from webui.text import S
 
 PT: dict[str, tuple[str, str, str]] = {
@@ -339,7 +339,7 @@ def render(error: CatdogError, language: str) -> tuple[str, str, str]:
     """(what, expected, fix) of `error` in `language` ("en" or "pt"); "" where a part is absent."""
     if language.lower().startswith("pt") and error.key in PT:
         params = dict(error.params)
-        if "state" in params:  # "queued", "done"...: runs.STATES, which the page catalogue translates
+        if "state" in params:  # a runs.State, which the page catalogue translates
             params["state"] = S.get(f"state.{params['state']}", {}).get("pt", params["state"])
         return fill(error.key, PT[error.key], params, FORMATTERS["pt"])
     return error.what, error.expected, error.fix

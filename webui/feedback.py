@@ -6,7 +6,7 @@ import streamlit as st
 
 from catdog import runs
 from catdog.errors import CatdogError
-from catdog.runs import Phase, Progress
+from catdog.runs import Phase, Progress, State
 from catdog.training.plan import plan_training
 from webui.charts import curves_figure
 from webui.error_text import render
@@ -66,7 +66,7 @@ WEIGHTS_ERRORS = ("weights_unavailable", "weights_unavailable_at_size")
 
 
 def weights_offer(error_key: str, params: dict, use_instead, use_size, key: str, in_fragment: bool = False) -> None:
-    """What the core's weights error (`backbones.weights_unavailable`) offers, in the student's words
+    """What the core's weights error (`weights.weights_unavailable`) offers, in the student's words
     and with no server folder: the backbone's own size, or another backbone."""
     if error_key == "weights_unavailable_at_size":
         size_missing(params["backbone"], params["image_size"], params["ready_size"], use_size, key, in_fragment)
@@ -105,11 +105,11 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
     tuning = " " + t("path.fine_tune", layers=run.config.fine_tune_at, rate=run.config.fine_tune_learning_rate) \
         if plan.fine_tune else ""
     st.caption(route_text(plan.route, plan.views) + tuning + (" " + t("path.reused", count=reused) if reused else ""))
-    if run.state == "running":
+    if run.state == State.RUNNING:
         _progress(run.progress)
-    elif run.state == "queued":
+    elif run.state == State.QUEUED:
         st.info(t("job.waiting") if ahead else t("job.starting_trainer"))
-    elif run.state == "done":
+    elif run.state == State.DONE:
         m = run.metrics
         a, b, c = st.columns(3)
         a.metric(t("job.val_accuracy"), number(m.get("val_accuracy", 0), ".3f"))
@@ -122,7 +122,7 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
     elif run.error_key and run.error_key[0] in WEIGHTS_ERRORS and use_instead is not None:
         weights_offer(*run.error_key, use_instead, use_size, key=run.id, in_fragment=True)
     else:
-        (st.warning if run.state == "cancelled" else st.error)(run_error(run))
+        (st.warning if run.state == State.CANCELLED else st.error)(run_error(run))
         if run.status.get("traceback") and show_internals:
             with st.expander(t("job.traceback")):
                 st.code(run.status["traceback"], language="text")

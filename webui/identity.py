@@ -13,14 +13,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 
 import streamlit as st
 
+from catdog import settings
 from catdog.access import Identity
-from catdog.config import limits, models_root
+from catdog.settings import limits, models_root
 from webui.text import t
 
 COOKIE = "catdog_id"
@@ -71,7 +71,7 @@ def _profile(token: str) -> dict:
 
 
 def _save_profile(token: str, **changes) -> None:
-    from catdog.runs import write_json
+    from catdog.storage import write_json
 
     path = _profile_path(token)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +79,7 @@ def _save_profile(token: str, **changes) -> None:
 
 
 def teacher_code() -> str:
-    code = os.environ.get("CATDOG_TEACHER_CODE", "")
+    code = settings.teacher_code()
     if not code:
         try:
             code = str(st.secrets.get("CATDOG_TEACHER_CODE", ""))

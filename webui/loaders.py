@@ -26,7 +26,7 @@ def listed_runs(models_dir: str) -> list[runs.Run]:
 
 
 def current_runs() -> list[runs.Run]:
-    from catdog.config import models_root
+    from catdog.settings import models_root
 
     return listed_runs(str(models_root()))
 
@@ -91,9 +91,9 @@ def evaluation(run_path: str, model_mtime: float, folder: str):
 def inspect_dataset(path: str, stamp: float) -> dict:
     """The dataset's report (sizes, modes, unreadable files), once per `folder_stamp`. Shared, not
     copied (read it, never change it): a copy meant unpickling 3000 records on every rerun."""
-    from catdog.data import folders as data
+    from catdog.data import folders
 
-    return data.inspect(path)
+    return folders.inspect(path)
 
 
 @st.cache_resource(max_entries=20, show_spinner=False)
@@ -152,9 +152,9 @@ def upload_preview(data: bytes, size: int = 512) -> bytes:
 def dataset_files(path: str, stamp: float):
     """The dataset's file lists and labels (`catdog.data.folders.load_dataset`), once per `folder_stamp`:
     listing and checking 3000 files took ~0.2 s of each Augmentation rerun. Shared: read only."""
-    from catdog.data import folders as data
+    from catdog.data import folders
 
-    return data.load_dataset(path)
+    return folders.load_dataset(path)
 
 
 @st.cache_data(max_entries=100, show_spinner=False)

@@ -8,7 +8,8 @@ import streamlit as st
 
 from catdog import jobs, runs
 from catdog.classroom import datasets, leaderboard
-from catdog.config import data_root, limits
+from catdog.runs import State
+from catdog.settings import data_root, limits
 from webui import identity
 from webui.loaders import current_runs
 from webui.text import CHOSEN_LANGUAGE, LANGUAGES, language, t
@@ -43,7 +44,7 @@ def sidebar() -> None:
         listed = current_runs()  # everything below filters this one list
         who = st.session_state[_WHO] = identity.current()  # kept for the fragment below: no re-read every 2 s
         st.session_state[_MY_FINISHED] = _my_finished(listed, who)
-        finished = [r for r in listed if r.state == "done"]
+        finished = [r for r in listed if r.state == State.DONE]
         if not finished and st.session_state.get("run"):
             st.session_state[RUN_GONE] = st.session_state.pop("run")
         if finished:
@@ -73,7 +74,7 @@ RUN_GONE = "_run_gone"  # the run this browser was using, deleted since: the pag
 
 
 def _my_finished(listed: list[runs.Run], who) -> list[str]:
-    return [r.id for r in listed if r.state in runs.FINISHED and (who is None or r.owner == who.id or who.teacher)]
+    return [r.id for r in listed if r.state.finished and (who is None or r.owner == who.id or who.teacher)]
 
 
 def job_line() -> None:
@@ -112,6 +113,6 @@ def active_dataset(found: list[Path] | None = None) -> Path | None:
 
 def selected_run() -> runs.Run | None:
     """The run picked in the sidebar, else the newest finished one."""
-    finished = [r for r in current_runs() if r.state == "done" and r.has_model]
+    finished = [r for r in current_runs() if r.state == State.DONE and r.has_model]
     chosen = st.session_state.get("run")
     return next((r for r in finished if r.id == chosen), finished[0] if finished else None)

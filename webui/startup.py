@@ -94,10 +94,10 @@ def _load_newest_model() -> None:
     """The model Predict opens with (the newest finished run), into the shared, bounded model
     cache: the first prediction after a start does not load it (~1 s, 2 s while pages draw)."""
     from catdog import runs
-    from catdog.config import models_root
+    from catdog.settings import models_root
     from catdog.use.predict import CACHE
 
-    finished = [run for run in runs.list_runs(models_root()) if run.state == "done" and run.has_model]
+    finished = [run for run in runs.list_runs(models_root()) if run.state == runs.State.DONE and run.has_model]
     if finished:
         CACHE.get(finished[0])
         return_freed_memory()

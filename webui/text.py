@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from catdog.wording import FORMATTERS
+from catdog.language import FORMATTERS
 
 LANGUAGES = {"en": "English", "pt": "Português (Brasil)"}
 

@@ -11,7 +11,7 @@ import hashlib
 
 import streamlit as st
 
-from catdog.config import limits
+from catdog.settings import limits
 from webui.text import language, t
 
 _BUTTON = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"

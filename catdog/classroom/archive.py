@@ -17,10 +17,9 @@ from pathlib import Path, PurePosixPath
 
 from catdog.access import Identity
 from catdog.classroom import collect, datasets
-from catdog.config import data_root, limits
-from catdog.data import folders as data
-from catdog.data import images
+from catdog.data import folders, images
 from catdog.errors import CatdogError
+from catdog.settings import data_root, limits
 
 MAX_TOTAL_BYTES = 800_000_000  # uncompressed; the 3000 sample photos are 135 MB
 MAX_FILES = 50_000
@@ -103,7 +102,7 @@ def import_zip(source, name: str, root=None, owner: Identity | None = None) -> d
             datasets.check_import_quota(owner, sum(info.file_size for info, _ in entries), root)
             _extract(archive, entries, work, skipped)
         folder = _dataset_folder(work)
-        dataset = data.load_dataset(folder)  # explains a wrong layout before anything is kept
+        dataset = folders.load_dataset(folder)  # explains a wrong layout before anything is kept
         folder.rename(target)
         datasets.record_owner(target, owner)
     finally:

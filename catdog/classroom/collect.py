@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from catdog.access import Identity, may_change
 from catdog.classroom import datasets
-from catdog.config import data_root, limits
 from catdog.data import images
 from catdog.data.folders import SPLITS
 from catdog.errors import CatdogError
+from catdog.settings import data_root, limits
+from catdog.storage import write_atomic, write_json
 
 MIN_PHOTOS_PER_CLASS = 10  # fewer, and 20% for validation leaves one or two photos to judge a class by
 MIN_CLASSES = 2
@@ -96,8 +96,6 @@ def _owner_record(folder: Path) -> dict:
 def write_record(folder: Path, owner: str | None, owner_name: str) -> None:
     """The owner and the bytes on disk, beside the folder (as `datasets.record_owner`, which would
     make whoever edits it last, e.g. the teacher, its owner)."""
-    from catdog.runs import write_json
-
     if owner is None:
         return
     size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
@@ -246,9 +244,7 @@ def add_photos(collection: Collection, class_name: str, photos: list[tuple[str, 
         if target.exists():
             duplicates.append(name)
             continue
-        partial = target.with_name("." + target.name)
-        partial.write_bytes(jpeg)
-        os.replace(partial, target)  # a photo is there whole or not at all
+        write_atomic(target, jpeg)  # a photo is there whole or not at all
         added.append(name)
     write_record(collection.path, collection.owner, collection.owner_name)
     return Added(added, duplicates, refused)

@@ -14,9 +14,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from catdog import runs
 from catdog.access import Identity, check_may_change
-from catdog.config import data_root, limits
 from catdog.errors import CatdogError
+from catdog.settings import data_root, limits
+from catdog.storage import write_json
 
 OWNERS = ".owners"
 SKIPPED = ("downloads",)  # the sample's download folder
@@ -79,7 +81,6 @@ def check_import_quota(who: Identity | None, upload_bytes: int, root=None) -> No
 
 def record_owner(path: Path, who: Identity | None) -> None:
     """Note who imported the dataset at `path` and what it takes on disk (hosted mode)."""
-    from catdog.runs import write_json
 
     if who is None:
         return
@@ -97,9 +98,8 @@ def delete_dataset(name: str, who: Identity | None = None, root=None) -> None:
     if found.owner is None and who is not None and not who.teacher:
         raise CatdogError("shared_dataset", dataset=name)
     check_may_change(who, found.owner, found.owner_name, dataset=name)
-    from catdog import runs
 
-    if any(run.state in ("queued", "running") and Path(run.config.data_dir).resolve() == found.path.resolve()
+    if any(run.state.waiting and Path(run.config.data_dir).resolve() == found.path.resolve()
            for run in runs.list_runs()):
         raise CatdogError("dataset_busy", dataset=name)
     if found.path.is_symlink():
@@ -107,8 +107,3 @@ def delete_dataset(name: str, who: Identity | None = None, root=None) -> None:
     else:
         shutil.rmtree(found.path)
     (root / OWNERS / f"{name}.json").unlink(missing_ok=True)
-    from catdog.classroom import leaderboard
-
-    test = leaderboard.test_set()
-    if test is None and leaderboard.chosen_name() == name:  # a later dataset of that name is not the test set
-        leaderboard.choose_test_set(None)

@@ -19,12 +19,17 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import runs
+from catdog import runs, storage
 from catdog.access import Identity
 from catdog.classroom import datasets
-from catdog.config import models_root
-from catdog.data import folders as data
+from catdog.data import folders
 from catdog.errors import CatdogError
+from catdog.runs import State
+from catdog.settings import models_root
+from catdog.training.features import features_of
+from catdog.training.head import head_probabilities
+from catdog.training.plan import plan_training
+from catdog.use.evaluate import evaluate, evaluation_split
 
 SETTINGS = ".leaderboard.json"  # in the models folder: the trainer and every server process read it
 # What the table shows of each run's settings (all of them are compared in "settings that differ").
@@ -85,12 +90,20 @@ def choose_test_set(name: str | None, who: Identity | None = None, models_dir=No
     found = next((d for d in datasets.all_datasets(data_dir) if d.name == name), None)
     if found is None:
         raise CatdogError("dataset_not_found", name=name)
-    data.find_splits(found.path)  # a folder that is no dataset is refused now, not at scoring time
+    folders.find_splits(found.path)  # a folder that is no dataset is refused now, not at scoring time
     chosen = TestSet(name, found.path.resolve(), _fingerprint(found.path))
     settings.parent.mkdir(parents=True, exist_ok=True)
-    runs.write_json(settings, {"name": name, "path": str(chosen.path), "fingerprint": chosen.fingerprint,
-                               "chosen": time.time()})
+    storage.write_json(settings, {"name": name, "path": str(chosen.path), "fingerprint": chosen.fingerprint,
+                                  "chosen": time.time()})
     return chosen
+
+
+def forget_deleted_test_set(name: str, models_dir=None) -> None:
+    """After the dataset `name` was deleted: if it was the test set, no test set is chosen any more,
+    so that a later dataset of that name is not taken for it (and hidden from students). Whoever
+    deletes a dataset calls this, so that `datasets` need not know of the leaderboard."""
+    if test_set(models_dir) is None and chosen_name(models_dir) == name:
+        choose_test_set(None, models_dir=models_dir)
 
 
 def uses_test_set(run: runs.Run, test: TestSet) -> bool:
@@ -106,15 +119,13 @@ def unscored(listed: list[runs.Run], test: TestSet | None) -> list[runs.Run]:
     """Finished runs with a model and no score on `test` yet, oldest first."""
     if test is None:
         return []
-    return [run for run in reversed(listed) if run.state == "done" and run.has_model and not _scored(run, test)
+    return [run for run in reversed(listed) if run.state == State.DONE and run.has_model and not _scored(run, test)
             and not uses_test_set(run, test)]  # a score on photos it trained on would mean nothing
 
 
 def score(run: runs.Run, test: TestSet) -> dict:
     """Evaluate `run` on the test set and keep the result in its folder (an error too, so that a
     run whose classes do not match is not tried again and again)."""
-    from catdog.use.evaluate import evaluate
-
     started = time.time()
     result = {"test_set": test.name, "fingerprint": test.fingerprint}
     try:
@@ -145,10 +156,6 @@ def cached_probabilities(run: runs.Run, test: TestSet) -> tuple[np.ndarray, np.n
     milliseconds: a class's thirty runs do not each push the test photos through the backbone.
     None for a run whose backbone changed (fine-tuned, or trained from scratch)."""
     from catdog.network.model import load_model, split_at_features
-    from catdog.training.features import features_of
-    from catdog.training.head import head_probabilities
-    from catdog.training.plan import plan_training
-    from catdog.use.evaluate import evaluation_split
 
     plan = plan_training(run.config)
     if not plan.features_cached or plan.fine_tune:

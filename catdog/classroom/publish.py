@@ -11,9 +11,11 @@ import os
 import shutil
 from pathlib import Path
 
+from catdog import runs
 from catdog.classroom.collect import MIN_CLASSES, MIN_PHOTOS_PER_CLASS, Collection, drafts_folder, write_record
-from catdog.config import TrainConfig, data_root
+from catdog.config import TrainConfig
 from catdog.errors import CatdogError
+from catdog.settings import data_root
 
 MARKER = ".catdog-collection"  # in a published dataset: a later publish of its draft may replace it
 VALIDATION_FRACTION = TrainConfig.__dataclass_fields__["validation_fraction"].default
@@ -28,9 +30,7 @@ def _split(photos: list[Path]) -> dict[str, list[Path]]:
 
 
 def _busy(target: Path) -> bool:
-    from catdog import runs
-
-    return any(run.state in ("queued", "running") and Path(run.config.data_dir).resolve() == target.resolve()
+    return any(run.state.waiting and Path(run.config.data_dir).resolve() == target.resolve()
                for run in runs.list_runs())
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from catdog.errors import CatdogError
+from catdog.settings import truthy
 
 FILL_MODES = ("reflect", "constant", "nearest", "wrap")
 
@@ -57,8 +59,6 @@ PRESETS: dict[str, AugmentConfig] = {
 
 
 def preset(name: str) -> AugmentConfig:
-    from catdog.errors import CatdogError
-
     if name not in PRESETS:
         raise CatdogError("unknown_augment_preset", name=name, allowed=", ".join(PRESETS))
     return PRESETS[name]
@@ -75,8 +75,6 @@ def to_text(config: AugmentConfig) -> str:
 def from_text(text: str) -> AugmentConfig:
     """A preset name, `key=value` settings, or both: "seed recipe", "rotation=15,zoom=0.1",
     "light,rotation=15" (the preset, then the settings over it). Used by the CLI."""
-    from catdog.errors import CatdogError
-
     parts = [part.strip() for part in text.split(",") if part.strip()]
     base = preset(parts.pop(0)) if parts and "=" not in parts[0] else PRESETS["none"]
     types = {f.name: type(f.default) for f in dataclasses.fields(AugmentConfig)}
@@ -87,8 +85,7 @@ def from_text(text: str) -> AugmentConfig:
         if key not in types:
             raise CatdogError("unknown_augment_setting", name=key, allowed=", ".join(types))
         try:
-            changes[key] = value.strip().lower() in ("1", "true", "yes", "on") if types[key] is bool \
-                else types[key](value.strip())
+            changes[key] = truthy(value) if types[key] is bool else types[key](value.strip())
         except ValueError:
             raise CatdogError("bad_augment_value", name=key, value=value.strip()) from None
     return dataclasses.replace(base, **changes)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catdog.data import images
-from catdog.config import data_root, offline
+from catdog.settings import data_root, offline
 from catdog.errors import NO_INTERNET, CatdogError, short_reason
 
 SPLITS = ("train", "validation", "test")
@@ -29,7 +29,9 @@ class Split:
 
 
 @dataclass(frozen=True)
-class Dataset:
+class DatasetFiles:
+    """A dataset folder's photo files and labels, by split (the classroom's `Dataset` is a dataset on the server)."""
+
     root: Path
     class_names: list[str]
     train: Split
@@ -83,7 +85,7 @@ def list_split(split_dir: Path, class_names: list[str]) -> Split:
     return Split(paths, labels)
 
 
-def load_dataset(path, validation_fraction: float = 0.2, seed: int = 1337) -> Dataset:
+def load_dataset(path, validation_fraction: float = 0.2, seed: int = 1337) -> DatasetFiles:
     """The file lists and labels of every split, checked for a usable layout."""
     splits = find_splits(path)
     first = splits.get("train", splits.get("all"))
@@ -94,7 +96,7 @@ def load_dataset(path, validation_fraction: float = 0.2, seed: int = 1337) -> Da
         random.Random(seed).shuffle(order)
         cut = max(1, int(round(len(order) * validation_fraction)))
         pick = lambda idx: Split([everything.paths[i] for i in idx], [everything.labels[i] for i in idx])
-        return Dataset(Path(path), class_names, pick(sorted(order[cut:])), pick(sorted(order[:cut])), None)
+        return DatasetFiles(Path(path), class_names, pick(sorted(order[cut:])), pick(sorted(order[:cut])), None)
     if "validation" not in splits:
         raise CatdogError("no_validation_split", path=str(path))
     other = {s: class_names_of(splits[s]) for s in ("validation", "test") if s in splits}
@@ -103,7 +105,7 @@ def load_dataset(path, validation_fraction: float = 0.2, seed: int = 1337) -> Da
             raise CatdogError("split_classes_differ", split=split, names=", ".join(names),
                               train_names=", ".join(class_names))
     test = list_split(splits["test"], class_names) if "test" in splits else None
-    return Dataset(Path(path), class_names, list_split(splits["train"], class_names),
+    return DatasetFiles(Path(path), class_names, list_split(splits["train"], class_names),
                    list_split(splits["validation"], class_names), test)
 
 

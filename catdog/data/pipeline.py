@@ -15,9 +15,10 @@ from itertools import islice
 import numpy as np
 
 from catdog.data import images
-from catdog.config import usable_cores
+from catdog.settings import usable_cores
 from catdog.data.folders import Split
 from catdog.errors import CatdogError
+from catdog.settings import limits
 
 SCALES = (1, 2, 4, 8)  # branch k of the decoder decodes a JPEG at 1/SCALES[k-1]; branch 0 is PIL
 
@@ -59,7 +60,6 @@ def _decoder(image_size: int, skipped: list):
 
 def cache_budget() -> int:
     """Bytes of decoded photos a job may keep between passes: the server's `decoded_cache_mb`."""
-    from catdog.config import limits
 
     return limits().decoded_cache_mb * 2**20
 
@@ -70,8 +70,6 @@ def step_split(batch_size: int) -> tuple[int, int]:
     The passes' gradients are averaged into one update: the whole batch's update, except that
     a trainable BatchNorm (the from-scratch CNN) sees each pass's statistics, and a batch that
     does not divide evenly grows a little (20 photos: 3 passes of 7)."""
-    from catdog.config import limits
-
     passes = -(-batch_size // max(1, limits().max_step_photos))
     return -(-batch_size // passes), passes
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from catdog.config import TrainConfig
 from catdog.data import augment
-from catdog.network import backbones
+from catdog.network import weights
 
 OVERFITTING_PHOTOS_PER_CLASS = 50
 OVERFITTING_EPOCHS = 20
@@ -31,7 +31,7 @@ def lesson_backbone(allowed: tuple[str, ...]) -> str:
     """The tiny MobileNet, which the lesson was measured with and which trains in seconds, where its
     weights are here or can be fetched; else a backbone that trains here."""
     tiny = "mobilenet_v1_025"
-    return tiny if tiny in allowed and backbones.weights_status(tiny).usable else backbones.default_for_here(allowed)
+    return tiny if tiny in allowed and weights.weights_status(tiny).usable else weights.default_for_here(allowed)
 
 
 def overfitting(config: TrainConfig) -> TrainConfig:

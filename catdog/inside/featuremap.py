@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from catdog.config import TrainConfig
-from catdog.data import folders as data
+from catdog.data import folders
 from catdog.errors import CatdogError
+from catdog.storage import replacing
 from catdog.training import features
 
 METHODS = ("pca", "tsne")
@@ -66,15 +66,15 @@ def network_config(backbone: str, weights: str, image_size: int = 0, seed: int =
     return TrainConfig(backbone=backbone, weights=weights, image_size=image_size, seed=seed, pooling="avg")
 
 
-def dataset_photos(data_dir) -> tuple[data.Split, list[str]]:
+def dataset_photos(data_dir) -> tuple[folders.Split, list[str]]:
     """Every training and validation photo of a dataset, with its class names."""
-    dataset = data.load_dataset(data_dir)
-    split = data.Split(dataset.train.paths + dataset.validation.paths,
+    dataset = folders.load_dataset(data_dir)
+    split = folders.Split(dataset.train.paths + dataset.validation.paths,
                        dataset.train.labels + dataset.validation.labels)
     return split, dataset.class_names
 
 
-def pooled_features(config: TrainConfig, split: data.Split, models_dir, report=None):
+def pooled_features(config: TrainConfig, split: folders.Split, models_dir, report=None):
     """(features (N, D), labels, paths) of the readable photos of `split`: from the cache where
     there, else computed once (and cached) by the frozen backbone. The network is built only when
     some photo is missing, so a map of cached photos needs no TensorFlow model."""
@@ -152,9 +152,8 @@ def _stored(path: Path, paths: list[str], class_names: list[str], method: str, w
 def _save(path: Path, **arrays) -> None:
     """Temp file + rename: a reader never sees half a map."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
-    np.savez(tmp, **arrays)
-    os.replace(tmp, path)
+    with replacing(path) as partial:
+        np.savez(partial, **arrays)
 
 
 def _store(path: Path, mapped: FeatureMap) -> None:

@@ -17,7 +17,7 @@ from keras import layers, ops
 
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
-from catdog.network import backbones
+from catdog.network import backbones, weights
 
 HEAD_PREFIX = ("head_", "predictions")
 _CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
@@ -69,16 +69,15 @@ class BackbonePreprocess(layers.Layer):
 
 
 def _build_backbone(entry: backbones.Backbone, x, config: TrainConfig):
-    weights = "imagenet" if config.weights == "imagenet" and entry.pretrained else None
-    if weights is None:
+    if not (config.weights == "imagenet" and entry.pretrained):
         return entry.build(x, None)
-    cached = backbones.weights_folder() / entry.weights_file(config.image_size)
+    cached = weights.weights_folder() / entry.weights_file(config.image_size)
     try:
-        return entry.build(x, weights)
+        return entry.build(x, "imagenet")
     except Exception as error:  # Keras's get_file raises a bare Exception for any download failure
         if cached.exists():
             raise  # the file was there, so this is not a download problem: keep the real error
-        raise backbones.weights_unavailable(entry.name, config.image_size, error) from error
+        raise weights.weights_unavailable(entry.name, config.image_size, error) from error
 
 
 def build_model(config: TrainConfig, num_classes: int) -> keras.Model:

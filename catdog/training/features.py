@@ -22,9 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog.config import TrainConfig, usable_cores
-from catdog.data import folders as data
-from catdog.data import pipeline
+from catdog.config import TrainConfig
+from catdog.data import folders, pipeline
+from catdog.network import backbones, weights
+from catdog.settings import feature_cache_folder, usable_cores
+from catdog.storage import replacing, write_atomic
 from catdog.training.timing import Stopwatch
 
 # Photos per forward pass of TensorFlow Lite's extractor on a CPU; the features do not depend on
@@ -36,15 +38,12 @@ FORMAT_VERSION = 2  # bump when decoding or preprocessing changes what a photo b
 
 def network_key(config: TrainConfig) -> str:
     """Everything about the network that changes the features, as a short hash."""
-    from catdog.network import backbones
-
-    weights = config.weights
-    if weights == "imagenet":
-        file = backbones.weights_folder() / backbones.get(config.backbone).weights_file(config.image_size)
-        weights = f"{file.name}:{file.stat().st_size if file.exists() else 0}"
+    if config.weights == "imagenet":
+        file = weights.weights_folder() / backbones.get(config.backbone).weights_file(config.image_size)
+        weights_used = f"{file.name}:{file.stat().st_size if file.exists() else 0}"
     else:
-        weights = f"random:{config.seed}"
-    described = [FORMAT_VERSION, config.backbone, config.image_size, weights, config.pooling]
+        weights_used = f"random:{config.seed}"
+    described = [FORMAT_VERSION, config.backbone, config.image_size, weights_used, config.pooling]
     if config.preprocessing != "backbone":  # only then: the caches of every earlier network keep their keys
         described.append(config.preprocessing)
     described = json.dumps(described)
@@ -91,15 +90,14 @@ class FeatureCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         name = hashlib.sha256("".join(hashes).encode()).hexdigest()[:16]
-        tmp = self.folder / f".{name}.{os.getpid()}.tmp.npz"  # two processes adding the same shard never collide
-        np.savez(tmp, hashes=np.array(hashes), features=features.astype(np.float32))
-        os.replace(tmp, self.folder / f"{name}.npz")
+        with replacing(self.folder / f"{name}.npz") as partial:  # two processes adding it never collide
+            np.savez(partial, hashes=np.array(hashes), features=features.astype(np.float32))
         self._load().update(zip(hashes, features))
 
 
 def cache_for(config: TrainConfig, models_dir: Path) -> FeatureCache:
     """The cache a models folder's runs share: beside the run folders (or in CATDOG_CACHE_DIR)."""
-    return FeatureCache(config, Path(os.environ.get("CATDOG_CACHE_DIR", Path(models_dir) / ".feature_cache")))
+    return FeatureCache(config, feature_cache_folder(models_dir))
 
 
 def view_key(photo_hash: str, view: int) -> str:
@@ -184,9 +182,7 @@ def _write_first(paths: list[Path], blob: bytes) -> Path:
     for path in paths:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(blob)
-            os.replace(tmp, path)
+            write_atomic(path, blob)
             return path
         except OSError:  # a read-only KERAS_HOME (a shared install): the next place
             continue
@@ -201,9 +197,7 @@ def extractor_paths(config: TrainConfig, cache_folder: Path) -> list[Path]:
     local = cache_folder / "extractor.tflite"
     if config.weights != "imagenet":
         return [local]
-    from catdog.network import backbones
-
-    return [backbones.weights_folder() / "catdog" / f"{network_key(config)}.tflite", local]
+    return [weights.weights_folder() / "catdog" / f"{network_key(config)}.tflite", local]
 
 
 def forward_function(extractor, views: int, paths: list[Path]):
@@ -220,7 +214,7 @@ def forward_function(extractor, views: int, paths: list[Path]):
     return lambda images: graph(tf.cast(images, tf.float32)).numpy()
 
 
-def features_of(config, models_dir, extractor, split: data.Split, skipped: list, report=None, views: int = 1,
+def features_of(config, models_dir, extractor, split: folders.Split, skipped: list, report=None, views: int = 1,
                 stopwatch: Stopwatch | None = None):
     """(features (N, views, D), labels, how many photos came from the cache) of the readable photos
     of `split` through a frozen backbone, computing only those not in the models folder's feature
@@ -235,7 +229,7 @@ def features_of(config, models_dir, extractor, split: data.Split, skipped: list,
         found = cache.get([key for photo in keys for key in photo])
     missing = [i for i, photo in enumerate(keys) if any(key not in found for key in photo)]
     if missing:
-        todo = data.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
+        todo = folders.Split([split.paths[i] for i in missing], [split.labels[i] for i in missing])
         with stopwatch.part("converting the network for a CPU"):
             forward = forward_function(extractor, views, extractor_paths(config, cache.folder))
         photos_per_pass, on_cpu = pipeline.step_split(config.batch_size)[0], isinstance(forward, LiteForward)

@@ -14,17 +14,18 @@ votes to stop (early stopping) and to cancel (a cancel request reaches worker 0 
 from __future__ import annotations
 
 import json
-import os
 
 import numpy as np
 
+from catdog.data import augment, pipeline
 from catdog.data.folders import Split
 from catdog.errors import CatdogError
+from catdog.settings import tf_config
 
 
 def cluster() -> dict:
     """TF_CONFIG, checked: {"cluster": {"worker": [...]}, "task": {"type": "worker", "index": i}}."""
-    raw = os.environ.get("TF_CONFIG", "")
+    raw = tf_config()
     example = ('TF_CONFIG=\'{"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
                '"task": {"type": "worker", "index": 0}}\'')
     try:
@@ -99,7 +100,6 @@ def evaluate(model, val_ds, forward=None) -> dict:
 
 def _batches(strategy, config, split: Split, skipped: list, phase: int):
     """This worker's endless batches of its own shard, and how many steps make an epoch."""
-    from catdog.data import augment, pipeline
     workers = len(cluster()["workers"])
     global_batch = max(config.batch_size // strategy.num_replicas_in_sync, 1) * strategy.num_replicas_in_sync
 

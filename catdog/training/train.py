@@ -20,16 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import runs
+from catdog import runs, storage
 from catdog.config import TrainConfig
-from catdog.data import augment, pipeline
-from catdog.data import folders as data
+from catdog.data import augment, folders, pipeline
 from catdog.data.views import ViewBatches, extract_views
 from catdog.errors import CatdogError
 from catdog.runs import Phase
-from catdog.training import head
+from catdog.training import features, head, multiworker
+from catdog.training.features import features_of
 from catdog.training.plan import Route, TrainingPlan, plan_training
-from catdog.training.progress import Reporter, progress_callback
+from catdog.training.reporter import Reporter, progress_callback
 from catdog.training.timing import Stopwatch, timed_tensorboard
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class Training:
 
     config: TrainConfig
     plan: TrainingPlan
-    dataset: data.Dataset
+    dataset: folders.DatasetFiles
     run_dir: Path
     reporter: Reporter
     started: float = field(default_factory=time.time)
@@ -76,11 +76,9 @@ def _callbacks(training: Training, phase: int, early_stopping: bool = True) -> l
 _PHASE_PARTS = {1: "head training", 2: "fine-tuning"}
 
 
-def cached_features(training: Training, extractor, split: data.Split, name: str, views: int = 1):
+def cached_features(training: Training, extractor, split: folders.Split, name: str, views: int = 1):
     """Features of every readable photo in `split` (with `views=2`, of its mirror too), computing
     only those not cached on disk. Returns (features (N, views, D), labels, how many came from the cache)."""
-    from catdog.training.features import features_of
-
     report = lambda seen, total: _extraction_report(training, name, total)(seen)
     features, labels, reused = features_of(training.config, training.run_dir.parent, extractor, split,
                                            training.skipped, report, views, training.stopwatch)
@@ -127,7 +125,6 @@ def _phase1_on_features(training: Training) -> None:
 
 def _augmented_views(training: Training, extractor) -> ViewBatches:
     from catdog.network.model import graph_function
-    from catdog.training import features
 
     config, forward = training.config, graph_function(extractor)
     extract = lambda batches, total, view: features.extract(
@@ -141,7 +138,6 @@ def _stream(training: Training, phase: int, first_epoch: int, epochs: int) -> No
     """Fit on the images themselves (augmented if asked), each epoch through the whole network."""
     config, callbacks = training.config, _callbacks(training, phase)
     if training.plan.route is Route.MULTIWORKER:  # Keras's fit fails there (keras-team/keras#20585)
-        from catdog.training import multiworker
 
         multiworker.fit(training, callbacks, phase, first_epoch, epochs)
     else:
@@ -191,7 +187,6 @@ def _evaluate_and_save(training: Training) -> None:
     training.reporter.set_phase(Phase.EVALUATING)
     with training.stopwatch.part("evaluation"):
         if training.final is None and training.plan.route is Route.MULTIWORKER:
-            from catdog.training import multiworker
 
             training.final = multiworker.evaluate(training.model, training.validation_batches)
         elif training.final is None:
@@ -234,7 +229,6 @@ def distribution(config: TrainConfig):
     import tensorflow as tf
 
     if config.strategy == "multiworker":
-        from catdog.training import multiworker
 
         multiworker.cluster()  # TF_CONFIG checked, with a clear message, before TensorFlow reads it
         return tf.distribute.MultiWorkerMirroredStrategy()
@@ -258,7 +252,7 @@ def _use_mixed_precision(config: TrainConfig) -> None:
 def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dict:
     """Train `config` into `run_dir` (made by `runs.create_run`); returns metrics.json's contents.
 
-    Raises `progress.Cancelled` if the job is asked to stop before its model is saved."""
+    Raises `reporter.Cancelled` if the job is asked to stop before its model is saved."""
     stopwatch = Stopwatch()
     with stopwatch.part("imports"):  # TensorFlow, the first time in this process (a warm trainer: none)
         from catdog.network.model import build_model
@@ -267,10 +261,10 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
     plan = plan_training(config)
     log.info("%s: %s", run_dir.name, plan.describe())
     with stopwatch.part("listing photos"):
-        dataset = data.load_dataset(config.data_dir, config.validation_fraction, config.seed)
-        dataset = dataclasses.replace(dataset, train=data.fewer_photos(dataset.train, config.photos_per_class,
+        dataset = folders.load_dataset(config.data_dir, config.validation_fraction, config.seed)
+        dataset = dataclasses.replace(dataset, train=folders.fewer_photos(dataset.train, config.photos_per_class,
                                                                         config.seed))
-    runs.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
+    storage.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
     training = Training(config, plan, dataset, run_dir, reporter or Reporter(run_dir), stopwatch=stopwatch)
     strategy = distribution(config)
     _use_mixed_precision(config)
@@ -291,5 +285,5 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
             fine_tune(training)
         _evaluate_and_save(training)
     metrics = _metrics(training)
-    runs.write_json(run_dir / "metrics.json", metrics)
+    storage.write_json(run_dir / "metrics.json", metrics)
     return metrics

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog.data import folders as data
+from catdog.data import folders
 from catdog.errors import CatdogError
 from catdog.use.predict import predictor_for
 
@@ -78,24 +78,24 @@ class Evaluation:
         return values
 
 
-def evaluation_split(path, class_names: list[str], trained_on=None) -> tuple[data.Split, str]:
+def evaluation_split(path, class_names: list[str], trained_on=None) -> tuple[folders.Split, str]:
     """A dataset root means its test/ split if it has one, else validation/. A folder of class
     folders that the run (`trained_on`: its TrainConfig) split itself means that split's
     validation photos: the others are the ones it trained on."""
-    splits = data.find_splits(path)
+    splits = folders.find_splits(path)
     folder = splits.get("test", splits.get("validation", splits.get("all")))
     if folder is None:
         raise CatdogError("evaluation_no_split", path=str(path))
     if "all" in splits and trained_on is not None and Path(path).resolve() == Path(trained_on.data_dir).resolve():
-        dataset = data.load_dataset(path, trained_on.validation_fraction, trained_on.seed)
+        dataset = folders.load_dataset(path, trained_on.validation_fraction, trained_on.seed)
         if dataset.class_names == class_names:
             return dataset.validation, str(folder)
-    found = data.class_folders(folder)
+    found = folders.class_folders(folder)
     unknown = sorted(set(found) - set(class_names))
     if unknown:
         raise CatdogError("evaluation_unknown_classes", folder=str(folder), unknown=", ".join(unknown),
                           classes=", ".join(class_names))
-    split = data.list_split(Path(folder), class_names)
+    split = folders.list_split(Path(folder), class_names)
     if not split.paths:
         raise CatdogError("evaluation_no_images", folder=str(folder), classes=", ".join(class_names))
     return split, str(folder)

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from catdog import runs
-from catdog.data import augment, images
+from catdog import runs, storage
+from catdog.data import augment, folders, images
 from catdog.errors import CatdogError
+from catdog.language import FORMATTERS
 from catdog.use import card_text
-from catdog.wording import FORMATTERS
+from catdog.use.predict import predictor_for
 
 # What a converted file must do to be written. A float flatbuffer computes the same function as
 # Keras: its probabilities match to rounding (measured: 6e-6), so more than FLOAT_TOLERANCE is a
@@ -62,8 +63,6 @@ def tflite_probabilities(flatbuffer: bytes, batch: np.ndarray) -> np.ndarray:
 def parity(run: runs.Run, flatbuffer: bytes, photos: list, quantize: bool) -> dict:
     """TFLite against Keras on the same photos: on how many the top class is the same, and the
     largest difference between their probabilities."""
-    from catdog.use.predict import predictor_for
-
     predictor = predictor_for(run.path)
     batch = np.stack([images.load_for_model(p, run.config.image_size) for p in photos])
     # The file computes the model on one view. catdog's own answers may average each photo with its
@@ -92,13 +91,12 @@ def export_tflite(ref, out, quantize: bool = False, photos: list | None = None, 
     run = runs.load_run(ref, models_dir)
     flatbuffer = to_tflite(run, quantize)
     if photos is None:
-        from catdog.data import folders as data
-
-        validation = data.load_dataset(run.config.data_dir, run.config.validation_fraction, run.config.seed).validation
+        config = run.config
+        validation = folders.load_dataset(config.data_dir, config.validation_fraction, config.seed).validation
         photos = validation.paths[:: max(1, len(validation.paths) // CHECKED_PHOTOS)][:CHECKED_PHOTOS]
     check = parity(run, flatbuffer, photos, quantize)
     check_parity(check)
-    runs.write_atomic(Path(out), flatbuffer)
+    storage.write_atomic(Path(out), flatbuffer)
     return {"out": str(out), "bytes": len(flatbuffer), **check}
 
 
@@ -110,31 +108,32 @@ def model_card(ref, models_dir=None, full_paths: bool = True, language: str = "e
     numbers = FORMATTERS[language]  # 0,9750 in Portuguese
     say = lambda key, **values: numbers.format(card_text.CARD[key][language], **values)
     run = runs.load_run(ref, models_dir)
-    c, m, s = run.config, run.metrics, run.config.image_size
+    config, metrics = run.config, run.metrics
     if not full_paths:  # a card handed to a student of a shared server: the dataset's name, not where it lives
-        c = dataclasses.replace(c, data_dir=Path(c.data_dir).name)
+        config = dataclasses.replace(config, data_dir=Path(config.data_dir).name)
     classes = ", ".join(run.class_names) or say("unknown_classes")
-    augmentation = (say("augmentation_on", config=augment.to_text(c.augmentation)) if c.augmentation.enabled
+    augmentation = (say("augmentation_on", config=augment.to_text(config.augmentation)) if config.augmentation.enabled
                     else say("augmentation_off"))
     lines = [
         say("title", run=run.id), "",
-        say("intro", classes=classes, backbone=c.backbone,
-            weights=say("weights.imagenet" if c.weights == "imagenet" else "weights.none")), "",
-        say("data"), say("dataset", data_dir=c.data_dir),
-        say("photos", train=m.get("train_images", "?"), validation=m.get("validation_images", "?")),
-        say("skipped", count=len(m.get("skipped_files", []))), "",
+        say("intro", classes=classes, backbone=config.backbone,
+            weights=say("weights.imagenet" if config.weights == "imagenet" else "weights.none")), "",
+        say("data"), say("dataset", data_dir=config.data_dir),
+        say("photos", train=metrics.get("train_images", "?"), validation=metrics.get("validation_images", "?")),
+        say("skipped", count=len(metrics.get("skipped_files", []))), "",
         say("settings"), say("settings_header"), "|---|---|",
-        *[numbers.format("| {} | {} |", key, value) for key, value in c.to_dict().items() if key != "augmentation"],
+        *[numbers.format("| {} | {} |", name, value) for name, value in config.to_dict().items()
+          if name != "augmentation"],
         f"| augmentation | {augmentation} |", "",
         say("metrics"),
-        say("accuracy", accuracy=m.get("val_accuracy", float("nan")), loss=m.get("val_loss", float("nan"))),
-        say("epochs", epochs=m.get("epochs_run", "?"), seconds=m.get("seconds", "?")), "",
-        say("use"), say("use.opens"), say("use.input", size=s, backbone=c.backbone),
+        say("accuracy", accuracy=metrics.get("val_accuracy", float("nan")), loss=metrics.get("val_loss", float("nan"))),
+        say("epochs", epochs=metrics.get("epochs_run", "?"), seconds=metrics.get("seconds", "?")), "",
+        say("use"), say("use.opens"), say("use.input", size=config.image_size, backbone=config.backbone),
         say("use.output", count=len(run.class_names), classes=classes), say("use.resize"),
-        *([say("use.mirror")] if c.test_time_mirror else []), "",
+        *([say("use.mirror")] if config.test_time_mirror else []), "",
         *_snippet(run), "",
         say("limits"),
-        say("limits.only", train=m.get("train_images", say("limits.few_thousand")), classes=classes),
+        say("limits.only", train=metrics.get("train_images", say("limits.few_thousand")), classes=classes),
         say("limits.unlike"), say("limits.confidence"),
     ]
     return "\n".join(lines) + "\n"
@@ -142,13 +141,13 @@ def model_card(ref, models_dir=None, full_paths: bool = True, language: str = "e
 
 def _snippet(run: runs.Run) -> list[str]:
     """The card's Python code, the same in every language: it loads model.keras in plain Keras."""
-    s = run.config.image_size
+    size = run.config.image_size
     return [
         "```python",
         "import keras, numpy as np",
         "from PIL import Image",
         'model = keras.saving.load_model("model.keras")',
-        f'pixels = np.asarray(Image.open("photo.jpg").convert("RGB").resize(({s}, {s})), "float32")',
+        f'pixels = np.asarray(Image.open("photo.jpg").convert("RGB").resize(({size}, {size})), "float32")',
         f"print(dict(zip({list(run.class_names)!r}, model.predict(pixels[None], verbose=0)[0].tolist())))",
         "```",
     ]

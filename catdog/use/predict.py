@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ import numpy as np
 from catdog import runs
 from catdog.data import images
 from catdog.errors import CatdogError
+from catdog.settings import model_cache_size
 
 log = logging.getLogger(__name__)
 
@@ -186,9 +186,7 @@ class ModelCache:
         return len(self._models)
 
 
-# Three MobileNetV2 models hold ~30 MB of weights; a ResNet50 alone ~95 MB.
-CACHE = ModelCache(max_models=int(os.environ.get("CATDOG_MAX_MODELS", 3)),
-                   max_bytes=int(float(os.environ.get("CATDOG_MAX_MODEL_MB", 300)) * 1e6))
+CACHE = ModelCache(*model_cache_size())
 
 
 def predictor_for(ref, models_dir=None) -> Predictor:

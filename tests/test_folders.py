@@ -2,13 +2,13 @@
 
 import pytest
 
-from catdog.data import folders as data
+from catdog.data import folders
 from catdog.errors import CatdogError
 from helpers import make_image
 
 
 def test_train_validation_layout_lists_every_image_with_its_class(tiny_dataset):
-    dataset = data.load_dataset(tiny_dataset)
+    dataset = folders.load_dataset(tiny_dataset)
     assert dataset.class_names == ["cats", "dogs"]
     assert len(dataset.train.paths) == 12 and dataset.train.labels.count(1) == 6
     assert all("/cats/" in p for p, label in zip(dataset.validation.paths, dataset.validation.labels) if label == 0)
@@ -18,8 +18,8 @@ def test_single_folder_is_split_by_a_fixed_seed(tmp_path):
     for kind, name in enumerate(["a", "b", "c"]):
         for i in range(10):
             make_image(tmp_path / "flat" / name / f"{i}.png", kind % 2, seed=i)
-    first = data.load_dataset(tmp_path / "flat", validation_fraction=0.2, seed=7)
-    again = data.load_dataset(tmp_path / "flat", validation_fraction=0.2, seed=7)
+    first = folders.load_dataset(tmp_path / "flat", validation_fraction=0.2, seed=7)
+    again = folders.load_dataset(tmp_path / "flat", validation_fraction=0.2, seed=7)
     assert first.class_names == ["a", "b", "c"]
     assert len(first.validation.paths) == 6 and len(first.train.paths) == 24
     assert first.validation.paths == again.validation.paths
@@ -40,12 +40,12 @@ def test_unusable_layouts_are_explained(tmp_path, layout, message):
     elif layout == "a_file":
         root.write_text("x")
     with pytest.raises(CatdogError, match=message):
-        data.load_dataset(root)
+        folders.load_dataset(root)
 
 
 def test_inspect_counts_and_reports_undecodable_files(tiny_dataset):
     (tiny_dataset / "train" / "cats" / "broken.jpg").write_bytes(b"not a jpeg")
-    report = data.inspect(tiny_dataset)
+    report = folders.inspect(tiny_dataset)
     assert report["counts"]["train"] == {"cats": 6, "dogs": 6}
     assert [bad["path"].endswith("broken.jpg") for bad in report["bad_files"]] == [True]
     [bad] = report["bad_files"]
@@ -67,7 +67,7 @@ def test_download_fails_fast_offline_with_a_way_out(tmp_path, monkeypatch):
 
     monkeypatch.setattr(urllib.request, "urlopen", offline)
     with pytest.raises(CatdogError, match="Could not download the sample dataset") as error:
-        data.download_sample(tmp_path)
+        folders.download_sample(tmp_path)
     assert "--data" in str(error.value)
     assert seen["timeout"] == 15.0  # the request's own timeout, not the process's sockets'
     import socket
@@ -82,7 +82,7 @@ def test_offline_mode_does_not_even_try_the_download(tmp_path, monkeypatch):
 
     monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("tried the internet"))
     with pytest.raises(CatdogError) as error:
-        data.download_sample(tmp_path)  # CATDOG_OFFLINE=1, as in every test
+        folders.download_sample(tmp_path)  # CATDOG_OFFLINE=1, as in every test
     assert (error.value.key, error.value.params["reason"]) == ("download_failed", NO_INTERNET)
 
 
@@ -102,5 +102,5 @@ def test_a_download_cut_short_is_refused_and_not_kept(tmp_path, monkeypatch):
     monkeypatch.delenv("CATDOG_OFFLINE")
     monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout=None: CutShort(b"PK" + b"x" * 98))
     with pytest.raises(CatdogError, match="100 of 1000 bytes"):
-        data.download_sample(tmp_path)
+        folders.download_sample(tmp_path)
     assert list((tmp_path / "downloads").iterdir()) == []  # nothing half-written is left to be reused

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from catdog import runs
-from catdog.runs import Phase, Progress
+from catdog.data.pipeline import step_split
+from catdog.runs import Phase, Progress, State
 
 HEARTBEAT_SECONDS = 5.0
 WRITE_EVERY_SECONDS = 0.5
@@ -43,7 +44,7 @@ class Reporter:
     # lifecycle
     def start(self) -> None:
         self._started = time.time()
-        runs.update_status(self.run_dir, state="running", pid=os.getpid(), started=self._started,
+        runs.update_status(self.run_dir, state=State.RUNNING, pid=os.getpid(), started=self._started,
                            heartbeat=self._started, progress=self.progress.to_dict())
         threading.Thread(target=self._beat, daemon=True, name="catdog-heartbeat").start()
 
@@ -76,8 +77,6 @@ class Reporter:
     def plan(self, config, train_images: int) -> None:
         """Epochs in all, and the passes an epoch streams (Keras cannot count a filtered tf.data
         pipeline's batches; on a shared server a batch takes several passes: pipeline.step_split)."""
-        from catdog.data.pipeline import step_split
-
         self.total_epochs = config.total_epochs
         self.streamed_batches = max(1, math.ceil(train_images / step_split(config.batch_size)[0]))
 
@@ -102,7 +101,7 @@ class Reporter:
             self.progress, epoch=epoch + 1, total_epochs=self.total_epochs, batch=batch,
             batches=self.batches_per_epoch, fraction=min(done, 1.0), elapsed=round(elapsed, 1),
             eta_seconds=round(elapsed / done * (1 - done), 1) if done > 0.01 else None,
-            loss=_number(logs.get("loss")), accuracy=_number(logs.get("accuracy")))
+            loss=_float_or_none(logs.get("loss")), accuracy=_float_or_none(logs.get("accuracy")))
         self._write()
 
     def epoch_end(self, row: dict) -> None:
@@ -124,7 +123,7 @@ class Reporter:
                 runs.update_status(self.run_dir, heartbeat=now, progress=self.progress.to_dict())
 
 
-def _number(value) -> float | None:
+def _float_or_none(value) -> float | None:
     return None if value is None else float(value)
 
 

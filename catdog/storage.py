@@ -1,0 +1,54 @@
+"""Files that readers never see half-written, and reads that survive a damaged file.
+
+Every file catdog writes (run records, photos, feature shards, maps, converted extractors,
+models) goes through `replacing`: it is written under a temporary name in the same folder and
+renamed into place, so a reader sees the old file or the new one, never half of one, and a
+write that fails (a full disk, a crash) leaves no partial file behind. Temporary names are
+random, not a process id, so two processes (or two machines on a shared folder) never collide.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path` to write to; once the block ends it replaces `path` in one
+    rename, and if the block raises it is removed. It ends in `path`'s suffix, so writers that
+    add a missing one (numpy's `savez`, Keras's `save`) keep its name."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write `data` to `path` whole, flushed to the disk before it takes the name."""
+    with replacing(path) as temporary, open(temporary, "wb") as handle:
+        handle.write(data.encode() if isinstance(data, str) else data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_json(path: Path, value) -> None:
+    write_atomic(path, json.dumps(value, indent=2, default=str))
+
+
+def read_json(path: Path):
+    """The JSON in `path`, or None where there is no such file or it is not JSON (only a file from
+    outside catdog can be half-written)."""
+    try:
+        return json.loads(Path(path).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None

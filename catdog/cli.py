@@ -389,12 +389,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     settings.quiet_tensorflow()
     args = parser().parse_args(argv)
-    from catdog.jobs import LOG_FORMAT
-
     # The handler decides what reaches the terminal; loggers stay free to feed a run's train.log.
     terminal = logging.StreamHandler()
     terminal.setLevel(logging.INFO if args.verbose else logging.WARNING)
-    terminal.setFormatter(logging.Formatter(LOG_FORMAT))
+    terminal.setFormatter(logging.Formatter(settings.LOG_FORMAT))
     logging.basicConfig(level=logging.INFO, handlers=[terminal])
     try:
         return args.func(args)

@@ -14,7 +14,7 @@ import string
 # key: (what, expected, fix); "" where a part is absent. Parameters are plain values
 # (str, int, float): lists are joined by the caller, e.g. names=", ".join(names).
 MESSAGES: dict[str, tuple[str, str, str]] = {
-    # config.py
+    # config.py, settings.py
     "backbone_not_on_server": (
         "The {backbone} backbone is not available on this shared server.",
         "one of {allowed}",
@@ -45,13 +45,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "one of {allowed}",
         'use "imagenet" for transfer learning or "none" for random initial weights.',
     ),
-    # backbones.py
+    # network/backbones.py, network/weights.py
     "unknown_backbone": (
         "Unknown backbone {name!r}.",
         "one of {allowed}",
         "pick a name from that list (e.g. --backbone mobilenet_v1_025).",
     ),
-    # augment.py
+    # data/augment.py
     "unknown_augment_preset": ("Unknown augmentation preset {name!r}.", "one of {allowed}", ""),
     "unknown_augment_setting": (
         "Unknown augmentation setting {name!r}.",
@@ -63,7 +63,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "a number, or true/false for a switch",
         'write it as name=value, e.g. "rotation=15" or "horizontal_flip=true".',
     ),
-    # data.py
+    # data/folders.py
     "dataset_missing": (
         "Dataset folder {path} does not exist.",
         "",
@@ -107,7 +107,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "",
         "delete {downloads} and download again.",
     ),
-    # images.py
+    # data/images.py
     "image_missing": ("{name}: no such file.", "", "check the path and the file name."),
     "image_too_large": (
         "{name}: refused, the image claims {width} x {height} pixels.",
@@ -129,7 +129,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "",
         "re-export or re-download the photo.",
     ),
-    # archive.py
+    # classroom/archive.py
     "zip_absolute_path": (
         "Refused: the zip holds an absolute path ({entry}).",
         "relative paths such as train/cats/1.jpg",
@@ -205,7 +205,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                    "overloaded.", "", "launch the run again."),
     "job_gone": ("The training process (pid {pid}) is no longer running: it was killed or crashed, or the "
                  "server restarted.", "", "launch the run again."),
-    # export.py
+    # use/export.py
     "export_without_model": ("Run {run} has no model to export (state: {state}).", "", ""),
     "tflite_top_class_differs": (
         ("The quantized TensorFlow Lite model picks a different class from the Keras model on {differ} of "
@@ -220,10 +220,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "use model.keras instead, or try again with another TensorFlow version.",
     ),
     "unknown_card_language": ("No model card in the language {language!r}.", "one of {allowed}", ""),
-    # explain.py
+    # use/explain.py
     "opacity_out_of_range": ("opacity = {opacity} is out of range.", "0 to 1", ""),
     "unknown_class": ("Unknown class {name!r}.", "one of {allowed}", ""),
-    # multiworker.py
+    # training/multiworker.py
     "tf_config_missing": (
         "--strategy multiworker needs TF_CONFIG describing the cluster; got nothing.",
         "JSON with cluster.worker (host:port of every worker) and task.index",
@@ -244,7 +244,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "at least one photo per worker ({count})",
         "add photos or use fewer workers.",
     ),
-    # model.py
+    # network/model.py, network/weights.py
     "weights_unavailable": (
         "The ImageNet weights of {backbone} are not on this machine and could not be downloaded ({reason}).",
         "the file {file} in {folder}",
@@ -264,19 +264,19 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "a model saved by catdog",
         "",
     ),
-    # train.py
+    # training/train.py
     "no_readable_images": (
         "No readable images in the {split} split.",
         "",
         "check the files with: python -m catdog data inspect DIR",
     ),
-    # predict.py
+    # use/predict.py
     "run_has_no_model": (
         "Run {run} has no model file (its state is {state}).",
         "",
         "pick a finished run, or wait for this one to finish.",
     ),
-    # evaluate.py
+    # use/evaluate.py
     "evaluation_no_split": ("{path} has train/ but neither validation/ nor test/ to evaluate on.", "", ""),
     "evaluation_unknown_classes": (
         "{folder} has class folder(s) {unknown} that the model does not know.",
@@ -287,7 +287,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "evaluation_unreadable": ("None of the {count} images in {folder} could be read.", "", ""),
     # webui/loaders.py
     "run_deleted": ("Run {run} was deleted while you were looking at it.", "", "pick another run in the sidebar."),
-    # featuremap.py, anatomy.py (#16)
+    # inside/featuremap.py, inside/anatomy.py
     "no_photos_to_map": ("None of the {count} photos of the dataset could be read.", "readable JPEG or PNG photos",
                          "check the dataset on the Dataset page."),
     "unknown_map_method": ("Unknown map method {method!r}.", "one of {allowed}", ""),
@@ -298,7 +298,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                               "\"backbone\" uses the network's own preprocess_input; "
                               "\"rescale\" is the classic mistake."),
     "unknown_layer": ("The model has no layer {name!r}.", "one of {allowed}", ""),
-    # collect.py
+    # classroom/collect.py
     "dataset_name_refused": (
         "{name!r} cannot be a dataset name.",
         "up to {length} letters, digits, spaces, - and _, not starting with - or _, and none of {reserved}",

@@ -35,7 +35,6 @@ from catdog.use.predict import CACHE
 LOCK_NAME = ".train.lock"
 FOREGROUND_WAITING = ".foreground-waiting"
 POLL_SECONDS = 0.1  # how soon an idle trainer sees a new run
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger(__name__)
 
 
@@ -103,7 +102,7 @@ def _reason(error: CatdogError) -> dict:
 
 def _log_to(path: Path) -> logging.Handler:
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setFormatter(logging.Formatter(settings.LOG_FORMAT))
     handler.setLevel(logging.INFO)
     catdog_log = logging.getLogger("catdog")
     catdog_log.addHandler(handler)
@@ -309,7 +308,7 @@ if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] != "worker":
         sys.exit("usage: python -m catdog.jobs worker MODELS_DIR")
     settings.quiet_tensorflow()
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)  # into .worker.log
+    logging.basicConfig(level=logging.INFO, format=settings.LOG_FORMAT)  # into .worker.log
     import catdog
 
     catdog.import_tensorflow()  # the trainer's start-up: without the collector (see there)

@@ -175,7 +175,8 @@ class Run:
     @property
     def state(self) -> State:
         state = self.status.get("state", State.QUEUED)
-        return State(state) if state in State._value2member_map_ else State.QUEUED
+        # A state no catdog wrote is never queued: the trainer would take the run and train it again.
+        return State(state) if state in State._value2member_map_ else State.FAILED
 
     @property
     def owner(self) -> str | None:

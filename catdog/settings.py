@@ -3,7 +3,8 @@ the hosted limits, read here and nowhere else in catdog (as Keras's `backend/con
 scikit-learn's `_config.py`).
 
 Values are read when asked for, not at import, so a test or a notebook that sets a variable
-is heard. The variables, with their defaults:
+is heard (the model cache's size is asked for once, when `catdog.use.predict` is imported). The
+variables, with their defaults:
 
     CATDOG_DATA_DIR ./data            datasets            CATDOG_MODELS_DIR ./models      run folders
     CATDOG_CACHE_DIR <models>/.feature_cache               CATDOG_OFFLINE      never try the internet
@@ -27,6 +28,7 @@ from pathlib import Path
 HOSTED_DECODED_CACHE_MB = 0
 HOSTED_STEP_PHOTOS = 4
 HOSTED_BACKBONES = ("mobilenet_v2", "mobilenet_v1_025", "simple_cnn")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # the terminal's, a run's train.log, the trainer's
 TENSORFLOW_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
 
 

@@ -16,6 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# mkstemp makes a file only its owner may read; a file renamed into place should have the mode
+# any other new file of this process gets (a trainer of another user reads a shared KERAS_HOME).
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 @contextmanager
 def replacing(path: Path) -> Iterator[Path]:
@@ -24,6 +29,7 @@ def replacing(path: Path) -> Iterator[Path]:
     add a missing one (numpy's `savez`, Keras's `save`) keep its name."""
     path = Path(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    os.fchmod(handle, 0o666 & ~_UMASK)
     os.close(handle)
     try:
         yield Path(temporary)

@@ -42,17 +42,17 @@ def pretrained_here() -> list[str]:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def mapped(backbone: str, weights: str, folder: str, stamp: float, method: str) -> featuremap.FeatureMap:
+def mapped(backbone: str, weights_kind: str, folder: str, stamp: float, method: str) -> featuremap.FeatureMap:
     """A dataset's map through one network, once per server (`stamp` changes when the photos do)."""
-    return featuremap.feature_map(featuremap.network_config(backbone, weights), folder, models_root(), method)
+    return featuremap.feature_map(featuremap.network_config(backbone, weights_kind), folder, models_root(), method)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def network(backbone: str, weights: str):
+def network(backbone: str, weights_kind: str):
     """The frozen network, built once, for feature maps."""
     from catdog.network.model import build_model
 
-    return build_model(featuremap.network_config(backbone, weights), num_classes=2)
+    return build_model(featuremap.network_config(backbone, weights_kind), num_classes=2)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -109,7 +109,7 @@ def feature_space(dataset) -> None:
     try:
         with st.spinner(t("inside.drawing")):
             stamp = folder_stamp(dataset)
-            maps = [mapped(backbone, weights, str(dataset), stamp, method) for weights in ("imagenet", "none")]
+            maps = [mapped(backbone, kind, str(dataset), stamp, method) for kind in ("imagenet", "none")]
             marked = mistakes(run_id, str(dataset)) if run_id else set()
     except CatdogError as error:
         show_error(error)
@@ -179,9 +179,9 @@ def maps_tab(dataset) -> None:
         return
     ready = pretrained_here()
     backbone = experiments.lesson_backbone(tuple(ready)) if ready else "simple_cnn"
-    weights = "imagenet" if ready else "none"
+    weights_kind = "imagenet" if ready else "none"
     st.caption(t("inside.weights_used" if ready else "inside.weights_random", backbone=t(f"backbone.{backbone}")))
-    model = network(backbone, weights)
+    model = network(backbone, weights_kind)
     pixels = model_pixels(photo, int(model.inputs[0].shape[1]))
     left, right = st.columns([1, 3])
     left.image(pixels)

@@ -42,6 +42,12 @@ def test_a_run_folder_written_before_the_move_into_subpackages_still_opens(model
     assert run.history == [{"epoch": 1, "loss": 0.5, "val_accuracy": 0.9}] and run.class_names == ["cats", "dogs"]
 
 
+def test_a_state_no_catdog_wrote_is_never_taken_for_queued(models_dir):
+    run_dir = runs.create_run(TrainConfig(data_dir="x"), models_dir)
+    runs.update_status(run_dir, state="paused")
+    assert runs.load_run(run_dir).state is runs.State.FAILED
+
+
 def test_latest_means_newest_finished_run_with_a_model(models_dir):
     with pytest.raises(CatdogError, match="no finished run"):
         runs.load_run("latest", models_dir)

@@ -39,3 +39,12 @@ def test_reads_of_missing_or_damaged_json_give_none(tmp_path):
     assert storage.read_json(tmp_path / "missing.json") is None
     storage.write_json(tmp_path / "whole.json", {"state": "done"})
     assert storage.read_json(tmp_path / "whole.json") == {"state": "done"}
+
+
+def test_a_written_file_gets_the_mode_of_any_new_file_not_a_private_one(tmp_path):
+    """mkstemp's temporary file is private (0600); a model or a converted extractor in a shared
+    folder must stay readable by the other users a plain new file would be readable by."""
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"")
+    storage.write_atomic(tmp_path / "model.keras", b"zip")
+    assert (tmp_path / "model.keras").stat().st_mode == plain.stat().st_mode

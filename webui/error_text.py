@@ -15,7 +15,7 @@ from catdog.language import FORMATTERS
 from webui.text import S
 
 PT: dict[str, tuple[str, str, str]] = {
-    # config.py
+    # config.py, settings.py
     "backbone_not_on_server": (
         "A rede {backbone} não está disponível neste servidor compartilhado.",
         "uma destas: {allowed}",
@@ -51,13 +51,13 @@ PT: dict[str, tuple[str, str, str]] = {
         "um destes: {allowed}",
         'use "imagenet" para transferência de aprendizado ou "none" para começar com pesos aleatórios.',
     ),
-    # backbones.py
+    # network/backbones.py, network/weights.py
     "unknown_backbone": (
         "Rede desconhecida: {name!r}.",
         "uma destas: {allowed}",
         "escolha um nome dessa lista (por exemplo, --backbone mobilenet_v1_025).",
     ),
-    # augment.py
+    # data/augment.py
     "unknown_augment_preset": ("Predefinição de aumento de dados desconhecida: {name!r}.", "uma destas: {allowed}", ""),
     "unknown_augment_setting": (
         "Ajuste de aumento de dados desconhecido: {name!r}.",
@@ -69,7 +69,7 @@ PT: dict[str, tuple[str, str, str]] = {
         "um número, ou true/false para uma opção de ligar/desligar",
         'escreva como nome=valor, por exemplo "rotation=15" ou "horizontal_flip=true".',
     ),
-    # data.py
+    # data/folders.py
     "dataset_missing": (
         "A pasta do conjunto de dados {path} não existe.",
         "",
@@ -113,7 +113,7 @@ PT: dict[str, tuple[str, str, str]] = {
         "",
         "apague {downloads} e baixe de novo.",
     ),
-    # images.py
+    # data/images.py
     "image_missing": ("{name}: arquivo não encontrado.", "", "confira o caminho e o nome do arquivo."),
     "image_too_large": (
         "{name}: recusada, a imagem diz ter {width} x {height} pixels.",
@@ -135,7 +135,7 @@ PT: dict[str, tuple[str, str, str]] = {
         "",
         "exporte ou baixe a foto de novo.",
     ),
-    # archive.py
+    # classroom/archive.py
     "zip_absolute_path": (
         "Recusado: o zip contém um caminho absoluto ({entry}).",
         "caminhos relativos, como train/cats/1.jpg",
@@ -214,7 +214,7 @@ PT: dict[str, tuple[str, str, str]] = {
                    "sobrecarregado.", "", "inicie o treino de novo."),
     "job_gone": ("O processo de treino (pid {pid}) não está mais rodando: foi encerrado ou falhou, ou o "
                  "servidor reiniciou.", "", "inicie o treino de novo."),
-    # export.py
+    # use/export.py
     "export_without_model": ("O treino {run} não tem modelo para exportar (estado: {state}).", "", ""),
     "tflite_top_class_differs": (
         ("O modelo TensorFlow Lite quantizado escolhe uma classe diferente da do modelo Keras em {differ} "
@@ -229,10 +229,10 @@ PT: dict[str, tuple[str, str, str]] = {
         "use o model.keras, ou tente de novo com outra versão do TensorFlow.",
     ),
     "unknown_card_language": ("Não há ficha do modelo no idioma {language!r}.", "um destes: {allowed}", ""),
-    # explain.py
+    # use/explain.py
     "opacity_out_of_range": ("opacidade = {opacity} está fora do intervalo permitido.", "de 0 a 1", ""),
     "unknown_class": ("Classe desconhecida: {name!r}.", "uma destas: {allowed}", ""),
-    # multiworker.py
+    # training/multiworker.py
     "tf_config_missing": (
         "--strategy multiworker precisa de TF_CONFIG descrevendo o cluster, mas ele não foi definido.",
         "JSON com cluster.worker (host:porta de cada worker) e task.index",
@@ -253,7 +253,7 @@ PT: dict[str, tuple[str, str, str]] = {
         "pelo menos uma foto por worker ({count})",
         "adicione fotos ou use menos workers.",
     ),
-    # model.py
+    # network/model.py, network/weights.py
     "weights_unavailable": (
         "Os pesos ImageNet da rede {backbone} não estão nesta máquina e não puderam ser baixados ({reason}).",
         "o arquivo {file} em {folder}",
@@ -273,19 +273,19 @@ PT: dict[str, tuple[str, str, str]] = {
         "um modelo salvo pelo catdog",
         "",
     ),
-    # train.py
+    # training/train.py
     "no_readable_images": (
         "Nenhuma imagem legível na divisão {split}.",
         "",
         "confira os arquivos com: python -m catdog data inspect DIR",
     ),
-    # predict.py
+    # use/predict.py
     "run_has_no_model": (
         "O treino {run} não tem arquivo de modelo (o estado dele é {state}).",
         "",
         "escolha um treino concluído, ou espere este terminar.",
     ),
-    # evaluate.py
+    # use/evaluate.py
     "evaluation_no_split": ("{path} tem train/, mas não tem validation/ nem test/ para avaliar.", "", ""),
     "evaluation_unknown_classes": (
         "{folder} tem pasta(s) de classe {unknown} que o modelo não conhece.",
@@ -296,7 +296,7 @@ PT: dict[str, tuple[str, str, str]] = {
     "evaluation_unreadable": ("Nenhuma das {count} imagens em {folder} pôde ser lida.", "", ""),
     # webui/loaders.py
     "run_deleted": ("O treino {run} foi apagado enquanto você o olhava.", "", "escolha outro treino na barra lateral."),
-    # featuremap.py, anatomy.py (#16)
+    # inside/featuremap.py, inside/anatomy.py
     "no_photos_to_map": ("Nenhuma das {count} fotos do conjunto pôde ser lida.", "fotos JPEG ou PNG legíveis",
                          "confira o conjunto na página Dados."),
     "unknown_map_method": ("Método de mapa desconhecido {method!r}.", "um destes: {allowed}", ""),
@@ -306,7 +306,7 @@ PT: dict[str, tuple[str, str, str]] = {
     "unknown_preprocessing": ("Pré-processamento desconhecido {preprocessing!r}.", "um destes: {allowed}",
                               '"backbone" usa o preprocess_input da própria rede; "rescale" é o erro clássico.'),
     "unknown_layer": ("O modelo não tem a camada {name!r}.", "uma destas: {allowed}", ""),
-    # collect.py
+    # classroom/collect.py
     "dataset_name_refused": (
         "{name!r} não pode ser o nome de um conjunto de dados.",
         "até {length} letras, algarismos, espaços, - e _, sem começar com - ou _, e nenhum destes: {reserved}",

@@ -122,7 +122,7 @@ def import_tensorflow() -> None:
 def _log_to_stderr() -> None:
     """What catdog does in the server (models loaded and evicted, jobs queued) goes to its stderr,
     in the format the training workers write to their logs."""
-    from catdog.jobs import LOG_FORMAT
+    from catdog.settings import LOG_FORMAT
 
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(LOG_FORMAT))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+
 from catdog.errors import CatdogError
 from catdog.settings import truthy
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catdog.data import images
-from catdog.settings import data_root, offline
 from catdog.errors import NO_INTERNET, CatdogError, short_reason
+from catdog.settings import data_root, offline
 
 SPLITS = ("train", "validation", "test")
 SAMPLE_URL = "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip"

@@ -15,10 +15,9 @@ from itertools import islice
 import numpy as np
 
 from catdog.data import images
-from catdog.settings import usable_cores
 from catdog.data.folders import Split
 from catdog.errors import CatdogError
-from catdog.settings import limits
+from catdog.settings import limits, usable_cores
 
 SCALES = (1, 2, 4, 8)  # branch k of the decoder decodes a JPEG at 1/SCALES[k-1]; branch 0 is PIL
 

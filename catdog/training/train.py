@@ -80,11 +80,11 @@ def cached_features(training: Training, extractor, split: folders.Split, name: s
     """Features of every readable photo in `split` (with `views=2`, of its mirror too), computing
     only those not cached on disk. Returns (features (N, views, D), labels, how many came from the cache)."""
     report = lambda seen, total: _extraction_report(training, name, total)(seen)
-    features, labels, reused = features_of(training.config, training.run_dir.parent, extractor, split,
-                                           training.skipped, report, views, training.stopwatch)
-    if features is None:
+    vectors, labels, reused = features_of(training.config, training.run_dir.parent, extractor, split,
+                                          training.skipped, report, views, training.stopwatch)
+    if vectors is None:
         raise CatdogError("no_readable_images", split=name)
-    return features, labels, reused
+    return vectors, labels, reused
 
 
 def _extraction_report(training: Training, split: str, total: int, view: int | None = None):

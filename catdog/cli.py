@@ -18,11 +18,11 @@ import tempfile
 import time
 
 import catdog
-from catdog import settings, storage
+from catdog import memory, settings, storage
 from catdog.config import TrainConfig
 from catdog.data import augment
 from catdog.errors import CatdogError
-from catdog.runs import Phase, Progress, State
+from catdog.run_state import Phase, Progress, State
 
 # Short names kept from earlier versions, beside the ones made from the field names.
 DATA_ROOT_HELP = "data root (default: $CATDOG_DATA_DIR or ./data)"
@@ -267,6 +267,9 @@ def cmd_runs(args) -> int:
              "val_accuracy": r.metrics.get("val_accuracy"), "error": r.error} for r in found]
     lines = [f"{r['id']:<40} {r['state']:<10} {r['backbone']:<18} val_acc "
              f"{'-' if r['val_accuracy'] is None else round(r['val_accuracy'], 4)}" for r in rows]
+    damaged = runs.list_damaged(args.models_dir)  # listed apart: one bad record hides no other run
+    rows += [{"id": d.id, "state": "damaged", "error": d.error.what} for d in damaged]
+    lines += [f"{d.id:<40} damaged    {d.error.what}" for d in damaged]
     _print(args, rows, "\n".join(lines) or "no runs yet")
     return 0
 
@@ -388,6 +391,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     settings.quiet_tensorflow()
+    memory.keep_heap_small()  # a huge photo's buffers go back to the system once freed
     args = parser().parse_args(argv)
     # The handler decides what reaches the terminal; loggers stay free to feed a run's train.log.
     terminal = logging.StreamHandler()

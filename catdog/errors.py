@@ -119,6 +119,16 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "at most {limit:,} pixels",
         "resize the photo before uploading it.",
     ),
+    "image_too_big_to_open": (
+        "{name}: refused, this {kind} would take {megabytes:,.0f} MB of memory to open.",
+        "at most {limit_mb:,.0f} MB: about {megapixels:,.1f} megapixels for a {kind} like this one",
+        "save it smaller (or as a JPEG), then upload it again.",
+    ),
+    "image_wait_too_long": (
+        "{name}: not opened, the server was busy opening other large photos for {seconds} seconds.",
+        "",
+        "try again in a moment.",
+    ),
     "image_unknown_format": (
         "{name}: not a readable image (the contents are not a known image format).",
         "JPEG, PNG, WebP, BMP, GIF or TIFF",
@@ -158,7 +168,14 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                               "choose another name, for example {suggestion}."),
     "zip_unreadable": ("The upload is not a readable zip file ({reason}).", "", ""),
     # runs.py and jobs.py
-    "run_unreadable": ("{path} is not a catdog run: it has no readable config.json.", "", ""),
+    "run_damaged_missing": ("Run {run} cannot be read: its {file} is missing.", "",
+                            "delete the run; the other runs are not affected."),
+    "run_damaged_not_json": ("Run {run} cannot be read: its {file} is damaged (it is not JSON).", "",
+                             "delete the run; the other runs are not affected."),
+    "run_damaged_not_a_record": ("Run {run} cannot be read: its {file} holds no record.", "a JSON object",
+                                 "delete the run; the other runs are not affected."),
+    "run_damaged_value": ("Run {run} cannot be read: its {file} says {name} = {value}, which catdog never writes.",
+                          "", "delete the run; the other runs are not affected."),
     "no_finished_run": (
         "There is no finished run in {root} yet.",
         "",
@@ -178,6 +195,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("Run {run} has already finished ({state}); there is nothing to cancel.", "", ""),
     "job_cancelled_before_start": ("Cancelled before it started.", "", ""),
     "job_cancelled": ("Cancelled by request; the model was not saved.", "", ""),
+    "quota_class_queue": (
+        "The class's queue is full: {count} runs are waiting or training.",
+        "at most {limit} at once on this server",
+        "wait for some of them to finish, then start again.",
+    ),
     "quota_waiting_runs": ("You already have {count} run(s) waiting or training.", "at most {limit} at a time",
                            "wait for one to finish, or cancel one on the Train page."),
     "quota_kept_runs": ("You already keep {count} runs on this shared server.", "at most {limit}",

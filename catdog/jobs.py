@@ -11,11 +11,11 @@ starts a new trainer.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from contextlib import contextmanager
@@ -27,32 +27,24 @@ from catdog.classroom import leaderboard
 from catdog.config import TrainConfig, check_limits
 from catdog.errors import CatdogError
 from catdog.network import weights
-from catdog.runs import State
+from catdog.run_state import State
 from catdog.settings import limits, models_root
 from catdog.training.reporter import Cancelled, Reporter
 from catdog.use.predict import CACHE
 
 LOCK_NAME = ".train.lock"
+QUOTA_LOCK = ".quota.lock"  # a quota's check and the run it lets in, one Start at a time
+STARTING = ".trainer-starting"  # a trainer was started and has not yet taken the lock
+STARTING_SECONDS = 30.0  # after this, a trainer that never took the lock is taken for dead
 FOREGROUND_WAITING = ".foreground-waiting"
 POLL_SECONDS = 0.1  # how soon an idle trainer sees a new run
+WATCH_SECONDS = 10.0  # how soon the web server replaces a trainer that died with runs waiting
 log = logging.getLogger(__name__)
 
 
-@contextmanager
 def train_lock(models_dir, blocking: bool):
     """Yields True while holding the models folder's training lock, False if it is taken."""
-    root = Path(models_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_NAME, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return storage.locked(Path(models_dir) / LOCK_NAME, blocking)
 
 
 def execute(run_dir, listener=None) -> runs.Run:
@@ -163,7 +155,11 @@ def worker(models_dir) -> None:
     root = Path(models_dir)
     with train_lock(root, blocking=False) as got_it:
         if not got_it:
-            return  # a trainer is running: it will see the new run
+            return  # a trainer is running: it will see the new run (and this one loaded no TensorFlow)
+        (root / STARTING).unlink(missing_ok=True)
+        import catdog
+
+        catdog.import_tensorflow()  # the trainer's start-up: without the collector (see there)
         idle_since = time.time()
         while not _should_stop(root, idle_since):
             listed = runs.list_runs(root)  # one read of the run folders per turn
@@ -188,7 +184,7 @@ def worker(models_dir) -> None:
                 log.info("trainer at %.0f MB: handing over to a fresh process", _memory_mb())
                 break
     if queued(root):  # checked after releasing, so a run queued meanwhile is never stranded
-        spawn_worker(root)
+        ensure_trainer(root)
 
 
 def _score_one(root: Path, listed: list[runs.Run]) -> bool:
@@ -235,13 +231,14 @@ def start(config: TrainConfig, models_dir=None, owner: Identity | None = None) -
     if config.weights == "imagenet" and not weights.weights_status(config.backbone, config.image_size).usable:
         raise weights.weights_unavailable(config.backbone, config.image_size)  # now, not after a failed job
     root = Path(models_dir or models_root())
-    check_quota(owner, runs.list_runs(root))
     test = leaderboard.test_set(root)
     if owner is not None and not owner.teacher and test and Path(config.data_dir).resolve() == test.path:
         raise CatdogError("test_set_hidden")  # training on the test photos would make the challenge moot
-    run_dir = runs.create_run(config, root, owner)
+    with storage.locked(root / QUOTA_LOCK):  # six tabs clicking Start at once: one after the other
+        check_quota(owner, runs.list_runs(root))
+        run_dir = runs.create_run(config, root, owner)
     log.info("%s: queued", run_dir.name)
-    spawn_worker(root)
+    ensure_trainer(root)
     return runs.load_run(run_dir)
 
 
@@ -250,6 +247,9 @@ def check_quota(owner: Identity | None, listed: list[runs.Run]) -> None:
     allowed = limits()
     if owner is None or owner.teacher:
         return
+    everyone_waiting = sum(run.state.waiting for run in listed)
+    if everyone_waiting >= allowed.max_class_waiting_runs:  # whatever the identities (a cleared cookie)
+        raise CatdogError("quota_class_queue", count=everyone_waiting, limit=allowed.max_class_waiting_runs)
     mine = [run for run in listed if run.owner == owner.id]
     waiting = [run for run in mine if run.state.waiting]
     if len(waiting) >= allowed.max_waiting_runs:
@@ -264,10 +264,40 @@ def kick(models_dir=None, listed: list | None = None) -> None:
     root = Path(models_dir or models_root())
     listed = listed if listed is not None else runs.list_runs(root)
     if queued(listed=listed) or leaderboard.unscored(listed, leaderboard.test_set(root)):
+        ensure_trainer(root)
+
+
+def keep_queue_moving(models_dir=None, every: float = WATCH_SECONDS, stop=None) -> None:
+    """Kick the trainer every `every` seconds while runs wait (until `stop`, a threading.Event, is
+    set): a trainer killed (out of memory, a crash) is replaced with no page open. The web server
+    runs this in a thread of its own."""
+    stop = stop or threading.Event()
+    while not stop.wait(every):
+        try:
+            kick(models_dir)
+        except (OSError, CatdogError) as error:  # a models folder gone or unreadable for a moment
+            log.warning("queue watch: %s", error)
+
+
+def ensure_trainer(models_dir) -> bool:
+    """Start a trainer unless one holds the lock or one was started moments ago and is still
+    starting: a burst of Starts (a class clicking at once) starts one process, not one each, and
+    each of those would load TensorFlow. True if one was started."""
+    root = Path(models_dir)
+    with storage.locked(root / ".spawn.lock"):
         with train_lock(root, blocking=False) as free:
             pass
-        if free:
-            spawn_worker(root)
+        if not free:
+            return False
+        starting = root / STARTING
+        try:
+            if time.time() - starting.stat().st_mtime < STARTING_SECONDS:
+                return False
+        except FileNotFoundError:
+            pass
+        starting.touch()
+        spawn_worker(root)
+        return True
 
 
 def cancel(ref, models_dir=None, who: Identity | None = None) -> runs.Run:
@@ -309,7 +339,4 @@ if __name__ == "__main__":
         sys.exit("usage: python -m catdog.jobs worker MODELS_DIR")
     settings.quiet_tensorflow()
     logging.basicConfig(level=logging.INFO, format=settings.LOG_FORMAT)  # into .worker.log
-    import catdog
-
-    catdog.import_tensorflow()  # the trainer's start-up: without the collector (see there)
-    worker(sys.argv[2])
+    worker(sys.argv[2])  # imports TensorFlow once it holds the lock

@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, field, fields
-from enum import StrEnum
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from catdog import storage
 from catdog.access import Identity, check_may_change
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
+from catdog.run_state import Progress, State, effective_status
 from catdog.settings import models_root
 from catdog.storage import read_json, replacing
-
-STALE_SECONDS = 90  # a running job writes a heartbeat every few seconds
 
 
 def save_model(model, run_dir: Path) -> None:
@@ -74,91 +71,11 @@ def write_test_score(run_dir: Path, score: dict) -> None:
 
 def update_status(run_dir: Path, **fields) -> dict:
     """Merge `fields` into status.json (only the job that owns the run calls this)."""
-    status = read_json(Path(run_dir) / "status.json") or {}
+    status = read_json(Path(run_dir) / "status.json")
+    status = status if isinstance(status, dict) else {}
     status.update(fields)
     storage.write_json(Path(run_dir) / "status.json", status)
     return status
-
-
-def pid_alive(pid) -> bool:
-    """True while process `pid` runs. A killed child that its parent (the web server that
-    spawned it) has not yet reaped is a zombie: it still has a pid but is dead."""
-    if not pid:
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        return Path(f"/proc/{int(pid)}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return True  # no /proc (macOS): trust kill(0)
-
-
-class State(StrEnum):
-    """Where a run is in its life; the values are what status.json stores."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def waiting(self) -> bool:
-        """Queued or running: the run holds a place in the queue (and its dataset is in use)."""
-        return self in (State.QUEUED, State.RUNNING)
-
-    @property
-    def finished(self) -> bool:
-        return not self.waiting
-
-
-class Phase(StrEnum):
-    """What a running job is doing now; the values are what status.json stores."""
-
-    STARTING = "starting"
-    EXTRACTING = "extracting features"
-    TRAINING_HEAD = "training head"  # phase 1 of a pretrained backbone: the base is frozen
-    TRAINING = "training"  # a network trained from scratch: every layer learns
-    FINE_TUNING = "fine-tuning"  # phase 2: the top of the base learns too, at a lower rate
-    EVALUATING = "evaluating"
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A running job's progress, as status.json records it and the pages and CLI show it.
-
-    While extracting, `split` is "train" or "validation" and `view` counts the augmented
-    views (1..views) when there are several; while fitting, epoch and batch count up."""
-
-    phase: Phase = Phase.STARTING
-    fraction: float = 0.0
-    total_epochs: int | None = None
-    epoch: int | None = None
-    batch: int | None = None
-    batches: int | None = None
-    split: str | None = None
-    view: int | None = None
-    views: int | None = None
-    images_done: int | None = None
-    images_total: int | None = None
-    elapsed: float | None = None
-    eta_seconds: float | None = None
-    loss: float | None = None
-    accuracy: float | None = None
-
-    def to_dict(self) -> dict:
-        return {key: value for key, value in asdict(self).items() if value is not None}
-
-    @classmethod
-    def from_dict(cls, values: dict | None) -> Progress:
-        known = {f.name for f in fields(cls)}
-        values = {key: value for key, value in (values or {}).items() if key in known}
-        phase = values.pop("phase", Phase.STARTING)
-        return cls(phase=Phase(phase) if phase in Phase._value2member_map_ else Phase.STARTING, **values)
 
 
 @dataclass
@@ -211,19 +128,6 @@ class Run:
         return self.model_path.exists()
 
 
-def _effective_status(status: dict) -> dict:
-    """A `running` run whose process is gone or silent is reported as failed, never running forever."""
-    if status.get("state") != State.RUNNING:
-        return status
-    silent = time.time() - status.get("heartbeat", 0) > STALE_SECONDS
-    if not pid_alive(status.get("pid")) or silent:
-        pid = status.get("pid")
-        error = CatdogError("job_silent", pid=pid) if pid_alive(pid) else CatdogError("job_gone", pid=pid)
-        return {**status, "state": State.FAILED, "stale": True, "error": str(error), "error_key": error.key,
-                "error_params": error.params}
-    return status
-
-
 def _read_history(path: Path) -> list[dict]:
     try:
         with open(path, newline="") as handle:
@@ -240,14 +144,60 @@ def _cell_value(text: str):
         return text
 
 
+@dataclass(frozen=True)
+class DamagedRun:
+    """A run folder whose record cannot be read: listed apart, never trained, never in the way."""
+
+    id: str
+    path: Path
+    error: CatdogError  # which file, and what is wrong with it
+
+
+def _record(run_dir: Path, name: str) -> dict:
+    """A record file that must hold a JSON object; any other content makes the run damaged."""
+    path = run_dir / name
+    if not path.is_file():
+        raise CatdogError("run_damaged_missing", run=run_dir.name, file=name)
+    value = read_json(path)
+    if not isinstance(value, dict):
+        raise CatdogError("run_damaged_not_json" if value is None else "run_damaged_not_a_record",
+                          run=run_dir.name, file=name)
+    return value
+
+
+def _checked_status(run_dir: Path) -> dict:
+    status = _record(run_dir, "status.json")
+    problems = [("state", status.get("state"))] if status.get("state") not in State._value2member_map_ else []
+    problems += [(key, status[key]) for key in ("pid", "heartbeat", "created", "started")
+                 if status.get(key) is not None and (isinstance(status[key], bool)
+                                                     or not isinstance(status[key], (int, float)))]
+    if not isinstance(status.get("progress", {}), dict):
+        problems.append(("progress", status["progress"]))
+    if problems:
+        key, value = problems[0]
+        raise CatdogError("run_damaged_value", run=run_dir.name, file="status.json", name=key, value=repr(value)[:40])
+    return status
+
+
+def _checked_config(run_dir: Path) -> TrainConfig:
+    raw = _record(run_dir, "config.json")
+    try:
+        return TrainConfig.from_dict(raw)
+    except CatdogError as error:
+        name = error.params.get("name") or error.params.get("names") or next(iter(error.params), "?")
+        raise CatdogError("run_damaged_value", run=run_dir.name, file="config.json", name=name,
+                          value=repr(error.params.get("value", raw.get(name, "?")))[:40]) from error
+    except (TypeError, ValueError) as error:  # e.g. an augmentation setting no catdog has
+        raise CatdogError("run_damaged_value", run=run_dir.name, file="config.json", name="augmentation",
+                          value=repr(raw.get("augmentation"))[:40]) from error
+
+
 def _read_run(run_dir: Path) -> Run:
-    raw = read_json(run_dir / "config.json")
-    if raw is None:
-        raise CatdogError("run_unreadable", path=str(run_dir))
+    """The run in `run_dir`; CatdogError (run_damaged_*) where its config or status cannot be read."""
+    config, status = _checked_config(run_dir), _checked_status(run_dir)
     names_file = run_dir / "class_names"
     return Run(
-        id=run_dir.name, path=run_dir, config=TrainConfig.from_dict(raw),
-        status=_effective_status(read_json(run_dir / "status.json") or {"state": State.QUEUED}),
+        id=run_dir.name, path=run_dir, config=config, status=effective_status(status),
         history=_read_history(run_dir / "history.csv"),
         metrics=read_json(run_dir / "metrics.json") or {},
         class_names=names_file.read_text().split("\n")[:-1] if names_file.exists() else [],
@@ -255,19 +205,32 @@ def _read_run(run_dir: Path) -> Run:
     )
 
 
-def list_runs(models_dir=None) -> list[Run]:
-    """Every readable run, newest first. Folders that are not runs are skipped."""
+def _scan(models_dir) -> tuple[list[Run], list[DamagedRun]]:
     root = Path(models_dir or models_root())
     if not root.is_dir():
-        return []
-    found = []
+        return [], []
+    found, damaged = [], []
     for run_dir in sorted(root.iterdir(), reverse=True):
         if run_dir.is_dir() and (run_dir / "config.json").exists():
             try:
                 found.append(_read_run(run_dir))
-            except (CatdogError, FileNotFoundError):
-                continue  # deleted while listing, or not ours
-    return found
+            except CatdogError as error:
+                if (run_dir / "config.json").exists():  # else deleted while listing
+                    damaged.append(DamagedRun(run_dir.name, run_dir, error))
+            except FileNotFoundError:
+                continue  # deleted while listing
+    return found, damaged
+
+
+def list_runs(models_dir=None) -> list[Run]:
+    """Every readable run, newest first. Folders that are not runs are skipped; damaged runs are
+    left out (see `list_damaged`), so one bad record never hides the others."""
+    return _scan(models_dir)[0]
+
+
+def list_damaged(models_dir=None) -> list[DamagedRun]:
+    """The run folders whose config.json or status.json cannot be read, with what is wrong."""
+    return _scan(models_dir)[1]
 
 
 def load_run(ref, models_dir=None) -> Run:
@@ -289,7 +252,13 @@ def load_run(ref, models_dir=None) -> Run:
 
 
 def delete_run(ref, models_dir=None, who: Identity | None = None) -> None:
-    """Delete a finished run's folder; in hosted mode only its owner or the teacher may."""
+    """Delete a finished run's folder; in hosted mode only its owner or the teacher may (a damaged
+    run, whose owner cannot be read, only the teacher)."""
+    damaged = next((run for run in list_damaged(models_dir) if str(ref) in (run.id, str(run.path))), None)
+    if damaged is not None:
+        check_may_change(who, None, "?", damaged.id)
+        shutil.rmtree(damaged.path, ignore_errors=True)
+        return
     run = load_run(ref, models_dir)
     check_may_change(who, run.owner, run.owner_name, run.id)
     if run.state.waiting:

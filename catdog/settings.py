@@ -13,7 +13,9 @@ variables, with their defaults:
     CATDOG_TRAINER_IDLE_SECONDS 60, CATDOG_TRAINER_MAX_MB 1800   the trainer's idle wait and memory
     CATDOG_MAX_WAITING_RUNS 3, CATDOG_MAX_KEPT_RUNS 20, CATDOG_MAX_DATASETS 3,
     CATDOG_MAX_UPLOAD_DISK_MB 200     a student's quotas (hosted)
+    CATDOG_MAX_CLASS_WAITING_RUNS 60  runs queued or running on a class server, all students together
     CATDOG_DECODED_CACHE_MB, CATDOG_MAX_STEP_PHOTOS    a job's memory bounds
+    CATDOG_DECODE_BUDGET_MB 512 (hosted 256)          memory for photos being decoded at once
 """
 
 from __future__ import annotations
@@ -161,6 +163,8 @@ class Limits:
     max_kept_runs: int = 1_000_000  # run folders kept
     max_datasets: int = 1_000_000  # imported datasets kept
     max_upload_disk_mb: int = 1_000_000  # photos their imports wrote
+    # Per server, whatever the identities (a student who clears the cookie is a new student).
+    max_class_waiting_runs: int = 1_000_000  # queued or running, the whole class together
     # Decoded photos a job may keep in memory between passes (fine-tuning, streaming, views):
     # a job's memory then does not grow with the number of photos beyond this.
     decoded_cache_mb: int = 600
@@ -168,6 +172,9 @@ class Limits:
     # are averaged before one update (activations grow with the batch; see pipeline.step_split).
     max_step_photos: int = 1_000_000
     max_image_size: int = 1024  # a backbone's own default size is always allowed (config.check_limits)
+    # Memory every photo decoded at once in one process may take (pages, uploads, the CLI): a photo
+    # that alone would take more is refused, others wait for room (`images.DecodeBudget`).
+    decode_budget_mb: int = 512
 
     def allows(self, backbone: str) -> bool:
         return self.backbones is None or backbone in self.backbones
@@ -181,9 +188,11 @@ def limits() -> Limits:
                       max_kept_runs=int(_number("CATDOG_MAX_KEPT_RUNS", 20)),
                       max_datasets=int(_number("CATDOG_MAX_DATASETS", 3)),
                       max_upload_disk_mb=int(_number("CATDOG_MAX_UPLOAD_DISK_MB", 200)),
+                      max_class_waiting_runs=int(_number("CATDOG_MAX_CLASS_WAITING_RUNS", 60)),
                       decoded_cache_mb=int(_number("CATDOG_DECODED_CACHE_MB", HOSTED_DECODED_CACHE_MB)),
                       max_step_photos=int(_number("CATDOG_MAX_STEP_PHOTOS", HOSTED_STEP_PHOTOS)),
-                      max_image_size=224)
+                      max_image_size=224, decode_budget_mb=int(_number("CATDOG_DECODE_BUDGET_MB", 256)))
     return Limits(False, max_upload_mb=500, max_images_per_dataset=200_000, max_epochs=500,
                   max_fine_tune_epochs=500, max_batch_size=1024, backbones=None,
-                  decoded_cache_mb=int(_number("CATDOG_DECODED_CACHE_MB", 600)))
+                  decoded_cache_mb=int(_number("CATDOG_DECODED_CACHE_MB", 600)),
+                  decode_budget_mb=int(_number("CATDOG_DECODE_BUDGET_MB", 512)))

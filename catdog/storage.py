@@ -9,6 +9,7 @@ random, not a process id, so two processes (or two machines on a shared folder) 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
@@ -58,3 +59,23 @@ def read_json(path: Path):
         return json.loads(Path(path).read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         return None
+
+
+@contextmanager
+def locked(path: Path, blocking: bool = True) -> Iterator[bool]:
+    """Hold the lock file `path` (created if missing) for the block: True while held, False at once
+    if `blocking` is off and another holds it. Between processes and between threads alike (each
+    call opens the file anew), and the kernel releases it when a holder dies, so a crash never
+    leaves it taken. A check and the creation it guards (a quota and the new run) go under one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

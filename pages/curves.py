@@ -8,7 +8,7 @@ from catdog.access import may_change
 from catdog.config import TrainConfig, allowed_backbones
 from catdog.errors import CatdogError
 from catdog.inside import experiments
-from catdog.runs import State
+from catdog.run_state import State
 from catdog.settings import models_root
 from webui.charts import curves_figure
 from webui.feedback import show_error
@@ -22,6 +22,12 @@ from webui.text import number, t
 page_start("curves")
 who = current()
 all_runs = current_runs()
+if sees_server(who):  # damaged records, listed apart: the teacher (or the laptop's one user) may delete them
+    for damaged in runs.list_damaged(models_root()):
+        show_error(damaged.error)
+        if st.button(t("curves.delete_damaged", run=damaged.id), key=f"delete-damaged-{damaged.id}"):
+            runs.delete_run(damaged.id, who=who)
+            st.rerun()
 if not all_runs:
     st.info(t("curves.none"))
     st.page_link(page("train"), label=t("common.go_train"))

@@ -13,7 +13,7 @@ from catdog.config import TrainConfig, allowed_backbones
 from catdog.errors import CatdogError
 from catdog.inside import anatomy, experiments, featuremap
 from catdog.network import backbones, weights
-from catdog.runs import State
+from catdog.run_state import State
 from catdog.settings import models_root
 from webui.charts import feature_map_figure, histogram_figure
 from webui.feedback import show_error

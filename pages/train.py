@@ -8,7 +8,7 @@ from catdog.config import SUGGESTED_FINE_TUNE_EPOCHS, TrainConfig, allowed_backb
 from catdog.data import augment
 from catdog.errors import CatdogError
 from catdog.network import backbones, weights
-from catdog.runs import State
+from catdog.run_state import State
 from catdog.settings import limits
 from webui.feedback import WEIGHTS_ERRORS, job_status, show_error, weights_offer
 from webui.form_memory import remember, restore

@@ -434,6 +434,20 @@ def test_curves_open_on_the_latest_finished_runs_and_explain_their_gaps(full_roo
     assert "data_dir" not in differ[en("col.setting")].tolist()
 
 
+def test_curves_lists_a_damaged_run_apart_with_its_reason_and_deletes_it(full_roots):
+    """A truncated status.json once hid nothing but was trained again; now it is named, not trained."""
+    models = full_roots / "models"
+    source = runs.list_runs(models)[0]
+    damaged = _copy_run(models, source, "20990101-000004-d")
+    (models / damaged / "status.json").write_text('{"state": "do')
+    app = open_page("curves")
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(damaged in e.value and "not JSON" in e.value for e in app.error)
+    assert app.multiselect(key="compare").value == [source.id]  # the others are shown as before
+    app.button(key=f"delete-damaged-{damaged}").click().run()
+    assert not (models / damaged).exists() and not app.error
+
+
 def test_the_twin_and_the_overfitting_experiment_open_beside_their_source(full_roots, launched):
     models = full_roots / "models"
     source = runs.list_runs(models)[0]

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from catdog.runs import State
+from catdog.run_state import State
 from helpers import ROOT
 
 CORE = ROOT / "catdog"

@@ -126,7 +126,7 @@ def test_progress_in_a_log_is_one_line_per_phase_not_a_bar():
     import io
 
     from catdog.cli import TerminalProgress
-    from catdog.runs import Phase, Progress
+    from catdog.run_state import Phase, Progress
 
     log = io.StringIO()  # not a terminal
     shown = TerminalProgress(stream=log, every=3600)
@@ -147,7 +147,7 @@ def test_train_keeps_info_logs_off_the_terminal_unless_verbose(tiny_dataset, tmp
 def test_the_terminal_bar_waits_for_a_phase_to_say_how_much_work_it_has(tmp_path):
     """Regression: a tqdm bar drawn before the photo count was known crashed on a terminal."""
     from catdog.cli import TerminalProgress
-    from catdog.runs import Phase, Progress
+    from catdog.run_state import Phase, Progress
 
     class Terminal:
         def __init__(self):

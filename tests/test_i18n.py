@@ -99,12 +99,12 @@ def test_every_page_renders_in_portuguese(full_roots, key):
 
 
 def test_every_backbone_and_run_state_has_its_texts():
-    from catdog import runs
+    from catdog import run_state
     from catdog.network import backbones
     from webui.text import S
 
     assert all(f"note.{name}" in S for name in backbones.REGISTRY)
-    assert all(f"state.{state}" in S for state in runs.State)
+    assert all(f"state.{state}" in S for state in run_state.State)
 
 
 def _shown_strings(app) -> list[str]:

@@ -1,6 +1,8 @@
 """Decoding any image the way the model expects it, and refusing what is not one."""
 
+import io
 import struct
+import time
 import zlib
 
 import numpy as np
@@ -11,11 +13,11 @@ from catdog.data import images
 from catdog.errors import CatdogError
 
 
-def _png_claiming(width: int, height: int) -> bytes:
+def _png_claiming(width: int, height: int, colour_type: int = 2) -> bytes:
     """A tiny file whose PNG header claims width x height pixels (a decompression bomb's header)."""
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)  # 2: RGB, 6: RGBA
     body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
     return b"\x89PNG\r\n\x1a\n" + body
 
@@ -102,3 +104,60 @@ def test_bytes_and_paths_decode_identically(tmp_path):
 def test_a_missing_file_says_so(tmp_path):
     with pytest.raises(CatdogError, match="no such file"):
         images.open_image(tmp_path / "nope.jpg")
+
+
+def _blank_png(tmp_path, size, mode="RGBA") -> bytes:
+    """A photo of `size` whose file is tiny (one colour compresses to almost nothing)."""
+    path = tmp_path / f"blank-{mode}.png"
+    Image.new(mode, size, (200, 10, 10, 128) if mode == "RGBA" else (200, 10, 10)).save(path, optimize=False)
+    return path.read_bytes()
+
+
+def test_a_png_too_big_for_the_decode_budget_is_refused_before_its_pixels_are_read(tmp_path, monkeypatch):
+    """Pillow cannot decode a PNG smaller: a 154 KB 6300 x 6300 RGBA one took +600 MB on Predict."""
+    monkeypatch.setattr(images, "BUDGET", images.DecodeBudget(capacity=64 * 2**20))
+    loads = []
+    monkeypatch.setattr(Image.Image, "load", lambda self: loads.append(self) or (_ for _ in ()).throw(AssertionError))
+    with pytest.raises(CatdogError) as refused:
+        images.open_image(_png_claiming(2500, 2500, colour_type=6))  # 6.25 megapixels: ~156 MB as RGBA
+    assert refused.value.key == "image_too_big_to_open" and not loads
+    assert refused.value.params["kind"] == "PNG" and 2.0 < refused.value.params["megapixels"] < 4.0
+    assert "would take 131 MB of memory" in str(refused.value)
+
+
+def test_the_budget_counts_a_jpeg_at_the_scale_it_decodes_to(tmp_path, monkeypatch):
+    monkeypatch.setattr(images, "BUDGET", images.DecodeBudget(capacity=8 * 2**20))
+    path = tmp_path / "big.jpg"
+    Image.new("RGB", (3000, 2000), (1, 2, 3)).save(path)  # 6 megapixels: ~72 MB at full scale
+    assert images.thumbnail(path, 192).size == (192, 128)  # decoded at 1/8: 375 x 250
+    with pytest.raises(CatdogError, match="would take"):
+        images.open_image(path)
+
+
+def test_photos_wait_for_room_in_the_budget_and_each_one_is_decoded(tmp_path, monkeypatch):
+    """Four decodes that fit one at a time: none refused, never two at once."""
+    import threading
+
+    photo = _blank_png(tmp_path, (400, 300), "RGB")
+    one = images.decode_bytes(Image.open(io.BytesIO(photo)))
+    budget = images.DecodeBudget(capacity=one + one // 2)
+    monkeypatch.setattr(images, "BUDGET", budget)
+    at_once, peak, original_load = [0], [0], Image.Image.load
+
+    def counting_load(self):
+        at_once[0] += 1
+        peak[0] = max(peak[0], at_once[0])
+        time.sleep(0.05)
+        try:
+            return original_load(self)
+        finally:
+            at_once[0] -= 1
+
+    monkeypatch.setattr(Image.Image, "load", counting_load)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(images.open_image(photo).size)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [(400, 300)] * 4 and peak[0] == 1 and budget._used == 0

@@ -174,3 +174,66 @@ def test_the_trainer_scores_a_finished_run_on_the_test_set_by_itself(tiny_datase
     scored = runs.load_run(run.path)
     assert scored.state == "done" and scored.test_score["photos"] > 0
     assert leaderboard.ranking(runs.list_runs(models_dir), test)[0].run_id == run.id
+
+
+def test_a_burst_of_starts_keeps_to_the_quota_and_starts_one_trainer(models_dir, monkeypatch):
+    """8 threads starting runs for one student all got in (limit 3), and each started a trainer."""
+    from catdog.access import Identity
+    from catdog.errors import CatdogError
+
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MAX_WAITING_RUNS", "3")
+    spawned = []
+    monkeypatch.setattr(jobs, "spawn_worker", lambda root: spawned.append(root))
+    ana, config = Identity("ana", "Ana"), TrainConfig(data_dir="unused", backbone="mobilenet_v1_025")
+    outcomes, gate = [], threading.Barrier(8)
+
+    def start():
+        gate.wait()
+        try:
+            outcomes.append(jobs.start(config, models_dir, ana).state)
+        except CatdogError as error:
+            outcomes.append(error.key)
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["queued"] * 3 + ["quota_waiting_runs"] * 5
+    assert len(runs.list_runs(models_dir)) == 3 and len(spawned) == 1
+
+
+def test_the_class_queue_has_a_cap_that_new_identities_do_not_escape(models_dir, monkeypatch):
+    """A student who clears the cookie is a new student: the server's cap holds all the same."""
+    from catdog.access import Identity
+    from catdog.errors import CatdogError
+
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MAX_CLASS_WAITING_RUNS", "4")
+    monkeypatch.setattr(jobs, "spawn_worker", lambda root: None)
+    config = TrainConfig(data_dir="unused", backbone="mobilenet_v1_025")
+    for cookie in range(4):
+        jobs.start(config, models_dir, Identity(f"cookie-{cookie}", "Ana"))
+    with pytest.raises(CatdogError) as refused:
+        jobs.start(config, models_dir, Identity("cookie-5", "Ana"))
+    assert refused.value.key == "quota_class_queue" and refused.value.params == {"count": 4, "limit": 4}
+
+
+def test_a_trainer_that_finds_the_lock_taken_leaves_without_loading_tensorflow(models_dir):
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    code = f"import sys; from catdog import jobs; jobs.worker({str(models_dir)!r}); print('tensorflow' in sys.modules)"
+    with jobs.train_lock(models_dir, blocking=True):
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]
+
+
+def test_the_server_replaces_a_dead_trainer_with_no_page_open(models_dir, monkeypatch):
+    kicked, stop = [], threading.Event()
+    monkeypatch.setattr(jobs, "kick", lambda root=None: kicked.append(root) or (len(kicked) == 3 and stop.set()))
+    jobs.keep_queue_moving(models_dir, every=0.01, stop=stop)
+    assert kicked == [models_dir] * 3

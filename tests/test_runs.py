@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from catdog import runs
+from catdog import run_state, runs
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
 
@@ -38,14 +38,64 @@ def test_a_run_folder_written_before_the_move_into_subpackages_still_opens(model
     run = runs.load_run("latest", models_dir)
     assert (run.id, run.state, run.config.epochs) == (folder.name, "done", 3)
     assert run.config.augmentation.rotation == 15 and run.config.augmentation.horizontal_flip
-    assert run.state is runs.State.DONE and run.progress.phase is runs.Phase.EVALUATING
+    assert run.state is run_state.State.DONE and run.progress.phase is run_state.Phase.EVALUATING
     assert run.history == [{"epoch": 1, "loss": 0.5, "val_accuracy": 0.9}] and run.class_names == ["cats", "dogs"]
 
 
-def test_a_state_no_catdog_wrote_is_never_taken_for_queued(models_dir):
-    run_dir = runs.create_run(TrainConfig(data_dir="x"), models_dir)
-    runs.update_status(run_dir, state="paused")
-    assert runs.load_run(run_dir).state is runs.State.FAILED
+DAMAGED_STATUS = [("", "run_damaged_not_json"), ('{"state": "do', "run_damaged_not_json"),
+                  ("[]", "run_damaged_not_a_record"), ('{"state": "paused"}', "run_damaged_value"),
+                  ('{"state": "running", "pid": "abc", "heartbeat": 1}', "run_damaged_value"),
+                  ('{"state": "running", "pid": 1, "heartbeat": "soon"}', "run_damaged_value"),
+                  ('{"state": "done", "progress": []}', "run_damaged_value"), (None, "run_damaged_missing")]
+DAMAGED_CONFIG = [("[]", "run_damaged_not_a_record"), ('{"epochs": 0}', "run_damaged_value"),
+                  ('{"epochs": "ten"}', "run_damaged_value"), ('{"augmentation": {"spin": 3}}', "run_damaged_value"),
+                  ('{"backbone": "alexnet"}', "run_damaged_value"), ("{", "run_damaged_not_json")]
+
+
+def _two_runs_one_damaged(models_dir, file: str, content: str | None):
+    good = runs.create_run(TrainConfig(data_dir="x"), models_dir)
+    bad = runs.create_run(TrainConfig(data_dir="y"), models_dir)
+    runs.update_status(bad, state="done")
+    (bad / "model.keras").write_bytes(b"zip")
+    if content is None:
+        (bad / file).unlink()
+    else:
+        (bad / file).write_text(content)
+    return good, bad
+
+
+@pytest.mark.parametrize("content, key", DAMAGED_STATUS)
+def test_a_damaged_status_is_listed_apart_never_queued_and_hides_no_other_run(models_dir, content, key):
+    """A finished run's truncated status.json once read as queued: the trainer trained it again."""
+    from catdog import jobs
+
+    good, bad = _two_runs_one_damaged(models_dir, "status.json", content)
+    assert [run.id for run in runs.list_runs(models_dir)] == [good.name]
+    assert [(d.id, d.error.key) for d in runs.list_damaged(models_dir)] == [(bad.name, key)]
+    assert [run.id for run in jobs.queued(models_dir)] == [good.name]
+    with pytest.raises(CatdogError) as caught:
+        runs.load_run(bad.name, models_dir)
+    assert caught.value.key == key and bad.name in str(caught.value)
+
+
+@pytest.mark.parametrize("content, key", DAMAGED_CONFIG)
+def test_a_damaged_config_is_listed_apart_with_what_is_wrong(models_dir, content, key):
+    """`[]` made every listing raise; an out-of-range value made the run vanish without a word."""
+    good, bad = _two_runs_one_damaged(models_dir, "config.json", content)
+    assert [run.id for run in runs.list_runs(models_dir)] == [good.name]
+    [damaged] = runs.list_damaged(models_dir)
+    assert damaged.error.key == key and damaged.id == bad.name
+
+
+def test_only_the_teacher_deletes_a_damaged_run_whose_owner_cannot_be_read(models_dir):
+    from catdog.access import Identity
+
+    _, bad = _two_runs_one_damaged(models_dir, "status.json", "[]")
+    with pytest.raises(CatdogError) as refused:
+        runs.delete_run(bad.name, models_dir, Identity("ana-token", "Ana"))
+    assert refused.value.key == "not_your_run" and bad.exists()
+    runs.delete_run(bad.name, models_dir, Identity("teacher-token", "Teacher", teacher=True))
+    assert not bad.exists() and runs.list_damaged(models_dir) == []
 
 
 def test_latest_means_newest_finished_run_with_a_model(models_dir):

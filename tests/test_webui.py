@@ -98,7 +98,7 @@ def test_curves_tick_whole_epochs(trained_run, epochs, step):
 
 def test_the_job_line_never_shows_a_missing_count():
     """Extraction begins before its first split is counted: the line says so, not "None: None/None"."""
-    from catdog.runs import Phase, Progress
+    from catdog.run_state import Phase, Progress
     from webui.feedback import phase_text
 
     assert phase_text(Progress(phase=Phase.EXTRACTING)) == S["phase.extracting"]["en"]

@@ -125,6 +125,16 @@ PT: dict[str, tuple[str, str, str]] = {
         "no máximo {limit} pixels",
         "reduza o tamanho da foto antes de enviá-la.",
     ),
+    "image_too_big_to_open": (
+        "{name}: recusada, esta imagem {kind} ocuparia {megabytes:,.0f} MB de memória para ser aberta.",
+        "no máximo {limit_mb:,.0f} MB: cerca de {megapixels:,.1f} megapixels para uma imagem {kind} como esta",
+        "salve-a menor (ou como JPEG) e envie de novo.",
+    ),
+    "image_wait_too_long": (
+        "{name}: não foi aberta, o servidor passou {seconds} segundos ocupado abrindo outras fotos grandes.",
+        "",
+        "tente de novo daqui a pouco.",
+    ),
     "image_unknown_format": (
         "{name}: não é uma imagem legível (o conteúdo não está em um formato de imagem conhecido).",
         "JPEG, PNG, WebP, BMP, GIF ou TIFF",
@@ -166,7 +176,14 @@ PT: dict[str, tuple[str, str, str]] = {
                               "escolha outro nome, por exemplo {suggestion}."),
     "zip_unreadable": ("O arquivo enviado não é um zip legível ({reason}).", "", ""),
     # runs.py and jobs.py
-    "run_unreadable": ("{path} não é um treino do catdog: não tem um config.json legível.", "", ""),
+    "run_damaged_missing": ("O treino {run} não pode ser lido: falta o arquivo {file}.", "",
+                            "apague o treino; os outros treinos não são afetados."),
+    "run_damaged_not_json": ("O treino {run} não pode ser lido: o arquivo {file} está danificado (não é JSON).", "",
+                             "apague o treino; os outros treinos não são afetados."),
+    "run_damaged_not_a_record": ("O treino {run} não pode ser lido: o arquivo {file} não contém um registro.",
+                                 "um objeto JSON", "apague o treino; os outros treinos não são afetados."),
+    "run_damaged_value": ("O treino {run} não pode ser lido: o arquivo {file} diz {name} = {value}, o que o catdog "
+                          "nunca escreve.", "", "apague o treino; os outros treinos não são afetados."),
     "no_finished_run": (
         "Ainda não há nenhum treino concluído em {root}.",
         "",
@@ -186,6 +203,11 @@ PT: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("O treino {run} já terminou ({state}); não há nada para cancelar.", "", ""),
     "job_cancelled_before_start": ("Cancelado antes de começar.", "", ""),
     "job_cancelled": ("Cancelado a pedido; o modelo não foi salvo.", "", ""),
+    "quota_class_queue": (
+        "A fila da turma está cheia: {count} treinos estão esperando ou treinando.",
+        "no máximo {limit} ao mesmo tempo neste servidor",
+        "espere alguns terminarem e comece de novo.",
+    ),
     "quota_waiting_runs": ("Você já tem {count} treino(s) esperando ou treinando.", "no máximo {limit} por vez",
                            "espere um terminar, ou cancele um na página Treinar."),
     "quota_kept_runs": ("Você já guarda {count} treinos neste servidor compartilhado.", "no máximo {limit}",
@@ -339,7 +361,7 @@ def render(error: CatdogError, language: str) -> tuple[str, str, str]:
     """(what, expected, fix) of `error` in `language` ("en" or "pt"); "" where a part is absent."""
     if language.lower().startswith("pt") and error.key in PT:
         params = dict(error.params)
-        if "state" in params:  # a runs.State, which the page catalogue translates
+        if "state" in params:  # a run_state.State, which the page catalogue translates
             params["state"] = S.get(f"state.{params['state']}", {}).get("pt", params["state"])
         return fill(error.key, PT[error.key], params, FORMATTERS["pt"])
     return error.what, error.expected, error.fix

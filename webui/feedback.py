@@ -6,7 +6,7 @@ import streamlit as st
 
 from catdog import runs
 from catdog.errors import CatdogError
-from catdog.runs import Phase, Progress, State
+from catdog.run_state import Phase, Progress, State
 from catdog.training.plan import plan_training
 from webui.charts import curves_figure
 from webui.error_text import render

@@ -13,7 +13,8 @@ import streamlit as st
 
 from catdog import runs
 from catdog.errors import CatdogError
-from webui.startup import import_tensorflow, return_freed_memory
+from catdog.memory import return_freed_memory
+from webui.startup import import_tensorflow
 from webui.text import t
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from catdog import jobs, runs
 from catdog.classroom import datasets, leaderboard
-from catdog.runs import State
+from catdog.run_state import State
 from catdog.settings import data_root, limits
 from webui import identity
 from webui.loaders import current_runs

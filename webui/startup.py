@@ -7,11 +7,11 @@ per process; nothing here acts when it is imported.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import threading
 import time
+
+from catdog.memory import keep_heap_small, return_freed_memory
 
 _tuned = False
 _lock = threading.Lock()
@@ -26,17 +26,25 @@ WARM_UP_DELAY = 0.0  # seconds after the first page starts
 
 
 def tune_process() -> None:
-    """Once per server process: catdog logs at INFO, the heap stays small (`_keep_heap_small`)
-    and TensorFlow is warmed in the background (`warm_up`)."""
+    """Once per server process: catdog logs at INFO, the heap stays small (`memory.keep_heap_small`),
+    TensorFlow is warmed in the background (`warm_up`) and the queue is watched (`_watch_queue`)."""
     global _tuned
     _last_run[0] = time.monotonic()
     with _lock:
         if not _tuned:
             _log_to_stderr()
-            _keep_heap_small()
+            keep_heap_small()
             if _served():
                 threading.Thread(target=warm_up, args=(WARM_UP_DELAY,), name="catdog-warm-up", daemon=True).start()
+                threading.Thread(target=_watch_queue, name="catdog-queue-watch", daemon=True).start()
             _tuned = True
+
+
+def _watch_queue() -> None:
+    """A trainer killed with runs waiting is replaced within seconds, with no page open."""
+    from catdog import jobs
+
+    jobs.keep_queue_moving()
 
 
 def _served() -> bool:
@@ -93,11 +101,11 @@ def _wait_for_a_pause(longest: float = 60.0) -> None:
 def _load_newest_model() -> None:
     """The model Predict opens with (the newest finished run), into the shared, bounded model
     cache: the first prediction after a start does not load it (~1 s, 2 s while pages draw)."""
-    from catdog import runs
+    from catdog import run_state, runs
     from catdog.settings import models_root
     from catdog.use.predict import CACHE
 
-    finished = [run for run in runs.list_runs(models_root()) if run.state == runs.State.DONE and run.has_model]
+    finished = [run for run in runs.list_runs(models_root()) if run.state == run_state.State.DONE and run.has_model]
     if finished:
         CACHE.get(finished[0])
         return_freed_memory()
@@ -129,29 +137,3 @@ def _log_to_stderr() -> None:
     catdog_log = logging.getLogger("catdog")
     catdog_log.addHandler(handler)
     catdog_log.setLevel(logging.INFO)
-
-
-def return_freed_memory() -> None:
-    """Give the heap that TensorFlow's start-up freed back to the system (glibc keeps it
-    otherwise): a hosted instance has 2.7 GB for everyone, and this is ~100 MB of it.
-    Called after a model is loaded."""
-    libc = _libc()
-    if libc is not None and hasattr(libc, "malloc_trim"):
-        libc.malloc_trim(0)
-
-
-def _keep_heap_small() -> None:
-    """Serve big buffers (decoded photos, activations, Grad-CAM gradients) from mmap and
-    return them on free. By default glibc raises both thresholds after the first big free
-    and then keeps ~60 MB of freed heap per server thread: measured 725 MB with one model
-    and a Grad-CAM instead of 664 MB."""
-    libc = _libc()
-    if libc is not None and hasattr(libc, "mallopt"):
-        libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD
-        libc.mallopt(-1, 1024 * 1024)  # M_TRIM_THRESHOLD
-
-
-def _libc():
-    """The C library; where it is not glibc (macOS: no mallopt, no malloc_trim), nothing is tuned."""
-    name = ctypes.util.find_library("c")
-    return ctypes.CDLL(name) if name else None

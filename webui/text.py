@@ -444,6 +444,7 @@ S: dict[str, dict[str, str]] = {
                      "pt": "Ajustes que diferem entre os melhores treinos"},
     "curves.title": {"en": "Training curves", "pt": "Curvas de treino"},
     "curves.pick": {"en": "Pick one or more runs", "pt": "Escolha um ou mais treinos"},
+    "curves.delete_damaged": {"en": "Delete the damaged run {run}", "pt": "Apagar o treino danificado {run}"},
     "curves.none": {"en": "No runs yet: train one on the Train page (or `python -m catdog train --data DIR`).",
                     "pt": "Ainda não há treinos: treine na página Treinar (ou `python -m catdog train --data PASTA`)."},
     "curves.compare": {"en": "Runs to compare", "pt": "Treinos a comparar"},

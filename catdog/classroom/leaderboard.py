@@ -24,7 +24,7 @@ from catdog.access import Identity
 from catdog.classroom import datasets
 from catdog.data import folders
 from catdog.errors import CatdogError
-from catdog.runs import State
+from catdog.run_state import State
 from catdog.settings import models_root
 from catdog.training.features import features_of
 from catdog.training.head import head_probabilities

@@ -9,12 +9,16 @@ image (or claims to be enormous) is refused with the reason before it is decoded
 from __future__ import annotations
 
 import io
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catdog.errors import CatdogError
+from catdog.settings import limits
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 MAX_PIXELS = 40_000_000  # ~ 7300 x 5500; a header claiming more is refused before decoding
@@ -23,6 +27,64 @@ ORIENTATION_TAG = 0x0112  # EXIF
 # Our limit is checked on every decode, right after the header is read (`open_image`,
 # `tensorflow_decode_scale`), instead of lowering PIL's process-wide MAX_IMAGE_PIXELS:
 # PIL's own guard (which raises past ~179 M pixels, inside Image.open) stays as it is.
+BUDGET_WAIT_SECONDS = 60  # a photo waits this long for room among the photos being decoded
+_BYTES_PER_SAMPLE = {"1": 1, "L": 1, "P": 1, "RGB": 3, "YCbCr": 3, "LAB": 3, "HSV": 3, "RGBA": 4, "RGBa": 4,
+                     "CMYK": 4, "LA": 2, "La": 2, "PA": 2, "I;16": 2, "I;16B": 2, "I;16L": 2, "I": 4, "F": 4}
+
+
+def decode_bytes(image: Image.Image) -> int:
+    """The most memory decoding `image` (its header read, not yet its pixels) to upright RGB takes at
+    once: its pixels as stored, the copies `_to_rgb` makes (three RGBA ones over a white background
+    for a transparent photo, a float64 one for 16-bit), the RGB result and an upright copy. Pillow
+    cannot decode a PNG smaller, so this is what such a photo costs; a JPEG asks for less once
+    `draft` has chosen its reduced scale."""
+    width, height = image.size
+    per_pixel = _BYTES_PER_SAMPLE.get(image.mode, 4) + 3 + 3
+    if image.mode in ("RGBA", "LA", "PA", "P"):
+        per_pixel += 12
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        per_pixel += 8
+    return width * height * per_pixel
+
+
+class DecodeBudget:
+    """Memory for photos being decoded at once in this process, shared by every page, upload and
+    command (`Limits.decode_budget_mb`): a photo that alone would take more is refused before its
+    pixels are read; the others wait for room (a class uploading huge PNGs at once queues here
+    instead of taking the server's memory). The limit is read when first needed."""
+
+    def __init__(self, capacity: int | None = None):
+        self._capacity, self._used = capacity, 0
+        self._room = threading.Condition()
+
+    @property
+    def capacity(self) -> int:
+        if self._capacity is None:
+            self._capacity = limits().decode_budget_mb * 2**20
+        return self._capacity
+
+    @contextmanager
+    def reserve(self, cost: int, name: str, image: Image.Image):
+        if cost > self.capacity:
+            per_pixel = max(1, cost // max(1, image.size[0] * image.size[1]))
+            raise CatdogError("image_too_big_to_open", name=name, kind=image.format or "image",
+                              megabytes=cost / 2**20, limit_mb=self.capacity / 2**20,
+                              megapixels=self.capacity / per_pixel / 1e6)
+        deadline = time.monotonic() + BUDGET_WAIT_SECONDS
+        with self._room:
+            while self._used + cost > self.capacity:
+                if not self._room.wait(timeout=max(0.0, deadline - time.monotonic())):
+                    raise CatdogError("image_wait_too_long", name=name, seconds=BUDGET_WAIT_SECONDS)
+            self._used += cost
+        try:
+            yield
+        finally:
+            with self._room:
+                self._used -= cost
+                self._room.notify_all()
+
+
+BUDGET = DecodeBudget()
 
 
 def describe(source) -> str:
@@ -61,30 +123,11 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def open_image(source, draft_size: int | None = None) -> Image.Image:
-    """Decode `source` (path, bytes, file-like or PIL image) to an upright 8-bit RGB image.
-
-    `draft_size` lets JPEG decode at a reduced scale (1/2..1/8) when the result will be
-    resized to about that size anyway: several times faster, same pixels after resizing.
-    Raises CatdogError naming the file and the reason when it is not a readable image.
-    """
-    name = describe(source)
-    if isinstance(source, (str, Path)) and not Path(source).is_file():
-        raise CatdogError("image_missing", name=name)
+@contextmanager
+def _pil_errors(name: str):
+    """PIL's ways of saying a file is no image, or a damaged one, as the reason told to a person."""
     try:
-        image = _open(source)
-        width, height = image.size
-        if width * height > MAX_PIXELS:
-            raise CatdogError("image_too_large", name=name, width=width, height=height, limit=MAX_PIXELS)
-        if getattr(image, "is_animated", False):
-            image.seek(0)  # animated GIF/WebP: the first frame
-        if draft_size and image.format == "JPEG":
-            image.draft("RGB", (draft_size, draft_size))
-        image.load()
-        image = ImageOps.exif_transpose(image) or image
-        return _to_rgb(image)
-    except CatdogError:
-        raise
+        yield
     except Image.DecompressionBombError as error:
         raise CatdogError("image_bomb", name=name, claimed=2 * Image.MAX_IMAGE_PIXELS, limit=MAX_PIXELS) from error
     except UnidentifiedImageError as error:
@@ -94,16 +137,53 @@ def open_image(source, draft_size: int | None = None) -> Image.Image:
         raise CatdogError("image_damaged", name=name, reason=str(error)) from error
 
 
+@contextmanager
+def decoding(source, draft_size: int | None = None, extra_bytes_per_pixel: int = 0):
+    """`source` (path, bytes, file-like or PIL image) decoded to an upright 8-bit RGB image, held
+    within the process's decode budget until the block ends: the caller shrinks it inside the block
+    (`extra_bytes_per_pixel`: what the caller's own copies take). See `open_image`."""
+    name = describe(source)
+    if isinstance(source, (str, Path)) and not Path(source).is_file():
+        raise CatdogError("image_missing", name=name)
+    with _pil_errors(name):
+        image = _open(source)
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise CatdogError("image_too_large", name=name, width=width, height=height, limit=MAX_PIXELS)
+        if getattr(image, "is_animated", False):
+            image.seek(0)  # animated GIF/WebP: the first frame
+        if draft_size and image.format == "JPEG":
+            image.draft("RGB", (draft_size, draft_size))
+    cost = decode_bytes(image) + extra_bytes_per_pixel * image.size[0] * image.size[1]
+    with BUDGET.reserve(cost, name, image):
+        with _pil_errors(name):
+            image.load()
+            upright = _to_rgb(ImageOps.exif_transpose(image) or image)
+        yield upright
+
+
+def open_image(source, draft_size: int | None = None) -> Image.Image:
+    """Decode `source` (path, bytes, file-like or PIL image) to an upright 8-bit RGB image.
+
+    `draft_size` lets JPEG decode at a reduced scale (1/2..1/8) when the result will be
+    resized to about that size anyway: several times faster, same pixels after resizing.
+    Raises CatdogError naming the file and the reason when it is not a readable image, or
+    when opening it would take more memory than this process's decode budget.
+    """
+    with decoding(source, draft_size) as image:
+        return image
+
+
 def stored_jpeg(data: bytes, name: str, side: int) -> bytes:
     """A photo's bytes checked as any upload (`open_image` refuses what is not an image, or claims to
     be enormous, with the reason), upright, at most `side` pixels, as a JPEG without EXIF (a phone's
     GPS position) that does not fill a student's quota with 12 megapixels."""
     source = io.BytesIO(data)
     source.name = name  # the error names the student's file
-    image = open_image(source)
-    image.thumbnail((side, side))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=92)
+    with decoding(source, draft_size=side) as image:
+        image.thumbnail((side, side))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=92)
     return out.getvalue()
 
 
@@ -168,14 +248,17 @@ def decode_for_model(source, image_size: int) -> np.ndarray:
 
 
 def load_for_model(source, image_size: int) -> np.ndarray:
-    """`source` as a (image_size, image_size, 3) uint8 array: decoded, upright, squashed to size."""
-    return _resizer(image_size)(decode_for_model(source, image_size)).numpy()
+    """`source` as a (image_size, image_size, 3) uint8 array: decoded, upright, squashed to size.
+    The decoded photo's memory, with the array and the float copy the resize makes, stays counted
+    in the decode budget until it is resized."""
+    with decoding(source, draft_size=image_size, extra_bytes_per_pixel=3 + 12) as image:
+        return _resizer(image_size)(np.asarray(image, dtype=np.uint8)).numpy()
 
 
 def thumbnail(source, size: int = 192, square: bool = False) -> Image.Image:
     """A small upright RGB copy; `square` crops the centre, for even grids."""
-    image = open_image(source, draft_size=size)
-    if square:
-        return ImageOps.fit(image, (size, size), Image.BILINEAR)
-    image.thumbnail((size, size))
-    return image
+    with decoding(source, draft_size=size) as image:
+        if square:
+            return ImageOps.fit(image, (size, size), Image.BILINEAR)
+        image.thumbnail((size, size))
+        return image

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from catdog import runs
 from catdog.data.pipeline import step_split
-from catdog.runs import Phase, Progress, State
+from catdog.run_state import Phase, Progress, State
 
 HEARTBEAT_SECONDS = 5.0
 WRITE_EVERY_SECONDS = 0.5

@@ -25,7 +25,7 @@ from catdog.config import TrainConfig
 from catdog.data import augment, folders, pipeline
 from catdog.data.views import ViewBatches, extract_views
 from catdog.errors import CatdogError
-from catdog.runs import Phase
+from catdog.run_state import Phase
 from catdog.training import features, head, multiworker
 from catdog.training.features import features_of
 from catdog.training.plan import Route, TrainingPlan, plan_training

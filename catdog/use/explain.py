@@ -77,6 +77,11 @@ def overlay(photo: Image.Image, heatmap: np.ndarray, opacity: float = 0.45) -> I
     return Image.fromarray(mixed.round().astype(np.uint8))
 
 
+# The photo under the heatmap: a screen's worth. At a phone photo's own 12 megapixels, the overlay's
+# float arrays alone took ~0.6 GB of a shared server's memory.
+PHOTO_SIDE = 1024
+
+
 @dataclass(frozen=True)
 class Explanation:
     """Where the model looked: a heatmap in [0, 1] at the feature map's resolution, for one class."""
@@ -84,7 +89,7 @@ class Explanation:
     prediction: Prediction
     class_name: str
     heatmap: np.ndarray
-    photo: Image.Image  # upright RGB, at the photo's own size
+    photo: Image.Image  # upright RGB, at most PHOTO_SIDE pixels a side
 
 
 def explain(predictor, source, class_name: str | None = None, prediction: Prediction | None = None) -> Explanation:
@@ -102,4 +107,4 @@ def explain(predictor, source, class_name: str | None = None, prediction: Predic
         predictor.gradcam = GradCam(predictor.model)
     pixels = images.load_for_model(source, predictor.image_size)
     heatmap = predictor.gradcam.heatmap(pixels, predictor.class_names.index(class_name))
-    return Explanation(prediction, class_name, heatmap, images.open_image(source))
+    return Explanation(prediction, class_name, heatmap, images.thumbnail(source, PHOTO_SIDE))

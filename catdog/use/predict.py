@@ -93,7 +93,7 @@ class Predictor:
         `mirror`: test-time mirror averaging (default: the run's `test_time_mirror`)."""
         sources = list(sources)
         if len(sources) == 1:  # the common case on the Predict page: one graph call, no thread pool
-            decoded = self._decode(sources[0], images.decode_for_model)
+            decoded = self._decode(sources[0], images.load_for_model)
             probabilities = None if isinstance(decoded, CatdogError) else self.forward(decoded[None], mirror)[0]
             return [self._result(sources[0], decoded, probabilities)]
         with ThreadPoolExecutor(max_workers=2) as pool:

@@ -33,7 +33,6 @@ from catdog.training.reporter import Cancelled, Reporter
 from catdog.use.predict import CACHE
 
 LOCK_NAME = ".train.lock"
-QUOTA_LOCK = ".quota.lock"  # a quota's check and the run it lets in, one Start at a time
 STARTING = ".trainer-starting"  # a trainer was started and has not yet taken the lock
 STARTING_SECONDS = 30.0  # after this, a trainer that never took the lock is taken for dead
 FOREGROUND_WAITING = ".foreground-waiting"
@@ -234,7 +233,7 @@ def start(config: TrainConfig, models_dir=None, owner: Identity | None = None) -
     test = leaderboard.test_set(root)
     if owner is not None and not owner.teacher and test and Path(config.data_dir).resolve() == test.path:
         raise CatdogError("test_set_hidden")  # training on the test photos would make the challenge moot
-    with storage.locked(root / QUOTA_LOCK):  # six tabs clicking Start at once: one after the other
+    with storage.locked_folder(root):  # a quota and the run it admits: six tabs' Starts one by one
         check_quota(owner, runs.list_runs(root))
         run_dir = runs.create_run(config, root, owner)
     log.info("%s: queued", run_dir.name)

@@ -63,19 +63,32 @@ def read_json(path: Path):
 
 @contextmanager
 def locked(path: Path, blocking: bool = True) -> Iterator[bool]:
-    """Hold the lock file `path` (created if missing) for the block: True while held, False at once
-    if `blocking` is off and another holds it. Between processes and between threads alike (each
-    call opens the file anew), and the kernel releases it when a holder dies, so a crash never
-    leaves it taken. A check and the creation it guards (a quota and the new run) go under one."""
+    """Hold the lock `path` for the block: True while held, False at once if `blocking` is off and
+    another holds it. `path` is a lock file (created if missing) or a folder, locked itself, which
+    leaves no file in it. Between processes and between threads alike (each call opens it anew),
+    and the kernel releases it when a holder dies, so a crash never leaves it taken. A check and
+    the creation it guards (a quota and the new run) go under one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
+    flags = os.O_RDONLY if path.is_dir() else os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    descriptor = os.open(path, flags, 0o666)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
         except BlockingIOError:
             yield False
             return
         try:
             yield True
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def locked_folder(folder: Path) -> Iterator[None]:
+    """The folder (made if missing) locked for the block, waiting for any other holder."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with locked(folder):
+        yield

@@ -8,7 +8,7 @@ import streamlit as st
 
 from catdog.data import augment, images
 from catdog.errors import CatdogError
-from webui.feedback import show_error
+from webui.error_text import show_error
 from webui.loaders import dataset_files, folder_stamp, model_pixels
 from webui.navigation import explain_page, page, page_start
 from webui.sidebar import active_dataset

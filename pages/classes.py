@@ -6,7 +6,7 @@ from catdog.classroom import collect, publish
 from catdog.errors import CatdogError
 from catdog.settings import data_root
 from webui.charts import probabilities_figure
-from webui.feedback import show_error
+from webui.error_text import show_error
 from webui.identity import current
 from webui.loaders import predictor_for, thumbnail_jpeg, upload_preview
 from webui.navigation import page, page_start

@@ -11,7 +11,7 @@ from catdog.inside import experiments
 from catdog.run_state import State
 from catdog.settings import models_root
 from webui.charts import curves_figure
-from webui.feedback import show_error
+from webui.error_text import show_error
 from webui.identity import current, run_label, sees_server, shown_path
 from webui.loaders import current_runs, listed_runs
 from webui.navigation import page, page_start

@@ -8,8 +8,7 @@ import streamlit as st
 
 from catdog.errors import CatdogError
 from webui.charts import class_colours, numbers_in_language
-from webui.error_text import render
-from webui.feedback import show_error
+from webui.error_text import render, show_error
 from webui.identity import current, sees_server, shown_path
 from webui.loaders import folder_stamp, inspect_dataset, photo_table, thumbnail_jpeg
 from webui.navigation import need_dataset, page_start

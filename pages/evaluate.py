@@ -9,7 +9,7 @@ from catdog.classroom import leaderboard
 from catdog.data import folders
 from catdog.errors import CatdogError
 from webui.charts import confusion_figure, roc_figure
-from webui.feedback import show_error
+from webui.error_text import show_error
 from webui.identity import current, shown_path
 from webui.loaders import evaluation, explained_overlay, model_version, thumbnail_jpeg
 from webui.navigation import need_model, page_start

@@ -8,7 +8,7 @@ import streamlit as st
 from catdog import runs
 from catdog.errors import CatdogError
 from catdog.use import export
-from webui.feedback import show_error
+from webui.error_text import show_error
 from webui.identity import current, sees_server
 from webui.loaders import model_version
 from webui.navigation import need_model, page_start

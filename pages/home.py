@@ -9,7 +9,7 @@ from catdog.classroom import archive, datasets, leaderboard
 from catdog.data import folders
 from catdog.errors import NO_INTERNET, CatdogError
 from catdog.settings import data_root
-from webui.feedback import show_error
+from webui.error_text import show_error
 from webui.identity import current, sees_server, shown_path
 from webui.navigation import explain_page, page, page_start
 from webui.sidebar import list_datasets

@@ -16,7 +16,7 @@ from catdog.network import backbones, weights
 from catdog.run_state import State
 from catdog.settings import models_root
 from webui.charts import feature_map_figure, histogram_figure
-from webui.feedback import show_error
+from webui.error_text import show_error
 from webui.identity import current
 from webui.loaders import (
     current_runs,

@@ -6,7 +6,7 @@ import streamlit as st
 from catdog import jobs
 from catdog.classroom import datasets, leaderboard
 from catdog.errors import CatdogError
-from webui.feedback import show_error
+from webui.error_text import show_error
 from webui.identity import current
 from webui.loaders import current_runs
 from webui.navigation import page, page_start

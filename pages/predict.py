@@ -6,8 +6,7 @@ import streamlit as st
 from catdog.errors import CatdogError
 from catdog.use import explain
 from webui.charts import probabilities_figure
-from webui.error_text import render
-from webui.feedback import show_error
+from webui.error_text import render, show_error
 from webui.loaders import gradcam, model_version, predictor_for, upload_preview
 from webui.navigation import need_model, page_start
 from webui.sliders import number_slider

@@ -10,7 +10,8 @@ from catdog.errors import CatdogError
 from catdog.network import backbones, weights
 from catdog.run_state import State
 from catdog.settings import limits
-from webui.feedback import WEIGHTS_ERRORS, job_status, show_error, weights_offer
+from webui.error_text import show_error
+from webui.feedback import WEIGHTS_ERRORS, job_status, weights_offer
 from webui.form_memory import remember, restore
 from webui.identity import current, sees_server
 from webui.loaders import current_runs, listed_runs

@@ -161,3 +161,15 @@ def test_photos_wait_for_room_in_the_budget_and_each_one_is_decoded(tmp_path, mo
     for thread in threads:
         thread.join()
     assert results == [(400, 300)] * 4 and peak[0] == 1 and budget._used == 0
+
+
+def test_uploaded_bytes_over_the_servers_limit_are_refused_before_decoding(monkeypatch):
+    from catdog import settings
+
+    monkeypatch.setattr(images, "limits", lambda: settings.Limits(
+        True, max_upload_mb=1, max_images_per_dataset=10, max_epochs=1, max_fine_tune_epochs=1, max_batch_size=1,
+        backbones=None))
+    upload = io.BytesIO(b"\xff\xd8" + b"\0" * (2 * 2**20))
+    with pytest.raises(CatdogError) as refused:
+        images.open_image(upload)
+    assert refused.value.key == "upload_too_big" and upload.tell() == 0  # left where it was

@@ -10,9 +10,11 @@ a run's state is shown in the page's words. Numbers are written as Brazil writes
 
 from __future__ import annotations
 
+import streamlit as st
+
 from catdog.errors import CatdogError, fill
 from catdog.language import FORMATTERS
-from webui.text import S
+from webui.text import S, language, t
 
 PT: dict[str, tuple[str, str, str]] = {
     # config.py, settings.py
@@ -174,6 +176,23 @@ PT: dict[str, tuple[str, str, str]] = {
     "dataset_exists": ("Já existe um conjunto de dados chamado {name}.", "", "escolha outro nome."),
     "collection_name_taken": ("Outro estudante já está juntando fotos com o nome {name}.", "",
                               "escolha outro nome, por exemplo {suggestion}."),
+    "zip_too_many_entries": ("Recusado: o zip tem mais arquivos e pastas do que um conjunto de dados tem.",
+                             "no máximo {limit}", "compacte só a pasta do conjunto de dados."),
+    "zip_too_deep": ("Recusado: o zip tem {entry}, com {depth} pastas de profundidade.", "no máximo {limit}",
+                     "compacte a pasta do conjunto de dados (com train/ e validation/, ou as pastas das classes)."),
+    "zip_name_clash": ("Recusado: o zip tem {first} e {second}, que seriam guardados como um só.",
+                       "cada nome de arquivo e pasta uma vez (maiúsculas e acentos escritos de um só jeito)",
+                       "renomeie um deles e compacte a pasta de novo."),
+    "zip_damaged_entry": ("O zip está danificado: não dá para ler {entry} ({reason}).", "",
+                          "compacte a pasta de novo, ou envie o zip de novo."),
+    "upload_too_big": ("O arquivo enviado tem {megabytes:,.0f} MB.", "no máximo {limit_mb} MB neste servidor",
+                       "envie um arquivo menor (menos fotos, ou fotos menores)."),
+    "disk_full": ("O disco do servidor está cheio: o {what} não foi guardado, e nada ficou pela metade.", "",
+                  "avise o professor; apague treinos ou conjuntos de dados de que não precisa mais."),
+    "teacher_code_wait": ("Foram digitados códigos de professor errados demais.", "",
+                          "espere {seconds} s e digite o código de novo."),
+    "display_name_refused": ("Esse nome não pode ser mostrado à turma.",
+                             "até {length} caracteres, nenhum deles invisível", "digite seu nome de novo."),
     "zip_unreadable": ("O arquivo enviado não é um zip legível ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_damaged_missing": ("O treino {run} não pode ser lido: falta o arquivo {file}.", "",
@@ -330,14 +349,21 @@ PT: dict[str, tuple[str, str, str]] = {
     "unknown_layer": ("O modelo não tem a camada {name!r}.", "uma destas: {allowed}", ""),
     # classroom/collect.py
     "dataset_name_refused": (
-        "{name!r} não pode ser o nome de um conjunto de dados.",
-        "até {length} letras, algarismos, espaços, - e _, sem começar com - ou _, e nenhum destes: {reserved}",
-        "",
+        "'{name}' não pode ser o nome de um conjunto de dados.",
+        "até {length} letras, algarismos, espaços e - _ . ( ) ' + , &, sem começar com . _ ou -, "
+        "sem caracteres invisíveis, e nenhum destes: {reserved}",
+        "escolha outro nome.",
     ),
     "class_name_refused": (
-        "{name!r} não pode ser o nome de uma classe.",
-        "até {length} letras, algarismos, espaços, - e _, sem começar com - ou _, e nenhum destes: {reserved}",
-        "",
+        "'{name}' não pode ser o nome de uma classe.",
+        "até {length} letras, algarismos, espaços e - _ . ( ) ' + , &, sem começar com . _ ou -, "
+        "sem caracteres invisíveis, e nenhum destes: {reserved}",
+        "escolha outro nome.",
+    ),
+    "entry_name_refused": (
+        "O zip tem um arquivo ou pasta chamado '{name}', que não pode ser guardado.",
+        "nomes sem caracteres invisíveis nem barras, sem começar com . ou _, de no máximo 200 bytes",
+        "renomeie-o e compacte a pasta de novo.",
     ),
     "class_exists": ("Já existe uma classe chamada {name}.", "", "escolha outro nome."),
     "class_not_found": ("Não há classe chamada {name}.", "uma destas: {allowed}", ""),
@@ -365,3 +391,29 @@ def render(error: CatdogError, language: str) -> tuple[str, str, str]:
             params["state"] = S.get(f"state.{params['state']}", {}).get("pt", params["state"])
         return fill(error.key, PT[error.key], params, FORMATTERS["pt"])
     return error.what, error.expected, error.fix
+
+
+def show_error(error: Exception) -> None:
+    """A CatdogError as what happened / expected / how to fix it, in the reader's language;
+    anything else (a bug) with its type."""
+    if isinstance(error, CatdogError):
+        st.error(error_text(error), icon=":material/error:")
+    else:
+        st.error(own_lines(f"{type(error).__name__}: {error}"), icon=":material/error:")
+
+
+def error_text(error: CatdogError) -> str:
+    """What happened, what was expected and how to fix it, as markdown with each on its own line."""
+    what, expected, fix = render(error, language())
+    parts = [what]
+    if expected:
+        parts.append(f"**{t('error.expected')}:** {expected}")
+    if fix:
+        parts.append(f"**{t('error.fix')}:** {fix}")
+    return own_lines("\n".join(parts))
+
+
+def own_lines(text: str) -> str:
+    """Each line of `text` a paragraph of its own: markdown joins lines that a single newline
+    separates, which ran "...or TIFF" and "Fix: ..." together (a reason from PIL may hold one too)."""
+    return "\n\n".join(line for line in text.splitlines() if line.strip())

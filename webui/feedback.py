@@ -9,35 +9,9 @@ from catdog.errors import CatdogError
 from catdog.run_state import Phase, Progress, State
 from catdog.training.plan import plan_training
 from webui.charts import curves_figure
-from webui.error_text import render
+from webui.error_text import error_text, own_lines
 from webui.navigation import page
-from webui.text import language, number, t
-
-
-def show_error(error: Exception) -> None:
-    """A CatdogError as what happened / expected / how to fix it, in the reader's language;
-    anything else (a bug) with its type."""
-    if isinstance(error, CatdogError):
-        st.error(error_text(error), icon=":material/error:")
-    else:
-        st.error(_own_lines(f"{type(error).__name__}: {error}"), icon=":material/error:")
-
-
-def error_text(error: CatdogError) -> str:
-    """What happened, what was expected and how to fix it, as markdown with each on its own line."""
-    what, expected, fix = render(error, language())
-    parts = [what]
-    if expected:
-        parts.append(f"**{t('error.expected')}:** {expected}")
-    if fix:
-        parts.append(f"**{t('error.fix')}:** {fix}")
-    return _own_lines("\n".join(parts))
-
-
-def _own_lines(text: str) -> str:
-    """Each line of `text` a paragraph of its own: markdown joins lines that a single newline
-    separates, which ran "...or TIFF" and "Fix: ..." together (a reason from PIL may hold one too)."""
-    return "\n\n".join(line for line in text.splitlines() if line.strip())
+from webui.text import number, t
 
 
 def weights_missing(backbone: str, instead: str, use_instead, key: str, in_fragment: bool = False) -> None:
@@ -82,7 +56,7 @@ def run_error(run: runs.Run) -> str:
             return error_text(CatdogError(key, **params))
         except KeyError:  # recorded by another catdog version: its English is all we have
             pass
-    return _own_lines(run.error) if run.error else t(f"state.{run.state}")
+    return own_lines(run.error) if run.error else t(f"state.{run.state}")
 
 
 def route_text(route, views: int = 0) -> str:

@@ -10,72 +10,57 @@ environment variable or a Streamlit secret); without one, hosted mode has no tea
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import re
-import secrets
-
 import streamlit as st
 
 from catdog import settings
 from catdog.access import Identity
-from catdog.settings import limits, models_root
+from catdog.classroom import people
+from catdog.errors import CatdogError
+from catdog.settings import limits
+from webui.error_text import show_error
 from webui.text import t
 
 COOKIE = "catdog_id"
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
 def current() -> Identity | None:
-    """This browser's identity in hosted mode, else None (everything allowed)."""
+    """This browser's identity in hosted mode, else None (everything allowed). Where the host
+    configured Streamlit's login, only the login says who one is."""
     if not limits().hosted:
         return None
-    token = st.session_state.get("_identity_token") or _login_subject() or _cookie_token()
+    token = st.session_state.get("_identity_token") or _login_token() or _cookie_token()
     st.session_state["_identity_token"] = token
-    profile = _profile(token)
-    return Identity(token, profile.get("name", ""), teacher=bool(profile.get("teacher")))
+    return people.identity(token)
 
 
-def _login_subject() -> str | None:
-    user = getattr(st, "user", None)
+def _login_configured() -> bool:
     try:
-        if user is not None and user.is_logged_in is True:
-            return "login-" + hashlib.sha256(str(user.get("sub") or user.get("email")).encode()).hexdigest()[:40]
-    except (AttributeError, KeyError):  # no login configured on this server
+        return "auth" in st.secrets
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def _login_token() -> str | None:
+    """The login's identity; where a login is configured and this browser has not logged in, the
+    page asks for it and stops (a cookie is then no way in)."""
+    if not _login_configured():
         return None
-    return None
+    user = getattr(st, "user", None)
+    if user is not None and getattr(user, "is_logged_in", False) is True:
+        return people.login_token(str(user.get("sub") or user.get("email")))
+    st.button(t("who.log_in"), on_click=st.login, type="primary")
+    st.stop()
 
 
 def _cookie_token() -> str:
-    token = st.context.cookies.get(COOKIE, "")
-    if isinstance(token, str) and _TOKEN.match(token):  # (a test harness may have no cookies at all)
+    token = people.browser_token(st.context.cookies.get(COOKIE))
+    if token is not None:
         return token
-    token = secrets.token_urlsafe(32)
+    token = people.new_browser_token()
     # The browser keeps it for a school year; SameSite=Strict: other sites never send it.
     st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age=31536000; "
             "SameSite=Strict';</script>", unsafe_allow_javascript=True)
     return token
-
-
-def _profile_path(token: str):
-    # The file is named by a hash of the token, so a listing of the folder reveals no token.
-    return models_root() / ".people" / f"{hashlib.sha256(token.encode()).hexdigest()[:32]}.json"
-
-
-def _profile(token: str) -> dict:
-    try:
-        return json.loads(_profile_path(token).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
-
-
-def _save_profile(token: str, **changes) -> None:
-    from catdog.storage import write_json
-
-    path = _profile_path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_json(path, {**_profile(token), **changes})
 
 
 def teacher_code() -> str:
@@ -96,10 +81,14 @@ def ask_name(who: Identity | None) -> None:
         st.subheader(t("who.welcome"))
         name = st.text_input(t("who.name"), max_chars=40, key="display_name")
         if st.form_submit_button(t("who.go"), type="primary"):
-            if name.strip():
-                _save_profile(who.id, name=name.strip())
-                st.rerun()
-            st.error(t("who.name_needed"))
+            if not name.strip():
+                st.error(t("who.name_needed"))
+            else:
+                try:
+                    people.set_name(who.id, name)
+                    st.rerun()
+                except CatdogError as error:
+                    show_error(error)
     st.stop()
 
 
@@ -113,11 +102,13 @@ def teacher_box(who: Identity | None) -> None:
         return
     with st.expander(t("who.teacher_unlock")):
         typed = st.text_input(t("who.teacher_code"), type="password", key="teacher_code")
-        if typed and hmac.compare_digest(typed, code):
-            _save_profile(who.id, teacher=True)
-            st.rerun()
-        elif typed:
-            st.error(t("who.wrong_code"))
+        try:
+            if typed and people.unlock_teacher(who.id, typed, code):
+                st.rerun()
+            elif typed:
+                st.error(t("who.wrong_code"))
+        except CatdogError as error:  # too many wrong codes: wait
+            show_error(error)
 
 
 def sees_server(who: Identity | None) -> bool:

@@ -34,10 +34,24 @@ def tune_process() -> None:
         if not _tuned:
             _log_to_stderr()
             keep_heap_small()
+            _upload_limit()
             if _served():
                 threading.Thread(target=warm_up, args=(WARM_UP_DELAY,), name="catdog-warm-up", daemon=True).start()
                 threading.Thread(target=_watch_queue, name="catdog-queue-watch", daemon=True).start()
             _tuned = True
+
+
+def _upload_limit() -> None:
+    """Streamlit refuses an upload over `server.maxUploadSize` before it holds it in memory (it reads
+    the option per request): on a class server, the hosted limit, not config.toml's 500 MB. The
+    core checks the size it received as well (a request that skips the page's uploader)."""
+    from streamlit import config
+
+    from catdog.settings import limits
+
+    allowed = limits().max_upload_mb
+    if allowed < config.get_option("server.maxUploadSize"):
+        config.set_option("server.maxUploadSize", allowed, where_defined="catdog's hosted limits")
 
 
 def _watch_queue() -> None:

@@ -333,6 +333,7 @@ S: dict[str, dict[str, str]] = {
     "who.you": {"en": "You are {name}.", "pt": "Você é {name}."},
     "who.teacher": {"en": "(teacher)", "pt": "(professor)"},
     "who.teacher_unlock": {"en": "Teacher", "pt": "Professor"},
+    "who.log_in": {"en": "Log in", "pt": "Entrar"},
     "who.teacher_code": {"en": "Teacher code", "pt": "Código do professor"},
     "who.wrong_code": {"en": "That is not the teacher code.", "pt": "Esse não é o código do professor."},
     "train.others": {"en": "{count} run(s) of other students in the queue.",

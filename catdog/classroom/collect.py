@@ -15,21 +15,20 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from catdog import names, storage
 from catdog.access import Identity, may_change
 from catdog.classroom import datasets
 from catdog.data import images
-from catdog.data.folders import SPLITS
 from catdog.errors import CatdogError
+from catdog.names import NameKind
 from catdog.settings import data_root, limits
 from catdog.storage import write_atomic, write_json
 
 MIN_PHOTOS_PER_CLASS = 10  # fewer, and 20% for validation leaves one or two photos to judge a class by
 MIN_CLASSES = 2
 MAX_CLASSES = 20
-MAX_NAME_LENGTH = 40
 STORED_SIDE = 1024  # the largest photo size catdog trains at: more pixels would only take disk
 DRAFTS = ".collections"
-RESERVED = set(SPLITS) | set(datasets.SKIPPED)  # a class named train/ would turn the folder into splits
 
 
 @dataclass(frozen=True)
@@ -68,17 +67,10 @@ class Added:
     refused: list[tuple[str, CatdogError]]  # each with its reason
 
 
-def check_name(name: str, kind: str) -> str:
-    """`name` stripped, or an error: letters, digits, spaces, - and _, not a folder catdog reads
-    otherwise (`train`, `.hidden`, `_skipped`). `kind` is "dataset" or "class"."""
-    clean = name.strip()
-    allowed = all(ch.isalnum() or ch in "-_ " for ch in clean)
-    if not clean or not allowed or len(clean) > MAX_NAME_LENGTH or clean[0] in "-_" or clean.lower() in RESERVED:
-        reserved = ", ".join(sorted(RESERVED))
-        if kind == "class":
-            raise CatdogError("class_name_refused", name=name, length=MAX_NAME_LENGTH, reserved=reserved)
-        raise CatdogError("dataset_name_refused", name=name, length=MAX_NAME_LENGTH, reserved=reserved)
-    return clean
+def check_name(name: str, kind: NameKind) -> str:
+    """A name typed in the collection's form, by the one name rule (`catdog.names`); the spaces a
+    form's field leaves around it are not part of it."""
+    return names.check_name(name.strip() if isinstance(name, str) else name, kind)
 
 
 def drafts_folder(root) -> Path:
@@ -153,12 +145,13 @@ def _check_quota(who: Identity | None, adding_bytes: int, root, new: bool) -> No
 
 def create(name: str, class_names: list[str], who: Identity | None = None, root=None) -> Collection:
     """A new, empty collection with these classes (more can be added later)."""
-    name = check_name(name, "dataset")
+    name = check_name(name, NameKind.DATASET)
     folder = drafts_folder(root) / name
-    check_name_free(name, who, root)
-    _check_quota(who, 0, root, new=True)
     checked = _new_class_names(class_names, [])
-    folder.mkdir(parents=True)
+    with storage.locked_folder(Path(root or data_root())):  # six tabs at once: one at a time
+        check_name_free(name, who, root)
+        _check_quota(who, 0, root, new=True)
+        folder.mkdir(parents=True)
     for class_name in checked:
         (folder / class_name).mkdir()
     write_record(folder, who and who.id, who.name if who else "")
@@ -169,25 +162,25 @@ def check_name_free(name: str, who: Identity | None, root=None) -> None:
     """Refuse `name` for a new dataset or draft when a dataset or a draft has it, in any case (a
     published draft becomes the dataset of its name)."""
     drafts = drafts_folder(root)
-    taken = {child.name.lower(): child for parent in (drafts, drafts.parent) if parent.is_dir()
+    taken = {names.comparable(child.name): child for parent in (drafts, drafts.parent) if parent.is_dir()
              for child in parent.iterdir()}
-    clash = taken.get(name.lower())
+    clash = taken.get(names.comparable(name))
     if clash is None:
         return
     if clash.parent == drafts and not may_change(who, _owner_record(clash).get("owner")):
         # Another student's draft, which this student cannot see: "already exists" would puzzle them.
-        free = next(f"{name} {n}" for n in range(2, 10**6) if f"{name} {n}".lower() not in taken)
+        free = next(f"{name} {n}" for n in range(2, 10**6) if names.comparable(f"{name} {n}") not in taken)
         raise CatdogError("collection_name_taken", name=name, suggestion=free)
     raise CatdogError("dataset_exists", name=clash.name)
 
 
-def _new_class_names(names: list[str], existing: list[str]) -> list[str]:
-    checked, seen = [], {n.lower() for n in existing}
-    for raw in names:
-        name = check_name(raw, "class")
-        if name.lower() in seen:
+def _new_class_names(typed: list[str], existing: list[str]) -> list[str]:
+    checked, seen = [], {names.comparable(n) for n in existing}
+    for raw in typed:
+        name = check_name(raw, NameKind.CLASS)
+        if names.comparable(name) in seen:
             raise CatdogError("class_exists", name=name)
-        seen.add(name.lower())
+        seen.add(names.comparable(name))
         checked.append(name)
     if len(seen) > MAX_CLASSES:
         raise CatdogError("too_many_classes", count=len(seen), limit=MAX_CLASSES)
@@ -237,15 +230,17 @@ def add_photos(collection: Collection, class_name: str, photos: list[tuple[str, 
             converted.append((name, _stored(data, name)))
         except CatdogError as error:
             refused.append((name, error))
-    _check_quota(who, sum(len(jpeg) for _, jpeg in converted), collection.path.parent.parent, new=False)
     added, duplicates = [], []
-    for name, jpeg in converted:
-        target = folder / f"photo-{hashlib.sha256(jpeg).hexdigest()[:16]}.jpg"
-        if target.exists():
-            duplicates.append(name)
-            continue
-        write_atomic(target, jpeg)  # a photo is there whole or not at all
-        added.append(name)
+    root = collection.path.parent.parent
+    with storage.locked_folder(root):  # two tabs adding at once count against one quota
+        _check_quota(who, sum(len(jpeg) for _, jpeg in converted), root, new=False)
+        for name, jpeg in converted:
+            target = folder / f"photo-{hashlib.sha256(jpeg).hexdigest()[:16]}.jpg"
+            if target.exists():
+                duplicates.append(name)
+                continue
+            write_atomic(target, jpeg)  # a photo is there whole or not at all
+            added.append(name)
     write_record(collection.path, collection.owner, collection.owner_name)
     return Added(added, duplicates, refused)
 

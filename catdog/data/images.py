@@ -128,6 +128,8 @@ def _pil_errors(name: str):
     """PIL's ways of saying a file is no image, or a damaged one, as the reason told to a person."""
     try:
         yield
+    except CatdogError:  # a ValueError too: ours says what is wrong already
+        raise
     except Image.DecompressionBombError as error:
         raise CatdogError("image_bomb", name=name, claimed=2 * Image.MAX_IMAGE_PIXELS, limit=MAX_PIXELS) from error
     except UnidentifiedImageError as error:
@@ -135,6 +137,21 @@ def _pil_errors(name: str):
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         # PIL raises these for truncated or corrupt data.
         raise CatdogError("image_damaged", name=name, reason=str(error)) from error
+
+
+def _check_upload_size(source) -> None:
+    """Bytes a browser sent (not a file of a dataset) within the server's upload limit, whatever
+    the page's uploader allowed."""
+    if isinstance(source, (bytes, bytearray)):
+        size = len(source)
+    elif hasattr(source, "seek") and hasattr(source, "tell") and not isinstance(source, Image.Image):
+        position = source.tell()
+        size = source.seek(0, 2)
+        source.seek(position)
+    else:
+        return
+    if size > limits().max_upload_mb * 2**20:
+        raise CatdogError("upload_too_big", megabytes=size / 2**20, limit_mb=limits().max_upload_mb)
 
 
 @contextmanager
@@ -145,6 +162,7 @@ def decoding(source, draft_size: int | None = None, extra_bytes_per_pixel: int =
     name = describe(source)
     if isinstance(source, (str, Path)) and not Path(source).is_file():
         raise CatdogError("image_missing", name=name)
+    _check_upload_size(source)
     with _pil_errors(name):
         image = _open(source)
         width, height = image.size

@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import catdog
 from catdog import memory, settings, storage
@@ -389,6 +390,18 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _check_path(path: str, flag: str) -> None:
+    """An --out file whose folder exists and which is no folder; a --models-dir that is, or can be, a folder."""
+    target = Path(path)
+    if flag == "out":
+        if target.is_dir():
+            raise CatdogError("out_is_folder", path=path)
+        if not target.parent.is_dir():
+            raise CatdogError("out_folder_missing", path=path, folder=str(target.parent))
+    elif target.exists() and not target.is_dir():
+        raise CatdogError("models_dir_not_folder", path=path)
+
+
 def main(argv=None) -> int:
     settings.quiet_tensorflow()
     memory.keep_heap_small()  # a huge photo's buffers go back to the system once freed
@@ -399,9 +412,16 @@ def main(argv=None) -> int:
     terminal.setFormatter(logging.Formatter(settings.LOG_FORMAT))
     logging.basicConfig(level=logging.INFO, handlers=[terminal])
     try:
+        for name in ("out", "models_dir"):
+            if getattr(args, name, None):
+                _check_path(getattr(args, name), name)
         return args.func(args)
     except CatdogError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a disk full, a folder without write access: one line, not a traceback
+        print(f"error: {CatdogError('file_error', path=error.filename or '', reason=error.strerror or error)}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

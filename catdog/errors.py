@@ -58,6 +58,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "one of {allowed}",
         'write settings as name=value, e.g. "light,rotation=15".',
     ),
+    "augment_out_of_range": (
+        "The augmentation setting {name} cannot be {value!r}.",
+        "from {low} to {high}",
+        'choose a value in that range, e.g. "rotation=15".',
+    ),
     "bad_augment_value": (
         "The augmentation setting {name} cannot be {value!r}.",
         "a number, or true/false for a switch",
@@ -183,6 +188,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                           "wait {seconds} s, then type the code again."),
     "display_name_refused": ("That name cannot be shown to the class.",
                              "up to {length} characters, none of them invisible", "type your name again."),
+    "out_is_folder": ("{path} is a folder.", "a file name to write", "add the file's name to the path."),
+    "out_folder_missing": ("The folder {folder} does not exist.", "an existing folder for {path}",
+                           "create the folder first, or write elsewhere."),
+    "models_dir_not_folder": ("{path} is a file, not a folder of runs.", "", "pass a folder."),
+    "file_error": ("{path}: {reason}.", "", "check the path, its permissions and the free disk space."),
     "zip_unreadable": ("The upload is not a readable zip file ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_damaged_missing": ("Run {run} cannot be read: its {file} is missing.", "",

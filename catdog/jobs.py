@@ -11,6 +11,7 @@ starts a new trainer.
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
 import subprocess
@@ -75,6 +76,9 @@ def execute(run_dir, listener=None) -> runs.Run:
     except BaseException as error:  # record every crash in the run folder, then let it propagate
         text = traceback.format_exc()
         log.error("%s: crashed\n%s", run_dir.name, text)
+        if _disk_full(error):  # said as such (it read "the training process is no longer running")
+            reporter.finish(State.FAILED, traceback=None, **_reason(CatdogError("disk_full", what="model")))
+            return runs.load_run(run_dir)
         storage.write_atomic(run_dir / "traceback.txt", text)
         reporter.finish(State.FAILED, error=f"{type(error).__name__}: {error}", traceback=text)
         raise
@@ -84,6 +88,15 @@ def execute(run_dir, listener=None) -> runs.Run:
         catdog_log.setLevel(level)
         run_log.close()
     return runs.load_run(run_dir)
+
+
+def _disk_full(error: BaseException | None) -> bool:
+    """Whether `error`, or what caused it (Keras and h5py wrap it), is a full disk or quota."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _reason(error: CatdogError) -> dict:

@@ -14,7 +14,7 @@ from webui.charts import curves_figure
 from webui.error_text import show_error
 from webui.identity import current, run_label, sees_server, shown_path
 from webui.loaders import current_runs, listed_runs
-from webui.navigation import page, page_start
+from webui.navigation import page, page_start, terminal_hint
 from webui.sidebar import active_dataset
 from webui.tables import settings_differ, value_text
 from webui.text import number, t
@@ -30,6 +30,7 @@ if sees_server(who):  # damaged records, listed apart: the teacher (or the lapto
             st.rerun()
 if not all_runs:
     st.info(t("curves.none"))
+    terminal_hint()
     st.page_link(page("train"), label=t("common.go_train"))
     st.stop()
 

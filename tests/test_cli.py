@@ -57,6 +57,10 @@ def test_predict_reports_the_bad_file_answers_the_rest_and_exits_non_zero(traine
     (["predict", "nope", "x.jpg"], "No run called"),
     (["evaluate", "latest", "--data", "{data}"], "no finished run"),
     (["data", "inspect", "/no/such/folder"], "does not exist"),
+    (["train", "--data", "{data}", "--augment", "light,rotation=-99999"], "rotation cannot be -99999"),
+    (["export", "latest", "--format", "card", "--out", "/missing/dir/card.md"], "does not exist"),
+    (["export", "latest", "--format", "card", "--out", "{data}"], "is a folder"),
+    (["explain", "latest", "x.jpg", "--out", "/missing/x.png"], "does not exist"),
 ])
 def test_bad_input_gets_a_message_and_exit_code_not_a_traceback(tiny_dataset, tmp_path, args, message):
     from helpers import make_image
@@ -66,6 +70,13 @@ def test_bad_input_gets_a_message_and_exit_code_not_a_traceback(tiny_dataset, tm
     out = cli(*filled, "--models-dir", tmp_path / "m") if args[0] != "data" else cli(*filled)
     assert out.returncode == 2, out.stdout + out.stderr
     assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_models_folder_that_cannot_be_made_is_an_error_not_a_traceback(tiny_dataset, tmp_path):
+    (tmp_path / "file").write_text("x")
+    for models in (tmp_path / "file", "/proc/x"):
+        out = cli("train", "--data", tiny_dataset, "--foreground", "--models-dir", models)
+        assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
 
 
 def test_train_without_weights_offline_explains_where_to_put_them(tiny_dataset, tmp_path):

@@ -94,6 +94,22 @@ def test_no_page_shows_a_student_a_server_path(hosted, page):
     assert "tensorboard --logdir" not in shown
 
 
+@pytest.mark.parametrize("page", ["curves", "predict"])
+def test_a_student_with_no_runs_is_pointed_to_the_train_page_never_to_a_terminal(empty_roots, monkeypatch, page):
+    """'ou no terminal: python -m catdog train --data PASTA' told students of a server they cannot reach."""
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    app = student("Ana", page)
+    shown = " ".join(str(element.value) for kind in ("info", "caption", "markdown", "error")
+                     for element in app.get(kind))
+    assert en("curves.none" if page == "curves" else "common.no_model") in shown
+    assert "python -m catdog" not in shown
+
+
+def test_a_single_user_still_gets_the_terminal_command(empty_roots):
+    app = open_page("curves")
+    assert en("common.terminal") in [caption.value for caption in app.caption]
+
+
 def _switch(app, page: str):
     from webui.navigation import PAGES, ROOT
 

@@ -237,3 +237,25 @@ def test_the_server_replaces_a_dead_trainer_with_no_page_open(models_dir, monkey
     monkeypatch.setattr(jobs, "kick", lambda root=None: kicked.append(root) or (len(kicked) == 3 and stop.set()))
     jobs.keep_queue_moving(models_dir, every=0.01, stop=stop)
     assert kicked == [models_dir] * 3
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 400 KB file system of its own (root only: skipped elsewhere), unmounted after the test."""
+    import subprocess
+
+    folder = tmp_path / "small"
+    folder.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(folder)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {made.stderr.decode().strip()}")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_is_said_as_such_and_leaves_no_partial_file(tiny_dataset, small_disk):
+    """It said "the training process is no longer running" and left .model.partial.keras and *.tmp."""
+    run = jobs.run_in_foreground(TrainConfig(data_dir=str(tiny_dataset), **FAST), small_disk / "models")
+    assert run.state == "failed" and run.status["error_key"] == "disk_full"
+    left = [p.name for p in run.path.rglob("*") if ".tmp" in p.name or "partial" in p.name or p.suffix == ".keras"]
+    assert left == []

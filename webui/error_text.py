@@ -16,6 +16,8 @@ from catdog.errors import CatdogError, fill
 from catdog.language import FORMATTERS
 from webui.text import S, language, t
 
+SEES_SERVER = "_sees_server"  # session state: set by webui.identity for each run of a page
+
 PT: dict[str, tuple[str, str, str]] = {
     # config.py, settings.py
     "backbone_not_on_server": (
@@ -65,6 +67,11 @@ PT: dict[str, tuple[str, str, str]] = {
         "Ajuste de aumento de dados desconhecido: {name!r}.",
         "um destes: {allowed}",
         'escreva os ajustes como nome=valor, por exemplo "light,rotation=15".',
+    ),
+    "augment_out_of_range": (
+        "A configuração de aumento de dados {name} não pode ser {value!r}.",
+        "de {low} a {high}",
+        'escolha um valor nesse intervalo, por exemplo "rotation=15".',
     ),
     "bad_augment_value": (
         "O ajuste de aumento de dados {name} não pode ser {value!r}.",
@@ -193,6 +200,12 @@ PT: dict[str, tuple[str, str, str]] = {
                           "espere {seconds} s e digite o código de novo."),
     "display_name_refused": ("Esse nome não pode ser mostrado à turma.",
                              "até {length} caracteres, nenhum deles invisível", "digite seu nome de novo."),
+    "out_is_folder": ("{path} é uma pasta.", "um nome de arquivo para gravar",
+                      "acrescente o nome do arquivo ao caminho."),
+    "out_folder_missing": ("A pasta {folder} não existe.", "uma pasta existente para {path}",
+                           "crie a pasta antes, ou grave em outro lugar."),
+    "models_dir_not_folder": ("{path} é um arquivo, não uma pasta de treinos.", "", "indique uma pasta."),
+    "file_error": ("{path}: {reason}.", "", "confira o caminho, as permissões e o espaço livre em disco."),
     "zip_unreadable": ("O arquivo enviado não é um zip legível ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_damaged_missing": ("O treino {run} não pode ser lido: falta o arquivo {file}.", "",
@@ -403,8 +416,11 @@ def show_error(error: Exception) -> None:
 
 
 def error_text(error: CatdogError) -> str:
-    """What happened, what was expected and how to fix it, as markdown with each on its own line."""
+    """What happened, what was expected and how to fix it, as markdown with each on its own line.
+    A fix that is a terminal command is left out for a student of a class server (no terminal there)."""
     what, expected, fix = render(error, language())
+    if "python -m catdog" in fix and not st.session_state.get(SEES_SERVER, True):
+        fix = ""
     parts = [what]
     if expected:
         parts.append(f"**{t('error.expected')}:** {expected}")

@@ -17,7 +17,7 @@ from catdog.access import Identity
 from catdog.classroom import people
 from catdog.errors import CatdogError
 from catdog.settings import limits
-from webui.error_text import show_error
+from webui.error_text import SEES_SERVER, show_error
 from webui.text import t
 
 COOKIE = "catdog_id"
@@ -30,7 +30,9 @@ def current() -> Identity | None:
         return None
     token = st.session_state.get("_identity_token") or _login_token() or _cookie_token()
     st.session_state["_identity_token"] = token
-    return people.identity(token)
+    who = people.identity(token)
+    st.session_state[SEES_SERVER] = sees_server(who)  # what error messages and hints may show
+    return who
 
 
 def _login_configured() -> bool:

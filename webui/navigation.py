@@ -20,6 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 from catdog import runs
+from webui.error_text import SEES_SERVER
 from webui.sidebar import RUN_GONE, active_dataset, selected_run
 from webui.text import explainer, t
 
@@ -114,6 +115,13 @@ def need_dataset() -> Path:
     return dataset
 
 
+def terminal_hint() -> None:
+    """The command line's way to do it, for whoever sees the server (a single user, the teacher):
+    a student of a class server has no terminal on it."""
+    if st.session_state.get(SEES_SERVER, True):
+        st.caption(t("common.terminal"))
+
+
 def need_model() -> runs.Run:
     """The selected finished run, or a pointer to Train and the end of this page's run."""
     run = selected_run()
@@ -123,6 +131,7 @@ def need_model() -> runs.Run:
                    icon=":material/delete:")
     if run is None:
         st.info(t("common.no_model"))
+        terminal_hint()
         st.page_link(page("train"), label=t("common.go_train"))
         st.stop()
     return run

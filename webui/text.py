@@ -48,10 +48,10 @@ S: dict[str, dict[str, str]] = {
     "common.go_train": {"en": "Go to Train", "pt": "Ir para Treinar"},
     "common.no_dataset": {"en": "No dataset yet: get one on the Home page.",
                           "pt": "Ainda não há dados: obtenha um conjunto na página Início."},
-    "common.no_model": {"en": "No trained model yet. Train one on the Train page, or from a terminal: "
-                              "`python -m catdog train --data DIR`.",
-                        "pt": "Ainda não há modelo treinado. Treine um na página Treinar, ou no terminal: "
-                              "`python -m catdog train --data PASTA`."},
+    "common.no_model": {"en": "No trained model yet. Train one on the Train page.",
+                        "pt": "Ainda não há modelo treinado. Treine um na página Treinar."},
+    "common.terminal": {"en": "Or from a terminal: `python -m catdog train --data DIR`.",
+                        "pt": "Ou no terminal: `python -m catdog train --data PASTA`."},
     # home
     "home.title": {"en": "catdog: teach a computer to tell cats from dogs",
                    "pt": "catdog: ensine um computador a distinguir gatos de cachorros"},
@@ -446,8 +446,8 @@ S: dict[str, dict[str, str]] = {
     "curves.title": {"en": "Training curves", "pt": "Curvas de treino"},
     "curves.pick": {"en": "Pick one or more runs", "pt": "Escolha um ou mais treinos"},
     "curves.delete_damaged": {"en": "Delete the damaged run {run}", "pt": "Apagar o treino danificado {run}"},
-    "curves.none": {"en": "No runs yet: train one on the Train page (or `python -m catdog train --data DIR`).",
-                    "pt": "Ainda não há treinos: treine na página Treinar (ou `python -m catdog train --data PASTA`)."},
+    "curves.none": {"en": "No runs yet: train one on the Train page.",
+                    "pt": "Ainda não há treinos: treine na página Treinar."},
     "curves.compare": {"en": "Runs to compare", "pt": "Treinos a comparar"},
     "curves.legend": {"en": "Solid: training photos; dashed: validation photos (never trained on). A widening gap "
                             "between them is overfitting. A dotted line marks the start of fine-tuning.",

@@ -14,6 +14,11 @@ from catdog.errors import CatdogError
 from catdog.settings import truthy
 
 FILL_MODES = ("reflect", "constant", "nearest", "wrap")
+# What each setting may be: beyond these Keras's layers refuse the value (a zoom of 1 or more) or
+# the photo is no longer a photo (a rotation of 99 999 degrees failed inside Keras, mid-job).
+RANGES = {"rotation": (0.0, 180.0), "width_shift": (0.0, 1.0), "height_shift": (0.0, 1.0), "shear": (0.0, 1.0),
+          "zoom": (0.0, 0.9), "brightness": (0.0, 1.0), "contrast": (0.0, 1.0), "saturation": (0.0, 1.0),
+          "hue": (0.0, 0.5), "erasing": (0.0, 1.0), "grayscale": (0.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,20 @@ class AugmentConfig:
     erasing: float = 0.0  # probability of blanking out a random rectangle (cutout)
     grayscale: float = 0.0  # probability of dropping the colour
     fill_mode: str = "reflect"
+
+    def __post_init__(self):
+        """Every value checked when the config is made (by the CLI, a form, or a config.json), not
+        when a job's first batch reaches Keras."""
+        for name, (low, high) in RANGES.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                raise CatdogError("augment_out_of_range", name=name, value=value, low=low, high=high)
+        for name in ("horizontal_flip", "vertical_flip"):
+            if not isinstance(getattr(self, name), bool):
+                raise CatdogError("bad_augment_value", name=name, value=getattr(self, name))
+        if self.fill_mode not in FILL_MODES:
+            raise CatdogError("augment_out_of_range", name="fill_mode", value=self.fill_mode,
+                              low=FILL_MODES[0], high=FILL_MODES[-1])
 
     @property
     def enabled(self) -> bool:

@@ -193,6 +193,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                            "create the folder first, or write elsewhere."),
     "models_dir_not_folder": ("{path} is a file, not a folder of runs.", "", "pass a folder."),
     "file_error": ("{path}: {reason}.", "", "check the path, its permissions and the free disk space."),
+    "teacher_only_wipe": ("Only the teacher may delete the whole class's data.", "", ""),
     "zip_unreadable": ("The upload is not a readable zip file ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_damaged_missing": ("Run {run} cannot be read: its {file} is missing.", "",
@@ -222,6 +223,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("Run {run} has already finished ({state}); there is nothing to cancel.", "", ""),
     "job_cancelled_before_start": ("Cancelled before it started.", "", ""),
     "job_cancelled": ("Cancelled by request; the model was not saved.", "", ""),
+    "job_cancelled_by_teacher": ("Cancelled by the teacher, {by}; the model was not saved.", "",
+                                 "ask them why, or start it again with fewer epochs."),
     "quota_class_queue": (
         "The class's queue is full: {count} runs are waiting or training.",
         "at most {limit} at once on this server",

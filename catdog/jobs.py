@@ -69,7 +69,7 @@ def execute(run_dir, listener=None) -> runs.Run:
         reporter.finish(State.DONE, metrics=metrics)
     except Cancelled:
         log.info("%s: cancelled", run_dir.name)
-        reporter.finish(State.CANCELLED, **_reason(CatdogError("job_cancelled")))
+        reporter.finish(State.CANCELLED, **_reason(_cancel_reason(run_dir)))
     except CatdogError as error:
         log.error("%s: failed: %s", run_dir.name, error)
         reporter.finish(State.FAILED, traceback=None, **_reason(error))
@@ -88,6 +88,13 @@ def execute(run_dir, listener=None) -> runs.Run:
         catdog_log.setLevel(level)
         run_log.close()
     return runs.load_run(run_dir)
+
+
+def _cancel_reason(run_dir: Path) -> CatdogError:
+    """Why the run stopped: at its owner's request, or the teacher's (named, so the student knows)."""
+    asked = storage.read_json(run_dir / "cancel")
+    by = asked.get("by") if isinstance(asked, dict) else None
+    return CatdogError("job_cancelled_by_teacher", by=by) if by else CatdogError("job_cancelled")
 
 
 def _disk_full(error: BaseException | None) -> bool:
@@ -318,9 +325,12 @@ def cancel(ref, models_dir=None, who: Identity | None = None) -> runs.Run:
     check_may_change(who, run.owner, run.owner_name, run.id)
     if run.state.finished:
         raise CatdogError("run_already_finished", run=run.id, state=run.state)
-    storage.write_atomic(run.path / "cancel", "requested\n")
+    by_teacher = who is not None and who.teacher and who.id != run.owner
+    storage.write_json(run.path / "cancel", {"by": who.name if by_teacher else None})
     if run.state == State.QUEUED:
-        runs.update_status(run.path, state=State.CANCELLED, **_reason(CatdogError("job_cancelled_before_start")))
+        reason = CatdogError("job_cancelled_by_teacher", by=who.name) if by_teacher else \
+            CatdogError("job_cancelled_before_start")
+        runs.update_status(run.path, state=State.CANCELLED, **_reason(reason))
     return runs.load_run(run.path)
 
 

@@ -78,6 +78,9 @@ def update_status(run_dir: Path, **fields) -> dict:
     return status
 
 
+DELETED = ".deleted"  # who deleted a student's run, when it was not the student: the student is told
+
+
 @dataclass
 class Run:
     id: str
@@ -263,4 +266,18 @@ def delete_run(ref, models_dir=None, who: Identity | None = None) -> None:
     check_may_change(who, run.owner, run.owner_name, run.id)
     if run.state.waiting:
         raise CatdogError("run_busy", run=run.id, state=run.state)
+    if who is not None and who.id != run.owner:  # the teacher: the student will be told who
+        storage.write_json(_deleted_record(run.path.parent, run.id), {"by": who.name, "owner": run.owner})
     shutil.rmtree(run.path, ignore_errors=True)
+
+
+def _deleted_record(root: Path, run_id: str) -> Path:
+    folder = root / DELETED
+    folder.mkdir(exist_ok=True)
+    return folder / f"{run_id}.json"
+
+
+def deleted_by(run_id: str, models_dir=None) -> str | None:
+    """Who deleted `run_id`, where it was not its owner (the teacher); else None."""
+    record = read_json(Path(models_dir or models_root()) / DELETED / f"{run_id}.json")
+    return record.get("by") if isinstance(record, dict) else None

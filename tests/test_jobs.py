@@ -259,3 +259,18 @@ def test_a_full_disk_is_said_as_such_and_leaves_no_partial_file(tiny_dataset, sm
     assert run.state == "failed" and run.status["error_key"] == "disk_full"
     left = [p.name for p in run.path.rglob("*") if ".tmp" in p.name or "partial" in p.name or p.suffix == ".keras"]
     assert left == []
+
+
+def test_a_run_the_teacher_cancels_says_the_teacher_did(models_dir, monkeypatch):
+    """The student read only "Cancelado a pedido", not that the teacher did it."""
+    from catdog.access import Identity
+
+    monkeypatch.setattr(jobs, "spawn_worker", lambda root: None)
+    ana, teacher = Identity("ana", "Ana"), Identity("prof", "Prof. Lima", teacher=True)
+    queued_one = runs.create_run(TrainConfig(data_dir="x"), models_dir, ana)
+    cancelled = jobs.cancel(queued_one.name, models_dir, teacher)
+    assert cancelled.error_key == ("job_cancelled_by_teacher", {"by": "Prof. Lima"})
+    own = runs.create_run(TrainConfig(data_dir="x"), models_dir, ana)
+    assert jobs.cancel(own.name, models_dir, ana).error_key[0] == "job_cancelled_before_start"
+    assert jobs._cancel_reason(queued_one).key == "job_cancelled_by_teacher"  # what a running job reads
+    assert jobs._cancel_reason(own).key == "job_cancelled"

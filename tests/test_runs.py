@@ -143,3 +143,17 @@ def test_delete_refuses_a_running_run_and_removes_a_finished_one(models_dir):
 def test_history_round_trips_as_numbers(tmp_path):
     runs.write_history(tmp_path, [{"epoch": 1, "phase": 1, "loss": 0.5}, {"epoch": 2, "phase": 2, "loss": 0.25}])
     assert runs._read_history(tmp_path / "history.csv")[1] == {"epoch": 2, "phase": 2, "loss": 0.25}
+
+
+def test_a_student_whose_run_the_teacher_deleted_is_told_by_whom(models_dir):
+    from catdog.access import Identity
+
+    ana, teacher = Identity("ana", "Ana"), Identity("prof", "Prof. Lima", teacher=True)
+    mine, hers = (runs.create_run(TrainConfig(data_dir="x"), models_dir, ana) for _ in range(2))
+    for run_dir in (mine, hers):
+        runs.update_status(run_dir, state="done")
+    runs.delete_run(mine.name, models_dir, ana)
+    runs.delete_run(hers.name, models_dir, teacher)
+    assert runs.deleted_by(mine.name, models_dir) is None  # her own deletion: nothing to tell
+    assert runs.deleted_by(hers.name, models_dir) == "Prof. Lima"
+    assert runs.list_runs(models_dir) == [] and runs.list_damaged(models_dir) == []

@@ -206,6 +206,7 @@ PT: dict[str, tuple[str, str, str]] = {
                            "crie a pasta antes, ou grave em outro lugar."),
     "models_dir_not_folder": ("{path} é um arquivo, não uma pasta de treinos.", "", "indique uma pasta."),
     "file_error": ("{path}: {reason}.", "", "confira o caminho, as permissões e o espaço livre em disco."),
+    "teacher_only_wipe": ("Só o professor pode apagar os dados da turma inteira.", "", ""),
     "zip_unreadable": ("O arquivo enviado não é um zip legível ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_damaged_missing": ("O treino {run} não pode ser lido: falta o arquivo {file}.", "",
@@ -235,6 +236,8 @@ PT: dict[str, tuple[str, str, str]] = {
     "run_already_finished": ("O treino {run} já terminou ({state}); não há nada para cancelar.", "", ""),
     "job_cancelled_before_start": ("Cancelado antes de começar.", "", ""),
     "job_cancelled": ("Cancelado a pedido; o modelo não foi salvo.", "", ""),
+    "job_cancelled_by_teacher": ("Cancelado pelo professor, {by}; o modelo não foi salvo.", "",
+                                 "pergunte o motivo, ou comece de novo com menos épocas."),
     "quota_class_queue": (
         "A fila da turma está cheia: {count} treinos estão esperando ou treinando.",
         "no máximo {limit} ao mesmo tempo neste servidor",

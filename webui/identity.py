@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from catdog import settings
+from catdog import privacy, settings
 from catdog.access import Identity
 from catdog.classroom import people
 from catdog.errors import CatdogError
@@ -99,6 +99,7 @@ def teacher_box(who: Identity | None) -> None:
     if who is None:
         return
     st.caption(t("who.you", name=who.name) + (" " + t("who.teacher") if who.teacher else ""))
+    _my_data(who)
     code = teacher_code()
     if not code or who.teacher:
         return
@@ -111,6 +112,23 @@ def teacher_box(who: Identity | None) -> None:
                 st.error(t("who.wrong_code"))
         except CatdogError as error:  # too many wrong codes: wait
             show_error(error)
+
+
+def _my_data(who: Identity) -> None:
+    """Delete all of mine in one step (a student's photos are personal data); the teacher: the class's."""
+    with st.popover(t("who.my_data"), icon=":material/delete_forever:"):
+        st.caption(t("who.my_data_what"))
+        if st.button(t("who.forget_me"), key="forget-me"):
+            _report(privacy.forget(who))
+        if who.teacher and st.button(t("who.wipe_class"), key="wipe-class", type="primary"):
+            _report(privacy.wipe_class(who))
+
+
+def _report(forgotten: privacy.Forgotten) -> None:
+    st.success(t("who.forgotten", runs=len(forgotten.runs), datasets=len(forgotten.datasets),
+                 collections=len(forgotten.collections)))
+    if forgotten.stopping:
+        st.warning(t("who.still_stopping", runs=", ".join(forgotten.stopping)))
 
 
 def sees_server(who: Identity | None) -> bool:

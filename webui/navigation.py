@@ -127,8 +127,9 @@ def need_model() -> runs.Run:
     run = selected_run()
     gone = st.session_state.pop(RUN_GONE, None)
     if gone:
-        st.warning(t("common.run_gone", run=gone) + (" " + t("common.now_using", run=run.id) if run else ""),
-                   icon=":material/delete:")
+        by = runs.deleted_by(gone)
+        st.warning(t("common.run_gone", run=gone) + (" " + t("common.deleted_by", name=by) if by else "")
+                   + (" " + t("common.now_using", run=run.id) if run else ""), icon=":material/delete:")
     if run is None:
         st.info(t("common.no_model"))
         terminal_hint()

@@ -40,6 +40,7 @@ S: dict[str, dict[str, str]] = {
     "explain.title": {"en": "What is happening here?", "pt": "O que está acontecendo aqui?"},
     "error.expected": {"en": "Expected", "pt": "Esperado"},
     "error.fix": {"en": "How to fix", "pt": "Como resolver"},
+    "common.deleted_by": {"en": "The teacher, {name}, deleted it.", "pt": "Quem apagou foi o professor, {name}."},
     "common.run_gone": {"en": "The run {run} you were using was deleted.",
                         "pt": "O treino {run} que você estava usando foi apagado."},
     "common.now_using": {"en": "Now using {run}: pick another in the sidebar.",
@@ -334,6 +335,20 @@ S: dict[str, dict[str, str]] = {
     "who.teacher": {"en": "(teacher)", "pt": "(professor)"},
     "who.teacher_unlock": {"en": "Teacher", "pt": "Professor"},
     "who.log_in": {"en": "Log in", "pt": "Entrar"},
+    "who.my_data": {"en": "My data", "pt": "Meus dados"},
+    "who.my_data_what": {"en": "This server keeps your name, your runs (settings, curves, model), the datasets you "
+                               "imported or published and your collections' photos, until you or the teacher "
+                               "delete them.",
+                         "pt": "Este servidor guarda seu nome, seus treinos (configurações, curvas, modelo), os "
+                               "conjuntos de dados que você importou ou publicou e as fotos das suas coleções, até "
+                               "você ou o professor apagarem."},
+    "who.forget_me": {"en": "Delete all my data", "pt": "Apagar todos os meus dados"},
+    "who.wipe_class": {"en": "Delete every student's data (end of term)",
+                       "pt": "Apagar os dados de todos os alunos (fim do período)"},
+    "who.forgotten": {"en": "Deleted. Runs: {runs}; datasets: {datasets}; collections: {collections}.",
+                      "pt": "Apagado. Treinos: {runs}; conjuntos de dados: {datasets}; coleções: {collections}."},
+    "who.still_stopping": {"en": "Still stopping, deleted when you press again in a moment: {runs}.",
+                           "pt": "Ainda parando; serão apagados se você clicar de novo daqui a pouco: {runs}."},
     "who.teacher_code": {"en": "Teacher code", "pt": "Código do professor"},
     "who.wrong_code": {"en": "That is not the teacher code.", "pt": "Esse não é o código do professor."},
     "train.others": {"en": "{count} run(s) of other students in the queue.",

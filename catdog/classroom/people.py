@@ -137,6 +137,23 @@ def unlock_teacher(token: str, typed: str, code: str, models_dir=None, now: floa
     return True
 
 
+def forget_profile(token: str, models_dir=None) -> bool:
+    """Delete `token`'s profile (their name, teacher status); True if there was one."""
+    path = _profile_path(token, models_dir)
+    existed = path.exists()
+    path.unlink(missing_ok=True)
+    return existed
+
+
+def forget_profiles(models_dir=None, keep: str | None = None) -> int:
+    """Delete every profile but `keep`'s (the teacher wiping the class); how many went."""
+    kept = _profile_path(keep, models_dir) if keep else None
+    gone = [path for path in _folder(models_dir).glob("*.json") if path != kept]
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return len(gone)
+
+
 def forget_attempts() -> None:
     """For tests: a fresh server's memory of wrong codes."""
     with _wrong_lock:

@@ -14,6 +14,7 @@ variables, with their defaults:
     CATDOG_MAX_WAITING_RUNS 3, CATDOG_MAX_KEPT_RUNS 20, CATDOG_MAX_DATASETS 3,
     CATDOG_MAX_UPLOAD_DISK_MB 200     a student's quotas (hosted)
     CATDOG_MAX_CLASS_WAITING_RUNS 60  runs queued or running on a class server, all students together
+    CATDOG_MAX_JOB_MINUTES 10 (hosted)   a job's time on the trainer, then it ends with its best weights
     CATDOG_DECODED_CACHE_MB, CATDOG_MAX_STEP_PHOTOS    a job's memory bounds
     CATDOG_DECODE_BUDGET_MB 512 (hosted 256)          memory for photos being decoded at once
 """
@@ -163,6 +164,7 @@ class Limits:
     max_kept_runs: int = 1_000_000  # run folders kept
     max_datasets: int = 1_000_000  # imported datasets kept
     max_upload_disk_mb: int = 1_000_000  # photos their imports wrote
+    max_job_minutes: float = 0  # a job's time on the trainer; past it the job ends with its best weights; 0: none
     # Per server, whatever the identities (a student who clears the cookie is a new student).
     max_class_waiting_runs: int = 1_000_000  # queued or running, the whole class together
     # Decoded photos a job may keep in memory between passes (fine-tuning, streaming, views):
@@ -189,6 +191,7 @@ def limits() -> Limits:
                       max_datasets=int(_number("CATDOG_MAX_DATASETS", 3)),
                       max_upload_disk_mb=int(_number("CATDOG_MAX_UPLOAD_DISK_MB", 200)),
                       max_class_waiting_runs=int(_number("CATDOG_MAX_CLASS_WAITING_RUNS", 60)),
+                      max_job_minutes=_number("CATDOG_MAX_JOB_MINUTES", 10),
                       decoded_cache_mb=int(_number("CATDOG_DECODED_CACHE_MB", HOSTED_DECODED_CACHE_MB)),
                       max_step_photos=int(_number("CATDOG_MAX_STEP_PHOTOS", HOSTED_STEP_PHOTOS)),
                       max_image_size=224, decode_budget_mb=int(_number("CATDOG_DECODE_BUDGET_MB", 256)))

@@ -200,3 +200,17 @@ def test_photos_per_class_trains_on_that_many_and_validates_on_all(tiny_dataset,
     assert run.state == "done", run.status
     assert run.metrics["train_images"] == 4 < len(everything.train.paths)
     assert run.metrics["validation_images"] == len(everything.validation.paths)
+
+
+def test_a_job_past_the_servers_time_ends_done_with_its_best_weights_and_says_so(tiny_dataset, models_dir,
+                                                                               monkeypatch):
+    """One student's 40-minute job held the only trainer while the class waited."""
+    from catdog import jobs
+
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MAX_JOB_MINUTES", "0.0001")  # past after the first epoch
+    config = TrainConfig(data_dir=str(tiny_dataset), backbone="simple_cnn", image_size=32, batch_size=4, epochs=5,
+                         fine_tune_epochs=0, early_stopping_patience=3)
+    run = jobs.run_in_foreground(config, models_dir)
+    assert run.state == "done" and run.has_model
+    assert run.metrics["epochs_run"] == 1 and run.metrics["cut_short_minutes"] == 0.0001

@@ -91,6 +91,8 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
         c.metric(t("job.time"), _duration(m.get("seconds")))
         if m.get("skipped_files"):
             st.warning(t("job.skipped", count=len(m["skipped_files"])))
+        if m.get("cut_short_minutes"):
+            st.info(t("job.cut_short", minutes=m["cut_short_minutes"], epochs=m.get("epochs_run", 0)))
         st.page_link(page("curves"), label=t("job.see_curves"))
         st.page_link(page("predict"), label=t("job.predict_with"))
     elif run.error_key and run.error_key[0] in WEIGHTS_ERRORS and use_instead is not None:

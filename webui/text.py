@@ -412,6 +412,12 @@ S: dict[str, dict[str, str]] = {
     "job.val_accuracy": {"en": "Validation accuracy", "pt": "Acurácia na validação"},
     "job.val_loss": {"en": "Validation loss", "pt": "Perda na validação"},
     "job.time": {"en": "Training time", "pt": "Tempo de treino"},
+    "job.cut_short": {"en": "Cut short at this server's {minutes:g} minutes for a job: it ended after epoch "
+                            "{epochs}, with the weights of its best epoch. Fewer epochs, or cached augmented "
+                            "views instead of streaming, fit in the time.",
+                      "pt": "Interrompido nos {minutes:g} minutos que este servidor dá a cada treino: terminou "
+                            "depois da época {epochs}, com os pesos da sua melhor época. Menos épocas, ou visões "
+                            "aumentadas em cache em vez de streaming, cabem no tempo."},
     "job.skipped": {"en": "{count} unreadable photo(s) were skipped.",
                     "pt": "{count} foto(s) ilegível(is) ignorada(s)."},
     "job.see_curves": {"en": "See its training curves", "pt": "Ver as curvas de treino"},

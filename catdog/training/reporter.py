@@ -17,6 +17,7 @@ from pathlib import Path
 from catdog import runs
 from catdog.data.pipeline import step_split
 from catdog.run_state import Phase, Progress, State
+from catdog.settings import limits
 
 HEARTBEAT_SECONDS = 5.0
 WRITE_EVERY_SECONDS = 0.5
@@ -40,6 +41,7 @@ class Reporter:
         self._started = time.time()
         self._stopped = threading.Event()
         self._cancel = False
+        self.cut_short = False  # stopped at the server's time limit for a job, with its best weights
 
     # lifecycle
     def start(self) -> None:
@@ -68,6 +70,12 @@ class Reporter:
         if not self._cancel and (self.run_dir / "cancel").exists():
             self._cancel = True
         return self._cancel
+
+    def over_time(self) -> bool:
+        """Past this server's time for one job (hosted: `Limits.max_job_minutes`): the job ends at
+        this epoch's end, done, with its best weights, and says it was cut short."""
+        cap = limits().max_job_minutes
+        return bool(cap) and time.time() - self._started > cap * 60
 
     def raise_if_cancelled(self) -> None:
         if self.stop_requested():
@@ -151,5 +159,7 @@ def progress_callback(reporter: Reporter, phase: int):
             row.update({key: float(value) for key, value in (logs or {}).items() if key != "learning_rate"})
             row["seconds"] = round(time.time() - self._epoch_started, 3)
             reporter.epoch_end(row)
+            if reporter.over_time():  # EarlyStopping restores the best epoch's weights at the end
+                reporter.cut_short = self.model.stop_training = True
 
     return ProgressCallback()

@@ -26,6 +26,7 @@ from catdog.data import augment, folders, pipeline
 from catdog.data.views import ViewBatches, extract_views
 from catdog.errors import CatdogError
 from catdog.run_state import Phase
+from catdog.settings import limits
 from catdog.training import features, head, multiworker
 from catdog.training.features import features_of
 from catdog.training.plan import Route, TrainingPlan, plan_training
@@ -220,6 +221,7 @@ def _metrics(training: Training) -> dict:
         "class_names": dataset.class_names, "phase1_seconds": round(training.phase1_seconds, 2),
         "seconds": round(time.time() - training.started, 2), "time_breakdown": training.stopwatch.as_dict(),
         "test_time_mirror": training.config.test_time_mirror,
+        "cut_short_minutes": limits().max_job_minutes if training.reporter.cut_short else None,
         "skipped_files": [{"path": path, "reason": reason} for path, reason in training.skipped],
     }
 
@@ -281,7 +283,7 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
         with stopwatch.part("building and loading weights"):
             training.model = build_model(config, len(dataset.class_names))
         train_head(training)
-        if plan.fine_tune:
+        if plan.fine_tune and not training.reporter.cut_short:
             fine_tune(training)
         _evaluate_and_save(training)
     metrics = _metrics(training)

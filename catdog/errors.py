@@ -426,6 +426,11 @@ class CatdogError(ValueError):
             parts.append(f"Fix: {self.fix}")
         super().__init__("\n".join(parts))
 
+    def with_params(self, **changes) -> CatdogError:
+        """The same message with some of its parameters replaced (e.g. a temporary folder named as the
+        dataset it became)."""
+        return _rebuild(self.key, {**self.params, **changes})
+
     def __reduce__(self):
         # The default pickling calls CatdogError(message), which is not a key.
         return _rebuild, (self.key, self.params)

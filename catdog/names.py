@@ -71,8 +71,13 @@ def check_name(name: str, kind: NameKind) -> str:
     """`name` in NFC if it follows the rule; else a CatdogError saying what is wrong and what a
     name may be. The name is shown with its invisible characters escaped (`ca\\nts`)."""
     found = problem(name, kind)
-    if found is not None:
-        shown = repr(name)[1:-1] if isinstance(name, str) else repr(name)
-        raise CatdogError(f"{kind.value}_name_refused", name=shown[:80], problem=found, length=MAX_LENGTH,
-                          reserved=", ".join(sorted(name for name in RESERVED if not name.startswith("."))))
-    return unicodedata.normalize("NFC", name)
+    if found is None:
+        return unicodedata.normalize("NFC", name)
+    shown = repr(name)[1:-1] if isinstance(name, str) else repr(name)
+    params = dict(name=shown[:80], problem=found, length=MAX_LENGTH,
+                  reserved=", ".join(sorted(name for name in RESERVED if not name.startswith("."))))
+    if kind is NameKind.DATASET:
+        raise CatdogError("dataset_name_refused", **params)
+    if kind is NameKind.CLASS:
+        raise CatdogError("class_name_refused", **params)
+    raise CatdogError("entry_name_refused", **params)

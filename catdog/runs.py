@@ -163,8 +163,9 @@ def _record(run_dir: Path, name: str) -> dict:
         raise CatdogError("run_damaged_missing", run=run_dir.name, file=name)
     value = read_json(path)
     if not isinstance(value, dict):
-        raise CatdogError("run_damaged_not_json" if value is None else "run_damaged_not_a_record",
-                          run=run_dir.name, file=name)
+        if value is None:
+            raise CatdogError("run_damaged_not_json", run=run_dir.name, file=name)
+        raise CatdogError("run_damaged_not_a_record", run=run_dir.name, file=name)
     return value
 
 

@@ -214,3 +214,26 @@ def test_a_student_cannot_fill_the_disk_through_a_collection(root, monkeypatch):
         _fill(made, "cats", 1, who=ANN)
     assert caught.value.key == "quota_upload_disk"
     assert collect.get("anns", ANN).photo_count == 0
+
+
+def test_six_tabs_creating_collections_at_once_keep_to_the_quota(root, monkeypatch):
+    import threading
+
+    monkeypatch.setenv("CATDOG_HOSTED", "1")
+    monkeypatch.setenv("CATDOG_MAX_DATASETS", "3")
+    bia, outcomes, gate = Identity("bia", "Bia"), [], threading.Barrier(6)
+
+    def one(number):
+        gate.wait()
+        try:
+            collect.create(f"draft {number}", ["rock", "paper"], bia)
+            outcomes.append("made")
+        except CatdogError as error:
+            outcomes.append(error.key)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["made"] * 3 + ["quota_datasets"] * 3

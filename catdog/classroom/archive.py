@@ -187,8 +187,8 @@ def _unpack(archive, entries, root: Path, name: str, owner: Identity | None) -> 
             for class_name in dataset.class_names:
                 names.check_name(class_name, NameKind.CLASS)
         except CatdogError as error:  # said with the dataset's name, never the server's temporary folder
-            raise CatdogError(error.key, **{key: _named(value, (folder, work), name)
-                                            for key, value in error.params.items()}) from error
+            raise error.with_params(**{key: _named(value, (folder, work), name)
+                                       for key, value in error.params.items()}) from error
         target = root / name
         folder.rename(target)
         datasets.record_owner(target, owner)

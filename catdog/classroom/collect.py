@@ -152,9 +152,9 @@ def create(name: str, class_names: list[str], who: Identity | None = None, root=
         check_name_free(name, who, root)
         _check_quota(who, 0, root, new=True)
         folder.mkdir(parents=True)
+        write_record(folder, who and who.id, who.name if who else "")  # counted by the next tab's check
     for class_name in checked:
         (folder / class_name).mkdir()
-    write_record(folder, who and who.id, who.name if who else "")
     return _read(folder)
 
 

@@ -154,6 +154,7 @@ def races() -> None:
     burst(lambda n: archive.import_zip(good_zip(), f"race {n}", DATA, ana), counts["imports"], 6)
     burst(lambda n: collect.create(f"draft {n}", ["a", "b"], Identity("race-bia", "Bia"), DATA), counts["drafts"], 6)
     jobs.spawn_worker = real_spawn
+    (MODELS / jobs.STARTING).unlink(missing_ok=True)  # the stand-in started no trainer: none is starting
     row("quotas under bursts", [counts["runs"].count("in") == 3, counts["imports"].count("in") == 3,
                                 counts["drafts"].count("in") == 3, len(spawned) == 1],
         f"8 Starts: {counts['runs'].count('in')} in (quota 3), trainers started: {len(spawned)}; "
@@ -169,6 +170,7 @@ def class_cap() -> None:
     admitted = sum(not refused(lambda n=n: jobs.start(config, MODELS, Identity(f"cookie-{n}", "X")))
                    for n in range(70))
     jobs.spawn_worker = real_spawn
+    (MODELS / jobs.STARTING).unlink(missing_ok=True)
     row("cleared cookies flooding the queue", [admitted <= 60], f"{admitted} of 70 queued (cap 60)")
     for run in runs.list_runs(MODELS):
         if run.state.waiting:
@@ -219,6 +221,9 @@ def bad_settings() -> None:
 def killed_trainer() -> None:
     """Fault: the trainer killed with a run waiting, no page open; the server's watch restarts it."""
     runs_before = {run.id for run in runs.list_runs(MODELS)}
+    stop = threading.Event()  # the web server's watch of the queue, as it runs from its start
+    watcher = threading.Thread(target=jobs.keep_queue_moving, args=(MODELS, 1.0, stop), daemon=True)
+    watcher.start()
     config = TrainConfig(data_dir=str(DATA / "sample"), backbone="simple_cnn", image_size=32, epochs=1, batch_size=4)
     first = jobs.start(config, MODELS, Identity("kill-ana", "Ana"))
     deadline = time.time() + 120
@@ -228,9 +233,6 @@ def killed_trainer() -> None:
     waiting = jobs.start(config, MODELS, Identity("kill-bia", "Bia"))
     if pid:
         os.kill(pid, 9)
-    stop = threading.Event()
-    watcher = threading.Thread(target=jobs.keep_queue_moving, args=(MODELS, 1.0, stop), daemon=True)
-    watcher.start()
     while runs.load_run(waiting.path).state.waiting and time.time() < deadline + 120:
         time.sleep(0.5)
     stop.set()
@@ -238,6 +240,25 @@ def killed_trainer() -> None:
     FAULTS.append({"fault": "trainer killed with a run waiting, no page open", "survived": survived})
     row("a killed trainer", [survived], "the waiting run trained after the watch restarted the trainer")
     assert runs_before <= {run.id for run in runs.list_runs(MODELS)} | {d.id for d in runs.list_damaged(MODELS)}
+
+
+def full_disk() -> None:
+    """Fault: the disk fills during a job (a 400 KB file system of its own; needs root to mount)."""
+    small = WORK / "small"
+    small.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(small)]).returncode != 0:
+        FAULTS.append({"fault": "disk full during a job", "survived": None, "note": "not root: not tried"})
+        return
+    try:
+        config = TrainConfig(data_dir=str(DATA / "sample"), backbone="simple_cnn", image_size=32, epochs=1,
+                             batch_size=4)
+        run = jobs.run_in_foreground(config, small / "models")
+        partial = [p.name for p in run.path.rglob("*") if ".tmp" in p.name or p.suffix == ".keras"]
+        survived = run.state == "failed" and run.status.get("error_key") == "disk_full" and not partial
+    finally:
+        subprocess.run(["umount", str(small)])
+    FAULTS.append({"fault": "disk full during a job", "survived": survived})
+    row("a full disk", [survived], "said as such, no partial file left")
 
 
 def privacy_step() -> None:
@@ -290,11 +311,11 @@ if __name__ == "__main__":
     storage.write_json(WORK / "started.json", {"at": time.time()})
     with PeakRss() as process_peak:
         for attack in (memory, names, zips, races, class_cap, damaged_records, teacher_code, bad_settings,
-                       killed_trainer, privacy_step):
+                       killed_trainer, full_disk, privacy_step):
             attack()
         if "--no-server" not in sys.argv:
             upload_endpoint()
     totals = {key: sum(r[key] for r in ROWS) for key in ("attempts", "held", "broke")}
     report("hostile_summary", kinds=len(ROWS), **totals, peak_rss_mb=round(process_peak.peak),
-           faults=len(FAULTS), faults_survived=sum(f["survived"] for f in FAULTS))
+           faults=len(FAULTS), faults_survived=sum(bool(f["survived"]) for f in FAULTS))
     print(json.dumps({"faults": FAULTS}))

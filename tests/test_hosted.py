@@ -187,3 +187,15 @@ def test_a_crash_on_a_shared_server_shows_students_no_traceback(hosted):
         assert config.get_option("client.showErrorDetails") == "none"
     finally:
         config.set_option("client.showErrorDetails", before)
+
+
+def test_a_student_deletes_all_their_data_from_the_sidebar_after_saying_they_are_sure(hosted):
+    ana = student("Ana", "train")
+    ana.button(key="start").click().run()
+    assert [r for r in runs.list_runs(hosted / "models") if r.owner_name == "Ana"]
+    assert ana.button(key="forget-me").disabled  # one careless click deletes nothing
+    ana.checkbox(key="forget-sure").check().run()
+    ana.button(key="forget-me").click().run()
+    assert not ana.exception, [e.value for e in ana.exception]
+    assert not [r for r in runs.list_runs(hosted / "models") if r.owner_name == "Ana"]
+    assert any(en("who.forgotten", runs=1, datasets=0, collections=0) == s.value for s in ana.success)

@@ -118,9 +118,10 @@ def _my_data(who: Identity) -> None:
     """Delete all of mine in one step (a student's photos are personal data); the teacher: the class's."""
     with st.popover(t("who.my_data"), icon=":material/delete_forever:"):
         st.caption(t("who.my_data_what"))
-        if st.button(t("who.forget_me"), key="forget-me"):
+        sure = st.checkbox(t("who.sure"), key="forget-sure")  # one careless click deletes nothing
+        if st.button(t("who.forget_me"), key="forget-me", disabled=not sure):
             _report(privacy.forget(who))
-        if who.teacher and st.button(t("who.wipe_class"), key="wipe-class", type="primary"):
+        if who.teacher and st.button(t("who.wipe_class"), key="wipe-class", type="primary", disabled=not sure):
             _report(privacy.wipe_class(who))
 
 

@@ -342,6 +342,7 @@ S: dict[str, dict[str, str]] = {
                          "pt": "Este servidor guarda seu nome, seus treinos (configurações, curvas, modelo), os "
                                "conjuntos de dados que você importou ou publicou e as fotos das suas coleções, até "
                                "você ou o professor apagarem."},
+    "who.sure": {"en": "Yes, delete: this cannot be undone", "pt": "Sim, apagar: não dá para desfazer"},
     "who.forget_me": {"en": "Delete all my data", "pt": "Apagar todos os meus dados"},
     "who.wipe_class": {"en": "Delete every student's data (end of term)",
                        "pt": "Apagar os dados de todos os alunos (fim do período)"},

@@ -266,7 +266,7 @@ def privacy_step() -> None:
     forgotten = privacy.forget(ana, MODELS, DATA)
     left = [run.id for run in runs.list_runs(MODELS) if run.owner == ana.id]
     row("a student deletes all their data", [left == [] and not forgotten.stopping],
-        f"{len(forgotten.runs)} runs deleted")
+        f"runs deleted: {len(forgotten.runs)}")
 
 
 def upload_endpoint() -> None:
@@ -277,7 +277,7 @@ def upload_endpoint() -> None:
     server, url, _ = start_app(dict(os.environ))
     held, status = False, None
     try:
-        with sync_playwright() as playwright:
+        with PeakRss(server.pid) as server_peak, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
             page = browser.new_page()
@@ -303,7 +303,8 @@ def upload_endpoint() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    row("oversized upload through the endpoint", [held], f"HTTP {status} for 60 MiB under a 50 MB limit")
+    row("oversized upload through the endpoint", [held], f"HTTP {status} for 60 MiB under a 50 MB limit; "
+        f"the server's peak RSS {server_peak.peak:.0f} MB")
 
 
 if __name__ == "__main__":
@@ -316,6 +317,6 @@ if __name__ == "__main__":
         if "--no-server" not in sys.argv:
             upload_endpoint()
     totals = {key: sum(r[key] for r in ROWS) for key in ("attempts", "held", "broke")}
-    report("hostile_summary", kinds=len(ROWS), **totals, peak_rss_mb=round(process_peak.peak),
+    report("hostile_summary", kinds=len(ROWS), **totals, bench_process_peak_rss_mb=round(process_peak.peak),
            faults=len(FAULTS), faults_survived=sum(bool(f["survived"]) for f in FAULTS))
     print(json.dumps({"faults": FAULTS}))

@@ -173,8 +173,13 @@ def worker(models_dir) -> None:
     hands over to a fresh process once its memory has grown past `settings.trainer_max_mb()`."""
     root = Path(models_dir)
     with train_lock(root, blocking=False) as got_it:
-        if not got_it:
-            return  # a trainer is running: it will see the new run (and this one loaded no TensorFlow)
+        if not got_it:  # a trainer is running: it will see the new run (and this one loaded no TensorFlow)
+            # ... or the lock was only probed by `ensure_trainer` at that instant: then no trainer
+            # runs, and one more look keeps the queue from waiting out the starting marker.
+            (root / STARTING).unlink(missing_ok=True)
+            if queued(root):
+                ensure_trainer(root)
+            return
         (root / STARTING).unlink(missing_ok=True)
         import catdog
 
@@ -182,7 +187,10 @@ def worker(models_dir) -> None:
         idle_since = time.time()
         while not _should_stop(root, idle_since):
             listed = runs.list_runs(root)  # one read of the run folders per turn
-            _mark_dead_runs(listed)
+            try:
+                _mark_dead_runs(listed)
+            except OSError as error:  # a full disk: the runs read as failed all the same; keep training
+                log.warning("could not record a dead run: %s", error)
             waiting = queued(listed=listed)
             if not waiting:
                 # Only when no job waits (a job queued meanwhile waits for at most one scoring).
@@ -294,8 +302,8 @@ def keep_queue_moving(models_dir=None, every: float = WATCH_SECONDS, stop=None) 
     while not stop.wait(every):
         try:
             kick(models_dir)
-        except (OSError, CatdogError) as error:  # a models folder gone or unreadable for a moment
-            log.warning("queue watch: %s", error)
+        except Exception:  # logged with its traceback: the watch must outlive any one bad moment
+            log.exception("queue watch: kicking the trainer failed; trying again in %.0f s", every)
 
 
 def ensure_trainer(models_dir) -> bool:

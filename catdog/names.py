@@ -50,8 +50,8 @@ def problem(name: str, kind: NameKind) -> str | None:
         return "invisible"
     if "/" in name or "\\" in name or name in (".", ".."):
         return "separator"
-    if name != name.strip():
-        return "spaces"
+    if name != name.strip() or name.endswith("."):  # Windows drops a trailing dot: "cats." would be "cats"
+        return "ends"
     if name[0] in "._" or (kind is not NameKind.ENTRY and name[0] == "-"):
         return "hidden"
     if kind is NameKind.ENTRY:

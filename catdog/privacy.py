@@ -30,6 +30,7 @@ class Forgotten:
     collections: list[str] = field(default_factory=list)
     profiles: int = 0
     stopping: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # datasets a queued or running run uses: deleted next time
 
 
 def _forget_owner(owner: str, forgotten: Forgotten, models_dir: Path, data_dir: Path) -> None:
@@ -49,11 +50,16 @@ def _forget_owner(owner: str, forgotten: Forgotten, models_dir: Path, data_dir: 
             collect.delete(draft)
             forgotten.collections.append(draft.name)
     for dataset in datasets.all_datasets(data_dir):
-        if dataset.owner == owner and not any(run.state.waiting and Path(run.config.data_dir).resolve()
-                                              == dataset.path.resolve() for run in runs.list_runs(models_dir)):
-            datasets.delete_dataset(dataset.name, None, data_dir)
-            leaderboard.forget_deleted_test_set(dataset.name, models_dir)
-            forgotten.datasets.append(dataset.name)
+        if dataset.owner != owner:
+            continue
+        if any(run.state.waiting and Path(run.config.data_dir).resolve() == dataset.path.resolve()
+               for run in runs.list_runs(models_dir)):
+            forgotten.kept.append(dataset.name)  # another's run trains on it now
+            continue
+        datasets.delete_dataset(dataset.name, None, data_dir)
+        leaderboard.forget_deleted_test_set(dataset.name, models_dir)
+        forgotten.datasets.append(dataset.name)
+    runs.forget_deletions_of(owner, models_dir)
 
 
 def forget(who: Identity, models_dir=None, data_dir=None) -> Forgotten:
@@ -61,7 +67,7 @@ def forget(who: Identity, models_dir=None, data_dir=None) -> Forgotten:
     models, data = Path(models_dir or models_root()), Path(data_dir or data_root())
     forgotten = Forgotten()
     _forget_owner(who.id, forgotten, models, data)
-    if not forgotten.stopping:
+    if not forgotten.stopping and not forgotten.kept:  # else the name still says whose those are
         forgotten.profiles = int(people.forget_profile(who.id, models))
     return forgotten
 
@@ -74,8 +80,9 @@ def wipe_class(who: Identity | None, models_dir=None, data_dir=None) -> Forgotte
     owners = {run.owner for run in runs.list_runs(models)} | {d.owner for d in datasets.all_datasets(data)} \
         | {c.owner for c in collect.list_collections(None, data)}
     forgotten = Forgotten()
-    for owner in sorted(owner for owner in owners if owner and (who is None or owner != who.id)):
+    for owner in sorted(owner for owner in owners if owner and not (who is not None and owner == who.id)
+                        and not people.was_teacher(owner, models)):  # the teacher's, from any of their browsers
         _forget_owner(owner, forgotten, models, data)
-    if not forgotten.stopping:
-        forgotten.profiles = people.forget_profiles(models, keep=who.id if who is not None else None)
+    if not forgotten.stopping and not forgotten.kept:
+        forgotten.profiles = people.forget_profiles(models)
     return forgotten

@@ -200,13 +200,15 @@ def _read_run(run_dir: Path) -> Run:
     """The run in `run_dir`; CatdogError (run_damaged_*) where its config or status cannot be read."""
     config, status = _checked_config(run_dir), _checked_status(run_dir)
     names_file = run_dir / "class_names"
-    return Run(
-        id=run_dir.name, path=run_dir, config=config, status=effective_status(status),
-        history=_read_history(run_dir / "history.csv"),
-        metrics=read_json(run_dir / "metrics.json") or {},
-        class_names=names_file.read_text().split("\n")[:-1] if names_file.exists() else [],
-        test_score=read_json(run_dir / "test_score.json") or {},
-    )
+    try:
+        history = _read_history(run_dir / "history.csv")
+        class_names = names_file.read_text().split("\n")[:-1] if names_file.exists() else []
+    except ValueError as error:  # not UTF-8 text (a byte written by hand): damaged, never a crash
+        raise CatdogError("run_damaged_not_text", run=run_dir.name, file="history.csv or class_names") from error
+    metrics, score = read_json(run_dir / "metrics.json"), read_json(run_dir / "test_score.json")
+    return Run(id=run_dir.name, path=run_dir, config=config, status=effective_status(status), history=history,
+               metrics=metrics if isinstance(metrics, dict) else {}, class_names=class_names,
+               test_score=score if isinstance(score, dict) else {})
 
 
 def _scan(models_dir) -> tuple[list[Run], list[DamagedRun]]:
@@ -276,6 +278,14 @@ def _deleted_record(root: Path, run_id: str) -> Path:
     folder = root / DELETED
     folder.mkdir(exist_ok=True)
     return folder / f"{run_id}.json"
+
+
+def forget_deletions_of(owner: str, models_dir=None) -> None:
+    """Remove the records of `owner`'s runs that the teacher deleted (privacy: nothing of theirs kept)."""
+    for record in (Path(models_dir or models_root()) / DELETED).glob("*.json"):
+        found = read_json(record)
+        if isinstance(found, dict) and found.get("owner") == owner:
+            record.unlink(missing_ok=True)
 
 
 def deleted_by(run_id: str, models_dir=None) -> str | None:

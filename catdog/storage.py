@@ -57,7 +57,7 @@ def read_json(path: Path):
     outside catdog can be half-written)."""
     try:
         return json.loads(Path(path).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+    except (FileNotFoundError, IsADirectoryError, ValueError):  # ValueError: not JSON, or not UTF-8 text
         return None
 
 
@@ -70,8 +70,15 @@ def locked(path: Path, blocking: bool = True) -> Iterator[bool]:
     the creation it guards (a quota and the new run) go under one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_RDONLY if path.is_dir() else os.O_WRONLY | os.O_CREAT | os.O_APPEND
-    descriptor = os.open(path, flags, 0o666)
+    if path.is_dir():
+        descriptor = os.open(path, os.O_RDONLY)
+        if not _can_lock(descriptor):  # NFS refuses flock on a folder: a lock file in it instead
+            os.close(descriptor)
+            with locked(path / ".lock", blocking) as held:
+                yield held
+            return
+    else:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
@@ -84,6 +91,18 @@ def locked(path: Path, blocking: bool = True) -> Iterator[bool]:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
+
+
+def _can_lock(descriptor: int) -> bool:
+    """Whether this file system locks what `descriptor` opened (a held lock says yes too)."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager

@@ -215,7 +215,8 @@ def test_any_zip_structure_imports_as_a_dataset_whose_names_follow_the_rule_or_i
     with zipfile.ZipFile(buffer, "w") as made:
         for parts, is_folder in zip(paths, directories):
             name = "/".join(parts) + ("/" if is_folder else "")
-            made.writestr(name, b"" if is_folder else photo)
+            if name.split("\x00")[0]:  # zipfile cannot write an entry without a name (it ends one at a NUL)
+                made.writestr(name, b"" if is_folder else photo)
         for name, content in _good(work).items():
             made.writestr(name, content)
     buffer.seek(0)
@@ -228,3 +229,24 @@ def test_any_zip_structure_imports_as_a_dataset_whose_names_follow_the_rule_or_i
     assert [p.name for p in data.iterdir()] == ["fuzzed"]
     for class_name in report["class_names"]:
         assert names.check_name(class_name, names.NameKind.CLASS) == class_name
+
+
+def test_a_directory_count_that_lies_is_counted_again_from_its_entries(tmp_path, monkeypatch):
+    """zipfile reads the directory by its size, not by the count the end record states."""
+    monkeypatch.setattr(archive, "MAX_ENTRIES", 40)
+    data = bytearray(_zip({f"junk/{n}/": b"" for n in range(50)}).getvalue())
+    end = data.rindex(b"PK\x05\x06")
+    data[end + 8:end + 12] = (1).to_bytes(2, "little") * 2  # "1 entry"
+    with pytest.raises(CatdogError) as refused:
+        archive.import_zip(io.BytesIO(bytes(data)), "liar", tmp_path / "data")
+    assert refused.value.key == "zip_too_many_entries"
+
+
+def test_a_zip_with_a_password_is_refused_with_a_message(tmp_path):
+    data = bytearray(_zip(_good(tmp_path)).getvalue())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # the encrypted flag in both headers
+        at = data.index(signature)
+        data[at + offset] |= 0x1
+    with pytest.raises(CatdogError) as refused:
+        archive.import_zip(io.BytesIO(bytes(data)), "locked", tmp_path / "data")
+    assert refused.value.key == "zip_encrypted"

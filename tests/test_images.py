@@ -173,3 +173,15 @@ def test_uploaded_bytes_over_the_servers_limit_are_refused_before_decoding(monke
     with pytest.raises(CatdogError) as refused:
         images.open_image(upload)
     assert refused.value.key == "upload_too_big" and upload.tell() == 0  # left where it was
+
+
+def test_a_format_whose_reader_decodes_while_opening_is_refused_before_it_decodes(tmp_path):
+    """An ICO wrapping a 12 000 px PNG, uploaded as cat.png, took 553 MB inside Image.open."""
+    import struct
+
+    inner = io.BytesIO()
+    Image.new("RGB", (64, 64)).save(inner, "PNG")
+    ico = struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 16, 16, 0, 0, 1, 32, len(inner.getvalue()), 22)
+    with pytest.raises(CatdogError) as refused:
+        images.open_image(ico + inner.getvalue())
+    assert refused.value.key == "image_unknown_format"

@@ -26,6 +26,7 @@ def test_a_name_is_accepted_as_itself_in_nfc_or_refused_and_an_accepted_one_can_
     assert accepted == unicodedata.normalize("NFC", name)  # never rewritten but for its NFC form
     assert not any(unicodedata.category(c) in names.FORBIDDEN_CATEGORIES for c in accepted)
     assert accepted[0] not in "._" and "/" not in accepted and accepted == accepted.strip()
+    assert not accepted.endswith(".")
     assert names.comparable(accepted) not in names.RESERVED
     folder = tmp_path / accepted
     folder.mkdir(exist_ok=True)
@@ -43,7 +44,7 @@ def test_an_invisible_or_control_character_anywhere_is_refused(before, after, in
 @pytest.mark.parametrize("name, problem", [
     ("_h1", "hidden"), (".owners", "hidden"), (".collections", "hidden"), ("downloads", "reserved"),
     ("Train", "reserved"), ("nul", "reserved"), ("COM1.txt", "reserved"), ("ca\nts", "invisible"),
-    ("a/b", "separator"), ("..", "separator"), (" pets", "spaces"), ("x" * 41, "long"), ("", "empty"),
+    ("a/b", "separator"), ("..", "separator"), (" pets", "ends"), ("cats.", "ends"), ("x" * 41, "long"), ("", "empty"),
     ("pets*", "character"), ("-rf", "hidden")])
 def test_the_names_that_hid_or_broke_a_class_server_are_refused(name, problem):
     """`_h1` and `downloads` were stored, counted by no quota and deletable by nobody."""

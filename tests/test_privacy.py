@@ -10,6 +10,7 @@ from catdog.errors import CatdogError
 from helpers import make_dataset
 
 ANA, BIA, TEACHER = Identity("ana-token", "Ana"), Identity("bia-token", "Bia"), Identity("prof", "Prof", teacher=True)
+TEACHERS_PHONE = Identity("prof-phone", "Prof", teacher=True)
 
 
 @pytest.fixture
@@ -18,10 +19,12 @@ def classroom(tmp_path, monkeypatch):
     monkeypatch.setattr(jobs, "spawn_worker", lambda root: None)  # nothing trains here
     data, models = tmp_path / "data", tmp_path / "models"
     make_dataset(data / "sample", per_class=3)  # nobody's: stays
-    for who in (ANA, BIA, TEACHER):
+    for who in (ANA, BIA, TEACHER, TEACHERS_PHONE):
         people.set_name(who.id, who.name, models)
         done = runs.create_run(TrainConfig(data_dir=str(data / "sample")), models, who)
         runs.update_status(done, state="done")
+    for browser in (TEACHER, TEACHERS_PHONE):  # the teacher unlocked on both, over the term
+        people.unlock_teacher(browser.id, "owl-42", "owl-42", models)
     runs.create_run(TrainConfig(data_dir=str(data / "sample")), models, ANA)  # queued
     for who in (ANA, BIA):
         make_dataset(data / f"{who.name} pets", per_class=3)
@@ -54,5 +57,6 @@ def test_the_teacher_wipes_every_students_data_and_keeps_their_own_and_the_sampl
     forgotten = privacy.wipe_class(TEACHER, models, data)
     assert forgotten.stopping == [] and forgotten.profiles == 2
     run_owners, dataset_owners, draft_owners = _owners(data, models)
-    assert run_owners == {TEACHER.id} and dataset_owners == {None} and draft_owners == set()
+    assert run_owners == {TEACHER.id, TEACHERS_PHONE.id}  # the teacher's runs from another browser stay too
+    assert dataset_owners == {None} and draft_owners == set()
     assert people.identity(TEACHER.id, models).name == "Prof"

@@ -46,7 +46,8 @@ DAMAGED_STATUS = [("", "run_damaged_not_json"), ('{"state": "do', "run_damaged_n
                   ("[]", "run_damaged_not_a_record"), ('{"state": "paused"}', "run_damaged_value"),
                   ('{"state": "running", "pid": "abc", "heartbeat": 1}', "run_damaged_value"),
                   ('{"state": "running", "pid": 1, "heartbeat": "soon"}', "run_damaged_value"),
-                  ('{"state": "done", "progress": []}', "run_damaged_value"), (None, "run_damaged_missing")]
+                  ('{"state": "done", "progress": []}', "run_damaged_value"), (None, "run_damaged_missing"),
+                  ("\udcff", "run_damaged_not_json")]
 DAMAGED_CONFIG = [("[]", "run_damaged_not_a_record"), ('{"epochs": 0}', "run_damaged_value"),
                   ('{"epochs": "ten"}', "run_damaged_value"), ('{"augmentation": {"spin": 3}}', "run_damaged_value"),
                   ('{"backbone": "alexnet"}', "run_damaged_value"), ("{", "run_damaged_not_json")]
@@ -60,7 +61,7 @@ def _two_runs_one_damaged(models_dir, file: str, content: str | None):
     if content is None:
         (bad / file).unlink()
     else:
-        (bad / file).write_text(content)
+        (bad / file).write_bytes(content.encode("utf-8", "surrogateescape"))  # "\udcff": the byte 0xff
     return good, bad
 
 
@@ -157,3 +158,9 @@ def test_a_student_whose_run_the_teacher_deleted_is_told_by_whom(models_dir):
     assert runs.deleted_by(mine.name, models_dir) is None  # her own deletion: nothing to tell
     assert runs.deleted_by(hers.name, models_dir) == "Prof. Lima"
     assert runs.list_runs(models_dir) == [] and runs.list_damaged(models_dir) == []
+
+
+def test_a_history_or_class_names_file_that_is_not_text_makes_the_run_damaged_not_the_listing_crash(models_dir):
+    good, bad = _two_runs_one_damaged(models_dir, "class_names", "\udcff")
+    assert [run.id for run in runs.list_runs(models_dir)] == [good.name]
+    assert [d.error.key for d in runs.list_damaged(models_dir)] == ["run_damaged_not_text"]

@@ -104,11 +104,15 @@ def teacher_box(who: Identity | None) -> None:
     if not code or who.teacher:
         return
     with st.expander(t("who.teacher_unlock")):
-        typed = st.text_input(t("who.teacher_code"), type="password", key="teacher_code")
+        # A form: a code is tried once, when sent, not again on every rerun of the page (a typo left in
+        # a plain field counted as five wrong codes after five clicks elsewhere), and the field empties.
+        with st.form("teacher", clear_on_submit=True, border=False):
+            typed = st.text_input(t("who.teacher_code"), type="password", key="teacher_code")
+            sent = st.form_submit_button(t("who.unlock"))
         try:
-            if typed and people.unlock_teacher(who.id, typed, code):
+            if sent and typed and people.unlock_teacher(who.id, typed, code):
                 st.rerun()
-            elif typed:
+            elif sent and typed:
                 st.error(t("who.wrong_code"))
         except CatdogError as error:  # too many wrong codes: wait
             show_error(error)

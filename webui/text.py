@@ -350,6 +350,7 @@ S: dict[str, dict[str, str]] = {
                       "pt": "Apagado. Treinos: {runs}; conjuntos de dados: {datasets}; coleções: {collections}."},
     "who.still_stopping": {"en": "Still stopping, deleted when you press again in a moment: {runs}.",
                            "pt": "Ainda parando; serão apagados se você clicar de novo daqui a pouco: {runs}."},
+    "who.unlock": {"en": "Unlock", "pt": "Desbloquear"},
     "who.teacher_code": {"en": "Teacher code", "pt": "Código do professor"},
     "who.wrong_code": {"en": "That is not the teacher code.", "pt": "Esse não é o código do professor."},
     "train.others": {"en": "{count} run(s) of other students in the queue.",

@@ -31,23 +31,33 @@ MAX_TOTAL_BYTES = 800_000_000  # uncompressed; the 3000 sample photos are 135 MB
 MAX_FILES = 50_000
 MAX_ENTRIES = 60_000  # files and folders, read from the zip's end before its directory is parsed
 MAX_DEPTH = 6  # folders deep: the usual zip/train/cats/photo.jpg is 4
+MAX_DIRECTORY_BYTES = 16 * 2**20  # the zip's directory: ~280 bytes an entry at MAX_ENTRIES
 CHUNK = 1 << 20
 END_RECORD = b"PK\x05\x06"  # the end of central directory record's signature
 
 
-def _declared_entries(source) -> int:
-    """How many entries the zip says it has, read from its last bytes: a zip of 300 000 folder
-    entries cost 4-5 s and +260 MB inside ZipFile() before any check could see it."""
+def _directory_entries(source) -> int:
+    """How many entries the zip's directory holds, counted in its bytes before ZipFile() parses it:
+    a zip of 300 000 folder entries cost 4-5 s and +260 MB there. The count the end record states
+    can lie (zipfile reads by the directory's size), so the entries' signatures are counted too."""
     source.seek(0, 2)
     size = source.tell()
     source.seek(max(0, size - 65_557))  # the record (22 bytes) plus the longest comment
     tail = source.read()
-    source.seek(0)
     found = tail.rfind(END_RECORD)
     if found < 0 or len(tail) < found + 22:
+        source.seek(0)
         raise CatdogError("zip_unreadable", reason="no end of central directory")
-    [entries] = struct.unpack("<H", tail[found + 10:found + 12])
-    return MAX_ENTRIES + 1 if entries == 0xFFFF else entries  # Zip64: more than 65 534
+    stated, directory_bytes = struct.unpack("<H", tail[found + 10:found + 12])[0], \
+        struct.unpack("<I", tail[found + 12:found + 16])[0]
+    if stated == 0xFFFF or directory_bytes > MAX_DIRECTORY_BYTES:  # Zip64, or a directory no dataset needs
+        source.seek(0)
+        return MAX_ENTRIES + 1
+    end = size - len(tail) + found
+    source.seek(max(0, end - directory_bytes))
+    counted = source.read(min(directory_bytes, end)).count(b"PK\x01\x02")
+    source.seek(0)
+    return max(stated, counted)
 
 
 def _safe_name(info: zipfile.ZipInfo) -> PurePosixPath | None:
@@ -94,6 +104,9 @@ def _check_names(archive: zipfile.ZipFile) -> None:
 
 def _check_entries(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
     entries = [(info, _safe_name(info)) for info in archive.infolist()]  # escapes first, by name
+    locked = next((info.filename for info in archive.infolist() if info.flag_bits & 0x1), None)
+    if locked is not None:
+        raise CatdogError("zip_encrypted", entry=locked[:120])
     _check_names(archive)
     entries = [(info, path) for info, path in entries if path is not None and not info.is_dir()]
     most = min(MAX_FILES, limits().max_images_per_dataset)
@@ -120,7 +133,7 @@ def _extract(archive, entries, target: Path, skipped: list[str]) -> None:
                     if written > MAX_TOTAL_BYTES:
                         raise CatdogError("zip_bomb", limit_gigabytes=MAX_TOTAL_BYTES / 1e9)
                     sink.write(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as error:
             # a bad CRC, a lying size header, a method zipfile cannot read: named, not a traceback
             raise CatdogError("zip_damaged_entry", entry=info.filename[:120], reason=str(error)[:120]) from error
         except OSError as error:
@@ -142,8 +155,8 @@ def _dataset_folder(extracted: Path) -> Path:
 def import_zip(source, name: str, root=None, owner: Identity | None = None) -> dict:
     """Extract a dataset zip (path or file-like) into `<data root>/<name>`; returns a report.
 
-    On a shared server the dataset is recorded as `owner`'s, within their quotas: the check and
-    the dataset it admits happen under the data root's lock, so six imports at once cannot all
+    On a shared server the dataset is recorded as `owner`'s, within their quotas: the last check
+    and the dataset it admits happen under the data root's lock, so six imports at once cannot all
     get in under a quota of three."""
     root = Path(root or data_root())
     name = names.check_name(name, NameKind.DATASET)  # refused, never rewritten
@@ -155,17 +168,22 @@ def import_zip(source, name: str, root=None, owner: Identity | None = None) -> d
         source.seek(0)
         if received > limits().max_upload_mb * 2**20:  # whatever the browser was told: checked here too
             raise CatdogError("upload_too_big", megabytes=received / 2**20, limit_mb=limits().max_upload_mb)
-        if _declared_entries(source) > MAX_ENTRIES:
+        if _directory_entries(source) > MAX_ENTRIES:
             raise CatdogError("zip_too_many_entries", limit=MAX_ENTRIES)
         try:
             archive = closing.enter_context(zipfile.ZipFile(source))
-        except (zipfile.BadZipFile, OSError) as error:
-            raise CatdogError("zip_unreadable", reason=str(error)) from error
+        except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as error:  # e.g. a newer zip version
+            raise CatdogError("zip_unreadable", reason=str(error)[:120]) from error
         entries = _check_entries(archive)
-        closing.enter_context(storage.locked_folder(root))
-        collect.check_name_free(name, owner, root)  # nor a draft's name, which its publish will need
-        datasets.check_import_quota(owner, sum(info.file_size for info, _ in entries), root)
-        return _unpack(archive, entries, root, name, owner)
+        claimed = sum(info.file_size for info, _ in entries)
+        _admit(name, owner, claimed, root)  # refused now, before the work, where it already would be
+        return _unpack(archive, entries, root, name, owner, claimed)
+
+
+def _admit(name: str, owner: Identity | None, claimed: int, root: Path) -> None:
+    """The name free and the quota room, under the data root's lock (with what it guards after it)."""
+    collect.check_name_free(name, owner, root)  # nor a draft's name, which its publish will need
+    datasets.check_import_quota(owner, claimed, root)
 
 
 def _named(value, folders_made: tuple[Path, ...], name: str):
@@ -175,8 +193,10 @@ def _named(value, folders_made: tuple[Path, ...], name: str):
     return value
 
 
-def _unpack(archive, entries, root: Path, name: str, owner: Identity | None) -> dict:
-    """Extract into a temporary folder of the data root, check it is a dataset, rename it into place."""
+def _unpack(archive, entries, root: Path, name: str, owner: Identity | None, claimed: int) -> dict:
+    """Extract into a temporary folder of the data root, check it is a dataset, then, under the data
+    root's lock, check the name and the quota again (another import may have landed meanwhile) and
+    rename it into place. The extraction itself holds no lock: nobody else waits for it."""
     skipped: list[str] = []
     work = Path(tempfile.mkdtemp(prefix=".import-", dir=root))
     try:
@@ -190,8 +210,10 @@ def _unpack(archive, entries, root: Path, name: str, owner: Identity | None) -> 
             raise error.with_params(**{key: _named(value, (folder, work), name)
                                        for key, value in error.params.items()}) from error
         target = root / name
-        folder.rename(target)
-        datasets.record_owner(target, owner)
+        with storage.locked_folder(root):
+            _admit(name, owner, claimed, root)
+            folder.rename(target)
+            datasets.record_owner(target, owner)
     finally:
         shutil.rmtree(work, ignore_errors=True)  # a failed import leaves nothing behind
     return {"path": str(target), "class_names": dataset.class_names, "skipped": skipped,

@@ -10,7 +10,6 @@ JPEG without EXIF (`images.stored_jpeg`).
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from catdog.data import images
 from catdog.errors import CatdogError
 from catdog.names import NameKind
 from catdog.settings import data_root, limits
-from catdog.storage import write_atomic, write_json
+from catdog.storage import read_json, write_atomic, write_json
 
 MIN_PHOTOS_PER_CLASS = 10  # fewer, and 20% for validation leaves one or two photos to judge a class by
 MIN_CLASSES = 2
@@ -79,10 +78,8 @@ def drafts_folder(root) -> Path:
 
 
 def _owner_record(folder: Path) -> dict:
-    try:
-        return json.loads((folder.parent / datasets.OWNERS / f"{folder.name}.json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
+    record = read_json(folder.parent / datasets.OWNERS / f"{folder.name}.json")
+    return record if isinstance(record, dict) else {}
 
 
 def write_record(folder: Path, owner: str | None, owner_name: str) -> None:
@@ -198,6 +195,12 @@ def rename_class(collection: Collection, old: str, new: str) -> None:
     (collection.path / old).rename(collection.path / new)
 
 
+def _check_room(collection: Collection, adding: int) -> None:
+    room = limits().max_images_per_dataset - collection.photo_count
+    if adding > room:
+        raise CatdogError("too_many_photos", count=adding, room=max(room, 0), limit=limits().max_images_per_dataset)
+
+
 def delete_class(collection: Collection, name: str) -> None:
     shutil.rmtree(_class_folder(collection, name))
     write_record(collection.path, collection.owner, collection.owner_name)
@@ -220,10 +223,7 @@ def add_photos(collection: Collection, class_name: str, photos: list[tuple[str, 
     """Store `photos` ((file name, bytes) each) in a class; a bad file is refused with its reason
     and does not stop the others."""
     folder = _class_folder(collection, class_name)
-    room = limits().max_images_per_dataset - collection.photo_count
-    if len(photos) > room:
-        raise CatdogError("too_many_photos", count=len(photos), room=max(room, 0),
-                          limit=limits().max_images_per_dataset)
+    _check_room(collection, len(photos))
     converted, refused = [], []
     for name, data in photos:
         try:
@@ -233,6 +233,7 @@ def add_photos(collection: Collection, class_name: str, photos: list[tuple[str, 
     added, duplicates = [], []
     root = collection.path.parent.parent
     with storage.locked_folder(root):  # two tabs adding at once count against one quota
+        _check_room(_read(collection.path), len(converted))  # again: another tab may have added meanwhile
         _check_quota(who, sum(len(jpeg) for _, jpeg in converted), root, new=False)
         for name, jpeg in converted:
             target = folder / f"photo-{hashlib.sha256(jpeg).hexdigest()[:16]}.jpg"

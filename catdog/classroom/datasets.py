@@ -9,7 +9,6 @@ teacher only: students never browse, train on or evaluate with its photos.
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from catdog import runs
 from catdog.access import Identity, check_may_change
 from catdog.errors import CatdogError
 from catdog.settings import data_root, limits
-from catdog.storage import write_json
+from catdog.storage import read_json, write_json
 
 OWNERS = ".owners"
 SKIPPED = ("downloads",)  # the sample's download folder
@@ -38,10 +37,8 @@ def _looks_like_dataset(folder: Path) -> bool:
 
 
 def _record(root: Path, name: str) -> dict:
-    try:
-        return json.loads((root / OWNERS / f"{name}.json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
+    record = read_json(root / OWNERS / f"{name}.json")
+    return record if isinstance(record, dict) else {}
 
 
 def all_datasets(root=None) -> list[Dataset]:

@@ -61,6 +61,7 @@ def _secret(models_dir=None) -> bytes:
     with storage.locked(path.with_suffix(".lock")):
         if not path.exists():
             storage.write_atomic(path, secrets.token_hex(32))
+            path.chmod(0o600)  # the server's alone
         return path.read_bytes()
 
 
@@ -145,10 +146,15 @@ def forget_profile(token: str, models_dir=None) -> bool:
     return existed
 
 
-def forget_profiles(models_dir=None, keep: str | None = None) -> int:
-    """Delete every profile but `keep`'s (the teacher wiping the class); how many went."""
-    kept = _profile_path(keep, models_dir) if keep else None
-    gone = [path for path in _folder(models_dir).glob("*.json") if path != kept]
+def was_teacher(token: str, models_dir=None) -> bool:
+    """Whether `token` was ever the teacher's (a teacher uses several browsers over a term)."""
+    return "teacher_until" in profile(token, models_dir)
+
+
+def forget_profiles(models_dir=None) -> int:
+    """Delete every profile but the teachers' (the teacher wiping the class); how many went."""
+    gone = [path for path in _folder(models_dir).glob("*.json")
+            if not (isinstance(record := storage.read_json(path), dict) and "teacher_until" in record)]
     for path in gone:
         path.unlink(missing_ok=True)
     return len(gone)

@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from catdog import runs
+from catdog import runs, storage
 from catdog.classroom.collect import MIN_CLASSES, MIN_PHOTOS_PER_CLASS, Collection, drafts_folder, write_record
 from catdog.config import TrainConfig
 from catdog.errors import CatdogError
@@ -44,6 +44,11 @@ def to_dataset(collection: Collection, root=None) -> Path:
         raise CatdogError("too_few_photos", minimum=MIN_PHOTOS_PER_CLASS,
                           missing=", ".join(f"{name} ({count})" for name, count in collection.short.items()))
     root = Path(root or data_root())
+    with storage.locked_folder(root):  # two tabs publishing at once: one after the other
+        return _publish(collection, root)
+
+
+def _publish(collection: Collection, root: Path) -> Path:
     target = root / collection.name
     if target.exists() and not (target / MARKER).is_file():
         raise CatdogError("dataset_exists", name=collection.name)

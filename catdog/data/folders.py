@@ -129,7 +129,7 @@ def _describe_file(path: Path) -> dict:
         images.open_image(path, draft_size=64)  # a full decode: the one check for every way a file is bad
     except CatdogError as error:
         return {**record, "error": error.what, "cause": error}
-    with images.Image.open(path) as raw:  # it decodes, so its header reads: size and original mode
+    with images.open_header(path) as raw:  # it decodes, so its header reads: size and original mode
         return {**record, "width": raw.size[0], "height": raw.size[1], "mode": raw.mode, "format": raw.format,
                 "error": None}
 

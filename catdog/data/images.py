@@ -21,6 +21,7 @@ from catdog.errors import CatdogError
 from catdog.settings import limits
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff")
+FORMATS = ("JPEG", "PNG", "GIF", "BMP", "WEBP", "TIFF")  # what those files hold (JPEG reads a camera's MPO too)
 MAX_PIXELS = 40_000_000  # ~ 7300 x 5500; a header claiming more is refused before decoding
 ORIENTATION_TAG = 0x0112  # EXIF
 
@@ -93,14 +94,19 @@ def describe(source) -> str:
     return getattr(source, "name", "uploaded image")
 
 
-def _open(source) -> Image.Image:
-    if isinstance(source, Image.Image):
-        return source
+def open_header(source) -> Image.Image:
+    """`source` opened (its header read, its pixels not yet) as one of the formats catdog takes.
+    Only these: some of Pillow's readers decode inside `Image.open` itself, before any check of
+    ours (an ICO holding a 12 000 px PNG took 553 MB there from a 0.56 MB upload named cat.png)."""
     if isinstance(source, (bytes, bytearray)):
-        return Image.open(io.BytesIO(source))
-    if isinstance(source, (str, Path)):
-        return Image.open(source)
-    return Image.open(source)  # a file-like object, e.g. a Streamlit upload
+        source = io.BytesIO(source)
+    if not set(FORMATS) <= set(Image.OPEN):  # Pillow registers the rarer readers (MPO, WEBP) on init
+        Image.init()
+    return Image.open(source, formats=FORMATS)
+
+
+def _open(source) -> Image.Image:
+    return source if isinstance(source, Image.Image) else open_header(source)
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -170,7 +176,7 @@ def decoding(source, draft_size: int | None = None, extra_bytes_per_pixel: int =
             raise CatdogError("image_too_large", name=name, width=width, height=height, limit=MAX_PIXELS)
         if getattr(image, "is_animated", False):
             image.seek(0)  # animated GIF/WebP: the first frame
-        if draft_size and image.format == "JPEG":
+        if draft_size and image.format in ("JPEG", "MPO"):
             image.draft("RGB", (draft_size, draft_size))
     cost = decode_bytes(image) + extra_bytes_per_pixel * image.size[0] * image.size[1]
     with BUDGET.reserve(cost, name, image):
@@ -222,7 +228,7 @@ def tensorflow_decode_scale(path, image_size: int) -> int:
     other file (PNG, CMYK, EXIF-rotated, truncated, not an image) returns 0 and goes
     through PIL, which handles it or names what is wrong with it."""
     try:
-        with open(path, "rb") as handle, Image.open(handle) as image:
+        with open(path, "rb") as handle, open_header(handle) as image:
             if image.format != "JPEG" or image.mode not in ("RGB", "L"):
                 return 0
             width, height = image.size
@@ -261,8 +267,10 @@ def _resizer(image_size: int):
 
 
 def decode_for_model(source, image_size: int) -> np.ndarray:
-    """`source` decoded, upright, at the JPEG scale closest above `image_size`; not yet resized."""
-    return np.asarray(open_image(source, draft_size=image_size), dtype=np.uint8)
+    """`source` decoded, upright, at the JPEG scale closest above `image_size`; not yet resized.
+    The array is made while the decode's memory is still counted in the budget."""
+    with decoding(source, draft_size=image_size, extra_bytes_per_pixel=3) as image:
+        return np.asarray(image, dtype=np.uint8)
 
 
 def load_for_model(source, image_size: int) -> np.ndarray:

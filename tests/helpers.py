@@ -95,3 +95,28 @@ def wait_until(predicate, timeout: float = 180, every: float = 0.3) -> bool:
             return True
         time.sleep(every)
     return False
+
+
+def at_once(action, count: int) -> list[str]:
+    """`action(number)` called by `count` threads released together: "ok" for each that returned,
+    the error's key for each refused (a class's tabs clicking at once)."""
+    import threading
+
+    from catdog.errors import CatdogError
+
+    outcomes, gate = [], threading.Barrier(count)
+
+    def one(number):
+        gate.wait()
+        try:
+            action(number)
+            outcomes.append("ok")
+        except CatdogError as error:
+            outcomes.append(error.key)
+
+    threads = [threading.Thread(target=one, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)

@@ -8,7 +8,7 @@ import pytest
 
 from catdog import jobs, runs
 from catdog.config import TrainConfig
-from helpers import wait_until
+from helpers import at_once, wait_until
 
 FAST = dict(backbone="simple_cnn", image_size=32, batch_size=4, epochs=1)
 
@@ -180,28 +180,14 @@ def test_the_trainer_scores_a_finished_run_on_the_test_set_by_itself(tiny_datase
 def test_a_burst_of_starts_keeps_to_the_quota_and_starts_one_trainer(models_dir, monkeypatch):
     """8 threads starting runs for one student all got in (limit 3), and each started a trainer."""
     from catdog.access import Identity
-    from catdog.errors import CatdogError
 
     monkeypatch.setenv("CATDOG_HOSTED", "1")
     monkeypatch.setenv("CATDOG_MAX_WAITING_RUNS", "3")
     spawned = []
     monkeypatch.setattr(jobs, "spawn_worker", lambda root: spawned.append(root))
     ana, config = Identity("ana", "Ana"), TrainConfig(data_dir="unused", backbone="mobilenet_v1_025")
-    outcomes, gate = [], threading.Barrier(8)
-
-    def start():
-        gate.wait()
-        try:
-            outcomes.append(jobs.start(config, models_dir, ana).state)
-        except CatdogError as error:
-            outcomes.append(error.key)
-
-    threads = [threading.Thread(target=start) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["queued"] * 3 + ["quota_waiting_runs"] * 5
+    outcomes = at_once(lambda number: jobs.start(config, models_dir, ana), 8)
+    assert outcomes == ["ok"] * 3 + ["quota_waiting_runs"] * 5
     assert len(runs.list_runs(models_dir)) == 3 and len(spawned) == 1
 
 

@@ -196,6 +196,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "teacher_only_wipe": ("Only the teacher may delete the whole class's data.", "", ""),
     "zip_encrypted": ("The zip is protected by a password ({entry}).", "a zip without a password",
                       "zip the folder again without a password."),
+    "teacher_only_misnamed": ("Only the teacher may delete folders of the data root.", "", ""),
     "zip_unreadable": ("The upload is not a readable zip file ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_damaged_missing": ("Run {run} cannot be read: its {file} is missing.", "",

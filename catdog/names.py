@@ -30,6 +30,11 @@ FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 PUNCTUATION = frozenset("-_ .()'+,&")
 
 
+# What makes a name confuse or hide, as opposed to one merely unusual (long, a `#` in it): a folder
+# already on disk with such a name is kept out of every list, and shown to the teacher to delete.
+HIDING = frozenset({"empty", "invisible", "separator", "ends", "hidden"})
+
+
 class NameKind(StrEnum):
     DATASET = "dataset"  # a dataset or a collection (a collection becomes the dataset of its name)
     CLASS = "class"

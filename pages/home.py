@@ -86,6 +86,14 @@ with st.expander(t("home.get"), expanded=not datasets_shown):
     if sees_server(who):
         st.caption(t("home.copy", root=data_root().resolve()))
 
+# Folders whose names break the name rule: hidden from every list, so the teacher is shown them.
+if sees_server(who) and (odd := datasets.misnamed()):
+    st.warning(t("home.misnamed", names=", ".join(repr(name)[1:-1] for name in odd)), icon=":material/warning:")
+    for name in odd:
+        if st.button(t("home.delete_misnamed", name=repr(name)[1:-1]), key=f"misnamed-{name}"):
+            datasets.delete_misnamed(name, who)
+            st.rerun()
+
 # Deleting: one's own imports (the teacher: any dataset; a single user: their own machine's).
 removable = [d for d in datasets.all_datasets() if may_change(who, d.owner) and d.path in datasets_shown]
 if removable:

@@ -10,7 +10,7 @@ from catdog import runs
 from catdog.config import TrainConfig
 from catdog.data import augment
 from catdog.network import backbones
-from helpers import make_image, open_page
+from helpers import make_dataset, make_image, open_page
 from webui.navigation import PAGES, ROOT
 from webui.text import S
 
@@ -567,3 +567,13 @@ def test_a_curves_point_says_its_epoch_and_value_in_words(full_roots):
     figure = curves_figure(runs.list_runs(full_roots / "models")[:1])
     assert {trace.hovertemplate for trace in figure.data} == {en("fig.epoch") + " %{x}: %{y:.3f}"}
     assert {trace.hoverlabel.namelength for trace in figure.data} == {-1}  # the run id whole
+
+
+def test_home_shows_a_single_user_the_folders_whose_names_hide_and_deletes_one(empty_roots):
+    make_dataset(empty_roots / "data" / "_h1", per_class=2)
+    make_dataset(empty_roots / "data" / "pets", per_class=2)
+    app = open_page("home")
+    assert not app.exception, [e.value for e in app.exception]
+    assert en("home.misnamed", names="_h1") in [w.value for w in app.warning]
+    app.button(key="misnamed-_h1").click().run()
+    assert not (empty_roots / "data" / "_h1").exists() and (empty_roots / "data" / "pets").is_dir()

@@ -90,3 +90,18 @@ def test_a_dataset_a_queued_run_uses_cannot_be_deleted(tmp_path, hosted, monkeyp
     with pytest.raises(CatdogError) as refused:
         datasets.delete_dataset("anas", ANA, hosted)
     assert refused.value.key == "dataset_busy" and (hosted / "anas").is_dir()
+
+
+def test_folders_an_earlier_catdog_let_in_under_hidden_names_are_shown_to_the_teacher_to_delete(hosted):
+    """`_h1`, `_h2`... were stored, counted by no quota, listed nowhere and deletable by nobody."""
+    for name in ("_h1", "ca\nts", "pets"):
+        make_dataset(hosted / name, per_class=2)
+    (hosted / "downloads").mkdir()  # the sample's download folder: catdog's own
+    assert datasets.misnamed(hosted) == ["_h1", "ca\nts"]
+    assert [dataset.name for dataset in datasets.all_datasets(hosted)] == ["pets"]
+    with pytest.raises(CatdogError) as refused:
+        datasets.delete_misnamed("_h1", ANA, hosted)
+    assert refused.value.key == "teacher_only_misnamed"
+    datasets.delete_misnamed("_h1", TEACHER, hosted)
+    datasets.delete_misnamed("ca\nts", TEACHER, hosted)
+    assert datasets.misnamed(hosted) == [] and (hosted / "pets").is_dir() and (hosted / "downloads").is_dir()

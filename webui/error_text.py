@@ -209,6 +209,7 @@ PT: dict[str, tuple[str, str, str]] = {
     "teacher_only_wipe": ("Só o professor pode apagar os dados da turma inteira.", "", ""),
     "zip_encrypted": ("O zip está protegido por senha ({entry}).", "um zip sem senha",
                       "compacte a pasta de novo sem senha."),
+    "teacher_only_misnamed": ("Só o professor pode apagar pastas da raiz de dados.", "", ""),
     "zip_unreadable": ("O arquivo enviado não é um zip legível ({reason}).", "", ""),
     # runs.py and jobs.py
     "run_damaged_missing": ("O treino {run} não pode ser lido: falta o arquivo {file}.", "",

@@ -432,6 +432,12 @@ S: dict[str, dict[str, str]] = {
                            "próprias fotos: envie um zip em **Suas próprias fotos**, ao lado."},
     "home.sample_teacher": {"en": "On this shared server the teacher downloads the sample for the whole class.",
                             "pt": "Neste servidor compartilhado, o professor baixa o exemplo para a turma toda."},
+    "home.misnamed": {"en": "These folders of the data root have names no dataset may have, so no list shows them "
+                            "and no quota counts them: {names}. Delete them, or rename them on the server.",
+                      "pt": "Estas pastas da raiz de dados têm nomes que nenhum conjunto de dados pode ter, então "
+                            "nenhuma lista as mostra e nenhuma cota as conta: {names}. Apague-as, ou renomeie-as no "
+                            "servidor."},
+    "home.delete_misnamed": {"en": "Delete the folder {name}", "pt": "Apagar a pasta {name}"},
     "home.manage": {"en": "Delete a dataset", "pt": "Apagar um conjunto de dados"},
     "home.delete": {"en": "Delete {name}", "pt": "Apagar {name}"},
     "home.delete_warning": {"en": "This deletes the dataset {name} and its photos from the server, for good. Runs "

@@ -13,9 +13,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from catdog import runs
+from catdog import names, runs
 from catdog.access import Identity, check_may_change
 from catdog.errors import CatdogError
+from catdog.names import NameKind
 from catdog.settings import data_root, limits
 from catdog.storage import read_json, write_json
 
@@ -48,11 +49,38 @@ def all_datasets(root=None) -> list[Dataset]:
         return []
     found = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        if folder.name not in SKIPPED and _looks_like_dataset(folder):
+        if folder.name not in SKIPPED and _looks_like_dataset(folder) and not _hides(folder.name):
             record = _record(root, folder.name)
             found.append(Dataset(folder.name, folder, record.get("owner"), record.get("owner_name", ""),
                                  int(record.get("bytes", 0))))
     return found
+
+
+def misnamed(root=None) -> list[str]:
+    """Folders of the data root whose names could hide or confuse by the name rule (`catdog.names`),
+    left by an earlier catdog or put there by hand (`_h1`, a name with a line break): no list shows
+    them and no quota counts them, so the teacher is shown them to delete. catdog's own places
+    (dot folders, the sample's downloads) are not among them."""
+    root = Path(root or data_root())
+    if not root.is_dir():
+        return []
+    return sorted(folder.name for folder in root.iterdir() if folder.is_dir() and not folder.name.startswith(".")
+                  and folder.name not in SKIPPED and _hides(folder.name))
+
+
+def _hides(name: str) -> bool:
+    return names.problem(name, NameKind.DATASET) in names.HIDING
+
+
+def delete_misnamed(name: str, who: Identity | None = None, root=None) -> None:
+    """The teacher (or a single user) deletes a misnamed folder of the data root."""
+    if who is not None and not who.teacher:
+        raise CatdogError("teacher_only_misnamed")
+    root = Path(root or data_root())
+    if name not in misnamed(root):
+        raise CatdogError("dataset_not_found", name=name)
+    shutil.rmtree(root / name)
+    (root / OWNERS / f"{name}.json").unlink(missing_ok=True)
 
 
 def list_datasets(who: Identity | None = None, root=None, hidden: str | None = None) -> list[Dataset]:

@@ -69,7 +69,8 @@ def test_the_teacher_code_unlocks_the_teachers_controls(hosted):
     [run] = [r for r in runs.list_runs(hosted / "models") if r.state == "queued"]
     teacher = student("Prof", "train")
     assert not [b for b in teacher.button if b.key == f"cancel-{run.id}"]  # a student, until the code
-    teacher.text_input(key="teacher_code").set_value("owl-42").run()
+    teacher.text_input(key="teacher_code").set_value("owl-42")
+    teacher.button(key="teacher-unlock").click().run()  # the code goes through a form: tried once, when sent
     assert en("who.teacher") in " ".join(c.value for c in teacher.sidebar.caption)
     teacher.button(key=f"cancel-{run.id}").click().run()
     assert not teacher.exception and runs.load_run(run.path).state == "cancelled"
@@ -77,9 +78,25 @@ def test_the_teacher_code_unlocks_the_teachers_controls(hosted):
 
 def test_a_wrong_teacher_code_unlocks_nothing(hosted):
     app = student("Bia", "train")
-    app.text_input(key="teacher_code").set_value("owl-41").run()
+    app.text_input(key="teacher_code").set_value("owl-41")
+    app.button(key="teacher-unlock").click().run()  # the code goes through a form: tried once, when sent
     assert [e.value for e in app.error] == [en("who.wrong_code")]
     assert en("who.teacher") not in " ".join(c.value for c in app.sidebar.caption)
+
+
+def test_a_typo_in_the_code_counts_once_not_again_at_every_rerun_of_the_page(hosted):
+    """Left in a plain field, one typo was tried again on each rerun: five clicks locked the teacher out."""
+    from catdog.classroom import people
+
+    people.forget_attempts()
+    prof = student("Prof", "train")
+    prof.text_input(key="teacher_code").set_value("owl-24")
+    prof.button(key="teacher-unlock").click().run()
+    for _ in range(people.BROWSER_ATTEMPTS + 1):
+        prof.run()  # clicks elsewhere on the page
+    prof.text_input(key="teacher_code").set_value("owl-42")
+    prof.button(key="teacher-unlock").click().run()
+    assert not prof.error and en("who.teacher") in " ".join(c.value for c in prof.sidebar.caption)
 
 
 @pytest.mark.parametrize("page", ["home", "dataset", "train", "curves", "predict", "evaluate", "leaderboard"])
@@ -124,7 +141,8 @@ def test_the_teacher_picks_the_hidden_test_set_and_the_class_sees_the_ranking(ho
     ana = student("Ana", "leaderboard")
     assert not ana.main.selectbox and en("board.none") in [i.value for i in ana.info]  # no chooser for a student
     teacher = student("Prof", "leaderboard")
-    teacher.text_input(key="teacher_code").set_value("owl-42").run()
+    teacher.text_input(key="teacher_code").set_value("owl-42")
+    teacher.button(key="teacher-unlock").click().run()  # the code goes through a form: tried once, when sent
     teacher.main.selectbox[0].set_value("exam").run()
     teacher.main.button[0].click().run()  # "Use this test set"
     assert not teacher.exception and leaderboard.test_set(hosted / "models").name == "exam"

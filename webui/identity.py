@@ -108,7 +108,7 @@ def teacher_box(who: Identity | None) -> None:
         # a plain field counted as five wrong codes after five clicks elsewhere), and the field empties.
         with st.form("teacher", clear_on_submit=True, border=False):
             typed = st.text_input(t("who.teacher_code"), type="password", key="teacher_code")
-            sent = st.form_submit_button(t("who.unlock"))
+            sent = st.form_submit_button(t("who.unlock"), key="teacher-unlock")
         try:
             if sent and typed and people.unlock_teacher(who.id, typed, code):
                 st.rerun()

@@ -31,6 +31,7 @@ from catdog.network import weights
 from catdog.run_state import State
 from catdog.settings import limits, models_root
 from catdog.training.reporter import Cancelled, Reporter
+from catdog.training.turns import Yielded
 from catdog.use.predict import CACHE
 
 LOCK_NAME = ".train.lock"
@@ -47,12 +48,14 @@ def train_lock(models_dir, blocking: bool):
     return storage.locked(Path(models_dir) / LOCK_NAME, blocking)
 
 
-def execute(run_dir, listener=None) -> runs.Run:
+def execute(run_dir, listener=None, others_waiting=None) -> runs.Run:
     """Train the queued run in `run_dir` in this process, recording how it ended.
 
+    With `others_waiting` (the trainer's: is another owner's run queued?), a job that streams
+    photos takes turns: it may end this call back in the queue, with a save point (training/turns.py).
     The run's own log (train.log, beside its other files) gets what catdog logs meanwhile."""
     run_dir = Path(run_dir)
-    reporter = Reporter(run_dir, listener)
+    reporter = Reporter(run_dir, listener, others_waiting)
     if (run_dir / "cancel").exists():
         reporter.finish(State.CANCELLED, **_reason(CatdogError("job_cancelled_before_start")))
         return runs.load_run(run_dir)
@@ -62,11 +65,16 @@ def execute(run_dir, listener=None) -> runs.Run:
     # Running ("starting") before TensorFlow is imported: a fresh trainer spends seconds on that,
     # and meanwhile the run would look queued behind nothing.
     reporter.start()
+    yielded = False
     try:
         from catdog.training.train import train
 
         metrics = train(runs.load_run(run_dir).config, run_dir, reporter)
         reporter.finish(State.DONE, metrics=metrics)
+    except Yielded:
+        log.info("%s: its turn is over; back in the queue", run_dir.name)
+        reporter.pause()
+        yielded = True
     except Cancelled:
         log.info("%s: cancelled", run_dir.name)
         reporter.finish(State.CANCELLED, **_reason(_cancel_reason(run_dir)))
@@ -83,6 +91,8 @@ def execute(run_dir, listener=None) -> runs.Run:
         reporter.finish(State.FAILED, error=f"{type(error).__name__}: {error}", traceback=text)
         raise
     finally:
+        if not yielded:  # ended one way or another: nothing to resume
+            runs.drop_save_point(run_dir)
         signal.signal(signal.SIGTERM, previous)
         catdog_log.removeHandler(run_log)
         catdog_log.setLevel(level)
@@ -130,9 +140,10 @@ def queued(models_dir=None, listed: list | None = None) -> list[runs.Run]:
     waiting = sorted((run for run in listed if run.state == State.QUEUED),
                      key=lambda run: (run.status.get("created", 0), run.id))
     last_served: dict = {}
-    for run in listed:
-        if run.state != State.QUEUED and run.status.get("started"):
-            last_served[run.owner] = max(last_served.get(run.owner, 0), run.status["started"])
+    for run in listed:  # a run back in the queue after its turn (`paused`) was served then
+        served = run.status.get("paused") if run.state == State.QUEUED else run.status.get("started")
+        if isinstance(served, (int, float)):
+            last_served[run.owner] = max(last_served.get(run.owner, 0), served)
     by_owner: dict = {}
     for run in waiting:
         by_owner.setdefault(run.owner, []).append(run)
@@ -202,7 +213,7 @@ def worker(models_dir) -> None:
                     time.sleep(POLL_SECONDS)
                 continue
             try:
-                execute(waiting[0].path)
+                execute(waiting[0].path, others_waiting=_others_waiting(root, waiting[0]))
             except Exception:  # execute recorded it in the run folder and logged it: keep the queue moving
                 log.info("moving on to the next queued run")
             _forget_models()
@@ -212,6 +223,12 @@ def worker(models_dir) -> None:
                 break
     if queued(root):  # checked after releasing, so a run queued meanwhile is never stranded
         ensure_trainer(root)
+
+
+def _others_waiting(root: Path, run: runs.Run):
+    """For `run`'s turns: whether a run of another owner waits (one owner's second run does not
+    interrupt the first; the round-robin serves owners, not runs)."""
+    return lambda: any(other.owner != run.owner for other in queued(root) if other.id != run.id)
 
 
 def _score_one(root: Path, listed: list[runs.Run]) -> bool:
@@ -337,8 +354,9 @@ def cancel(ref, models_dir=None, who: Identity | None = None) -> runs.Run:
     storage.write_json(run.path / "cancel", {"by": who.name if by_teacher else None})
     if run.state == State.QUEUED:
         reason = CatdogError("job_cancelled_by_teacher", by=who.name) if by_teacher else \
-            CatdogError("job_cancelled_before_start")
+            CatdogError("job_cancelled_before_start" if not run.status.get("paused") else "job_cancelled")
         runs.update_status(run.path, state=State.CANCELLED, **_reason(reason))
+        runs.drop_save_point(run.path)
     return runs.load_run(run.path)
 
 

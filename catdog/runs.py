@@ -4,6 +4,7 @@
                      train.log (what the job did)  logs/ (TensorBoard)  traceback.txt (on a crash)
                      cancel (written to ask a running job to stop)
                      test_score.json (the leaderboard's score on the teacher's test set)
+                     resume/ (a job's save point while it waits for its next turn: training/turns.py)
 
 Every file is written through `storage`: under a temporary name in the same folder, then renamed
 into place, so a reader sees either the old file or the new one, never half of one.
@@ -31,6 +32,39 @@ def save_model(model, run_dir: Path) -> None:
     """Save `model.keras` atomically: Keras writes a temp file, then one rename publishes it."""
     with replacing(Path(run_dir) / "model.keras") as partial:
         model.save(partial)
+
+
+SAVE_POINT = "resume"
+
+
+def write_save_point(run_dir: Path, state: dict, model, best_weights) -> None:
+    """A job's save point: the model (compiled: the optimizer's state too), early stopping's best
+    weights, and `state` (turns.SavePoint) written last, so a save point cut short reads as none."""
+    import numpy as np
+
+    folder = save_point_folder(run_dir)
+    folder.mkdir(exist_ok=True)
+    (folder / "state.json").unlink(missing_ok=True)
+    with replacing(folder / "model.keras") as partial:
+        model.save(partial)
+    with replacing(folder / "best.npz") as partial:
+        np.savez(partial, *(best_weights or []))
+    storage.write_json(folder / "state.json", state)
+
+
+def read_save_point(run_dir: Path) -> dict | None:
+    """The save point's state, or None where the job has none (or it was cut short). The model
+    is `model.keras` in `save_point_folder`, the best weights `best.npz`."""
+    state = read_json(save_point_folder(run_dir) / "state.json")
+    return state if isinstance(state, dict) else None
+
+
+def save_point_folder(run_dir: Path) -> Path:
+    return Path(run_dir) / SAVE_POINT
+
+
+def drop_save_point(run_dir: Path) -> None:
+    shutil.rmtree(save_point_folder(run_dir), ignore_errors=True)
 
 
 def write_history(run_dir: Path, rows: list[dict]) -> None:

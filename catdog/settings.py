@@ -177,6 +177,10 @@ class Limits:
     # Memory every photo decoded at once in one process may take (pages, uploads, the CLI): a photo
     # that alone would take more is refused, others wait for room (`images.DecodeBudget`).
     decode_budget_mb: int = 512
+    # Jobs share the trainer in turns (hosted): a job that streams photos trains in slices of about
+    # this many seconds and, when another student's run waits, goes back to the queue at a slice's
+    # end, saved, to resume later (training/turns.py). 0: a job keeps the trainer to its end.
+    turn_seconds: float = 0
 
     def allows(self, backbone: str) -> bool:
         return self.backbones is None or backbone in self.backbones
@@ -194,8 +198,10 @@ def limits() -> Limits:
                       max_job_minutes=_number("CATDOG_MAX_JOB_MINUTES", 10),
                       decoded_cache_mb=int(_number("CATDOG_DECODED_CACHE_MB", HOSTED_DECODED_CACHE_MB)),
                       max_step_photos=int(_number("CATDOG_MAX_STEP_PHOTOS", HOSTED_STEP_PHOTOS)),
-                      max_image_size=224, decode_budget_mb=int(_number("CATDOG_DECODE_BUDGET_MB", 256)))
+                      max_image_size=224, decode_budget_mb=int(_number("CATDOG_DECODE_BUDGET_MB", 256)),
+                      turn_seconds=_number("CATDOG_TURN_SECONDS", 30))
     return Limits(False, max_upload_mb=500, max_images_per_dataset=200_000, max_epochs=500,
                   max_fine_tune_epochs=500, max_batch_size=1024, backbones=None,
                   decoded_cache_mb=int(_number("CATDOG_DECODED_CACHE_MB", 600)),
-                  decode_budget_mb=int(_number("CATDOG_DECODE_BUDGET_MB", 512)))
+                  decode_budget_mb=int(_number("CATDOG_DECODE_BUDGET_MB", 512)),
+                  turn_seconds=_number("CATDOG_TURN_SECONDS", 0))

@@ -70,7 +70,9 @@ def test_the_core_has_no_import_circles_even_through_imports_inside_functions():
     modules = _modules()
     graph = {name: _imports(path, modules) for name, path in modules.items()}
     assert _circles(graph) == []
-    assert sum(map(len, graph.values())) < 200  # the arrows a newcomer follows (163 after the move)
+    # The arrows a newcomer follows: 163 after the move, 218 with #26's hardening and the turns jobs
+    # take (turns, streaming, context, estimate). A budget, to be spent knowingly.
+    assert sum(map(len, graph.values())) < 230
 
 
 STAGES = ("data", "network", "training", "use", "inside", "classroom")  # in the order they may import

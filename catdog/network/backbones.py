@@ -25,6 +25,10 @@ class Backbone:
     weights_file: Callable[[int], str]  # Keras cache file name of the ImageNet weights
     note: str
     download_mb: float = 0.0  # size of the ImageNet weights file without the classifier top
+    # Milliseconds per photo at `default_size` on 2 CPU cores (training/estimate.py): a forward pass,
+    # a training step streaming through the frozen base (the whole network from scratch), and a
+    # fine-tuning step (the top 20 layers learning). Measured by bench/estimate_bench.py.
+    cost_ms: tuple[float, float, float] = (10.0, 12.0, 15.0)
 
 
 def _mobilenet_v2(x, weights):
@@ -90,7 +94,7 @@ REGISTRY: dict[str, Backbone] = {
             lambda s: f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_"
             f"{_keras_size(s, (96, 128, 160, 192, 224))}_no_top.h5",
             "The default where its weights can be had. 9 MB download, 2.3 M parameters; fast on a laptop CPU.",
-            9.4,
+            9.4, cost_ms=(9.2, 12.6, 15.4),
         ),
         Backbone(
             # 320 px with the 224 px weights: 0.957 instead of 0.939 in cross-validation on the
@@ -98,21 +102,24 @@ REGISTRY: dict[str, Backbone] = {
             "mobilenet_v1_025", "MobileNet 0.25 (tiny)", _mobilenet_v1_025, "tf", 320, True,
             lambda s: f"mobilenet_2_5_{_keras_size(s, (128, 160, 192, 224))}_tf_no_top.h5",
             "Tiny: 2 MB download, 0.2 M parameters; the fastest, a little less accurate.", 2.1,
+            cost_ms=(10.1, 10.5, 11.0),
         ),
         Backbone(
             "resnet50", "ResNet50", _resnet50, "caffe", 224, True,
             lambda s: "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5",
             "95 MB download, 23.6 M parameters; accurate but about 8x slower than MobileNetV2.", 94.7,
+            cost_ms=(80.1, 80.1, 98.9),
         ),
         Backbone(
             "vgg16", "VGG16", _vgg16, "caffe", 150, True,
             lambda s: "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
             "58 MB download, 14.7 M parameters; the classic of the seed course, slow on a CPU.", 58.9,
+            cost_ms=(90.9, 90.9, 377.4),
         ),
         Backbone(
             "simple_cnn", "Small CNN from scratch", _simple_cnn, "unit", 150, False,
             lambda s: "",
-            "No download, no pretraining: shows what learning from nothing gives.",
+            "No download, no pretraining: shows what learning from nothing gives.", cost_ms=(7.4, 45.3, 45.3),
         ),
     ]
 }

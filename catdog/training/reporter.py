@@ -29,9 +29,14 @@ class Cancelled(Exception):
 
 
 class Reporter:
-    def __init__(self, run_dir, listener=None):
+    def __init__(self, run_dir, listener=None, others_waiting=None):
         self.run_dir = Path(run_dir)
         self.listener = listener  # called with the Progress on every update
+        # Called at a slice's end: True when another owner's run waits for the trainer (training/turns.py).
+        # None (the CLI's foreground runs): the job keeps the process to its end, in one piece.
+        self.others_waiting = others_waiting
+        self.yielded = False  # gave up the trainer at a slice's end: a save point is to be written
+        self.slices_done = 0  # Keras epochs (slices, where jobs take turns) done, counted across phases
         self.history: list[dict] = []
         self.progress = Progress()
         self.total_epochs = 1
@@ -45,7 +50,7 @@ class Reporter:
 
     # lifecycle
     def start(self) -> None:
-        self._started = time.time()
+        self._started = self._turn_started = time.time()
         runs.update_status(self.run_dir, state=State.RUNNING, pid=os.getpid(), started=self._started,
                            heartbeat=self._started, progress=self.progress.to_dict())
         threading.Thread(target=self._beat, daemon=True, name="catdog-heartbeat").start()
@@ -61,6 +66,29 @@ class Reporter:
         with self._lock:
             runs.update_status(self.run_dir, state=state, ended=time.time(), heartbeat=time.time(),
                                progress=self.progress.to_dict(), **fields)
+
+    # turns (training/turns.py)
+    def resumed(self, trainer_seconds: float, history: list) -> None:
+        """Going on from a save point: the time already spent on the trainer counts (the cap, the
+        time left), and so do the epochs already run."""
+        self._started = time.time() - trainer_seconds
+        self.history = list(history)
+
+    def trainer_seconds(self) -> float:
+        return time.time() - self._started
+
+    def turn_over(self) -> bool:
+        """This turn has lasted `Limits.turn_seconds` and another owner's run waits."""
+        turn = limits().turn_seconds
+        return bool(self.others_waiting and turn and time.time() - self._turn_started >= turn
+                    and self.others_waiting())
+
+    def pause(self, **fields) -> None:
+        """Back to the queue, with the progress so far, to resume at the next turn."""
+        self._stopped.set()
+        with self._lock:
+            runs.update_status(self.run_dir, state=State.QUEUED, paused=time.time(), heartbeat=time.time(),
+                               pid=None, progress=self.progress.to_dict(), **fields)
 
     # cancellation: a `cancel` file in the run folder (written by jobs.cancel) or SIGTERM
     def request_stop(self) -> None:
@@ -135,8 +163,10 @@ def _float_or_none(value) -> float | None:
     return None if value is None else float(value)
 
 
-def progress_callback(reporter: Reporter, phase: int):
+def progress_callback(reporter: Reporter, phase: int, slicing=None):
     """A Keras callback that reports every batch, records every epoch and stops when cancelled.
+    With `slicing` (turns.Slicing), Keras's epochs are slices: it reports and records real epochs,
+    and at a slice's end gives up the trainer when the turn is over (`Reporter.turn_over`).
 
     Built by a function so that importing this module (and `runs`) never imports Keras."""
     import keras
@@ -144,22 +174,34 @@ def progress_callback(reporter: Reporter, phase: int):
     class ProgressCallback(keras.callbacks.Callback):
         def __init__(self):
             super().__init__()
-            self._epoch, self._epoch_started = 0, time.time()
+            self._epoch, self._epoch_started, self._slice = 0, time.time(), 0
 
         def on_epoch_begin(self, epoch, logs=None):  # `epoch` counts on across phases (initial_epoch)
-            self._epoch, self._epoch_started = epoch, time.time()
+            self._slice = epoch
+            if slicing is None or epoch % slicing.slices_per_epoch == 0:  # (a resumed epoch: from the turn's start)
+                self._epoch_started = time.time()
+            self._epoch = slicing.real_epoch(epoch) if slicing else epoch
 
         def on_train_batch_end(self, batch, logs=None):
-            reporter.batch(self._epoch, batch + 1, logs or {}, (self.params or {}).get("steps"))
+            batches = (self.params or {}).get("steps")
+            if slicing is not None:
+                batch = slicing.step_in_epoch(self._slice, batch)
+                batches = slicing.steps_per_slice * slicing.slices_per_epoch
+            reporter.batch(self._epoch, batch + 1, logs or {}, batches)
             if reporter.stop_requested():
                 self.model.stop_training = True  # Keras 3 checks this after every batch
 
         def on_epoch_end(self, epoch, logs=None):
-            row = {"epoch": epoch + 1, "phase": phase}
-            row.update({key: float(value) for key, value in (logs or {}).items() if key != "learning_rate"})
-            row["seconds"] = round(time.time() - self._epoch_started, 3)
-            reporter.epoch_end(row)
+            reporter.slices_done = epoch + 1
+            if slicing is None or slicing.ends_epoch(epoch):
+                row = {"epoch": self._epoch + 1, "phase": phase}
+                row.update({key: float(value) for key, value in (logs or {}).items() if key != "learning_rate"})
+                row["seconds"] = round(time.time() - self._epoch_started, 3)
+                reporter.epoch_end(row)
             if reporter.over_time():  # EarlyStopping restores the best epoch's weights at the end
                 reporter.cut_short = self.model.stop_training = True
+            elif (slicing is not None and not self.model.stop_training and epoch + 1 < self.params.get("epochs", 0)
+                  and reporter.turn_over()):
+                reporter.yielded = self.model.stop_training = True
 
     return ProgressCallback()

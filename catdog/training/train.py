@@ -15,66 +15,33 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from catdog import runs, storage
 from catdog.config import TrainConfig
-from catdog.data import augment, folders, pipeline
+from catdog.data import folders, pipeline
 from catdog.data.views import ViewBatches, extract_views
 from catdog.errors import CatdogError
 from catdog.run_state import Phase
 from catdog.settings import limits
 from catdog.training import features, head, multiworker
+from catdog.training.context import Training
 from catdog.training.features import features_of
-from catdog.training.plan import Route, TrainingPlan, plan_training
-from catdog.training.reporter import Reporter, progress_callback
-from catdog.training.timing import Stopwatch, timed_tensorboard
+from catdog.training.plan import Route, plan_training
+from catdog.training.reporter import Reporter
+from catdog.training.streaming import phase_callbacks, resume_from_save_point, stream
+from catdog.training.timing import Stopwatch
+from catdog.training.turns import SavePoint
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Training:
-    """What one run's phases share, so each phase is a function of one argument."""
-
-    config: TrainConfig
-    plan: TrainingPlan
-    dataset: folders.DatasetFiles
-    run_dir: Path
-    reporter: Reporter
-    started: float = field(default_factory=time.time)
-    skipped: list = field(default_factory=list)  # (path, reason) of photos that could not be read
-    model: object = None
-    train_batches: object = None  # tf.data pipelines of decoded photos
-    validation_batches: object = None
-    final: dict | None = None  # loss and accuracy on the validation photos at the end
-    features_reused: int = 0
-    phase1_seconds: float = 0.0
-    stopwatch: Stopwatch = field(default_factory=Stopwatch)
 
 
 def _compile(model, config: TrainConfig, learning_rate: float, batch_size: int = 0) -> None:
     """The phase's optimiser (`head.optimizer`) on cross-entropy, for photos streamed through the network."""
     model.compile(optimizer=head.optimizer(config, learning_rate, batch_size=batch_size),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-
-
-def _callbacks(training: Training, phase: int, early_stopping: bool = True) -> list:
-    import keras
-
-    tensorboard = timed_tensorboard(str(training.run_dir / "logs"), lambda seconds: training.stopwatch.moved(
-        _PHASE_PARTS[phase], "tensorboard logs", seconds), histogram_freq=1, write_graph=True)
-    callbacks = [progress_callback(training.reporter, phase), tensorboard]
-    if early_stopping and training.config.early_stopping_patience:
-        callbacks.append(keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=training.config.early_stopping_patience, restore_best_weights=True))
-    return callbacks
-
-
-_PHASE_PARTS = {1: "head training", 2: "fine-tuning"}
 
 
 def cached_features(training: Training, extractor, split: folders.Split, name: str, views: int = 1):
@@ -117,7 +84,7 @@ def _phase1_on_features(training: Training) -> None:
     training.reporter.set_phase(Phase.TRAINING_HEAD)
     with training.stopwatch.part("head training"):
         head.fit_head(config, classifier, train_data, val_features, val_labels,
-                      _callbacks(training, 1, early_stopping=False))
+                      phase_callbacks(training, 1, early_stopping=False))
     training.reporter.raise_if_cancelled()
     with training.stopwatch.part("evaluation"):
         probabilities = head.head_probabilities(classifier, val_features, config.test_time_mirror)
@@ -135,26 +102,6 @@ def _augmented_views(training: Training, extractor) -> ViewBatches:
                        len(training.dataset.class_names) if config.label_smoothing else 0)
 
 
-def _stream(training: Training, phase: int, first_epoch: int, epochs: int) -> None:
-    """Fit on the images themselves (augmented if asked), each epoch through the whole network."""
-    config, callbacks = training.config, _callbacks(training, phase)
-    if training.plan.route is Route.MULTIWORKER:  # Keras's fit fails there (keras-team/keras#20585)
-
-        multiworker.fit(training, callbacks, phase, first_epoch, epochs)
-    else:
-        batches = training.train_batches
-        # Phase 2 streams photos, so a mirror is a random flip (as phase 1 learned from both views).
-        flips = augment.AugmentConfig(horizontal_flip=True) if config.mirror_views and phase == 2 else None
-        augmentation = config.augmentation if config.augmentation.enabled else flips
-        if augmentation:  # a different seed per phase: phase 2 sees new draws
-            batches = batches.map(augment.make_augmenter(augmentation, config.seed + 100 * (phase - 1)))
-        # `shuffle=False`: the tf.data pipeline shuffles itself, with the run's seed.
-        training.model.fit(batches, validation_data=training.validation_batches, initial_epoch=first_epoch,
-                           epochs=first_epoch + epochs, verbose=0, shuffle=False, callbacks=callbacks)
-    training.reporter.raise_if_cancelled()
-    training.final = None  # the weights changed: evaluate again at the end
-
-
 def _split_batch(training: Training) -> int:
     """The batch `_compile` may split into passes; 0 across machines, whose loop batches on its own."""
     return 0 if training.plan.route is Route.MULTIWORKER else training.config.batch_size
@@ -167,21 +114,23 @@ def train_head(training: Training) -> None:
     else:
         training.reporter.set_phase(Phase.TRAINING_HEAD if training.plan.route is not Route.SCRATCH
                                     else Phase.TRAINING)
-        _compile(training.model, training.config, training.config.learning_rate, _split_batch(training))
+        if training.resume is None:  # a save point's model is compiled, its optimizer midway
+            _compile(training.model, training.config, training.config.learning_rate, _split_batch(training))
         with training.stopwatch.part("head training"):
-            _stream(training, 1, 0, training.config.epochs)
-    training.phase1_seconds = time.time() - training.started
+            stream(training, 1, 0, training.config.epochs)
+    training.phase1_seconds = time.time() - training.started  # (`started` counts earlier turns too)
 
 
 def fine_tune(training: Training) -> None:
     """Phase 2: the top `fine_tune_at` layers of the base learn too, at a much lower rate."""
     from catdog.network.model import set_trainable
 
-    set_trainable(training.model, training.config, phase=2)
-    _compile(training.model, training.config, training.config.fine_tune_learning_rate, _split_batch(training))
+    if training.resume is None or training.resume.phase != 2:  # a save point's model is compiled for it
+        set_trainable(training.model, training.config, phase=2)
+        _compile(training.model, training.config, training.config.fine_tune_learning_rate, _split_batch(training))
     training.reporter.set_phase(Phase.FINE_TUNING)
     with training.stopwatch.part("fine-tuning"):
-        _stream(training, 2, len(training.reporter.history), training.config.fine_tune_epochs)
+        stream(training, 2, len(training.reporter.history), training.config.fine_tune_epochs)
 
 
 def _evaluate_and_save(training: Training) -> None:
@@ -268,6 +217,8 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
                                                                         config.seed))
     storage.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
     training = Training(config, plan, dataset, run_dir, reporter or Reporter(run_dir), stopwatch=stopwatch)
+    saved = runs.read_save_point(run_dir)
+    training.resume = SavePoint.from_dict(saved) if saved else None
     strategy = distribution(config)
     _use_mixed_precision(config)
     make = lambda split, shuffle, cache_bytes: pipeline.make_dataset(
@@ -280,9 +231,13 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
         training.validation_batches = make(dataset.validation, False, budget - train_bytes if train_bytes <= budget
                                            else budget)
         training.reporter.plan(config, len(dataset.train.paths))
-        with stopwatch.part("building and loading weights"):
-            training.model = build_model(config, len(dataset.class_names))
-        train_head(training)
+        if training.resume is not None:
+            resume_from_save_point(training)
+        else:
+            with stopwatch.part("building and loading weights"):
+                training.model = build_model(config, len(dataset.class_names))
+        if training.resume is None or training.resume.phase == 1:
+            train_head(training)
         if plan.fine_tune and not training.reporter.cut_short:
             fine_tune(training)
         _evaluate_and_save(training)

@@ -1,0 +1,103 @@
+"""How long a job will take on this server, said before Start, and a faster way to the same end.
+
+The cost of a photo through each backbone (`Backbone.cost_ms`, measured on 2 CPU cores at its
+own size) grows with the pixels and shrinks with the cores; the jobs this server has run
+calibrate it (`calibration`): the same settings on a busier or slower server read longer.
+Importing this module is cheap (no TensorFlow): the Train page shows the figure as settings change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from dataclasses import dataclass
+
+from catdog import settings
+from catdog.config import TrainConfig
+from catdog.network import backbones
+from catdog.run_state import State
+from catdog.training.plan import Route, plan_training
+
+DECODE_MS = 6.0  # reading, decoding and resizing one photo (about 500 px) on one core
+HEAD_EPOCH_SECONDS = 0.15  # an epoch of the head alone on cached features (2 000 photos)
+FASTER_VIEWS = 5  # cached augmented views offered instead of streaming
+MEASURED_ON_CORES = 2
+
+
+@dataclass(frozen=True)
+class Estimate:
+    seconds: float  # at most: early stopping may end it sooner
+    calibrated: bool  # scaled by this server's finished jobs
+    faster: dict | None = None  # settings that reach much the same in less time, e.g. {"augmented_views": 5}
+    faster_seconds: float | None = None
+
+
+def seconds_per_photo(config: TrainConfig, kind: str, factor: float = 1.0) -> float:
+    """One photo of `config` through its network: `kind` "forward" (features, validation),
+    "stream" (a streamed training step, frozen base or from scratch) or "fine_tune"."""
+    entry = backbones.get(config.backbone)
+    forward, stream, fine_tune = entry.cost_ms
+    compute = {"forward": forward, "stream": stream, "fine_tune": fine_tune}[kind]
+    pixels = (config.image_size / entry.default_size) ** 2
+    cores = MEASURED_ON_CORES / max(1.0, settings.usable_cores())
+    return factor * (compute * pixels + DECODE_MS) * cores / 1000
+
+
+def calibration(listed: list) -> tuple[float, bool]:
+    """(factor, calibrated): this server's streamed epochs, measured over predicted (the median of
+    the latest 20), or 1 where it has run none. Clamped to 0.3..5: one odd epoch never rules."""
+    ratios = []
+    for run in sorted(listed, key=lambda run: run.status.get("ended", 0), reverse=True):
+        if run.state != State.DONE or not run.metrics.get("train_images"):
+            continue
+        kinds = {1: "stream", 2: "fine_tune"}
+        streamed_phase1 = plan_training(run.config).route in (Route.STREAMING, Route.SCRATCH)
+        for row in run.history:
+            phase = row.get("phase")
+            if not row.get("seconds") or (phase == 1 and not streamed_phase1) or phase not in kinds:
+                continue
+            predicted = _streamed_epoch(run.config, run.metrics["train_images"],
+                                        run.metrics.get("validation_images", 0), kinds[phase])
+            ratios.append(row["seconds"] / predicted)
+        if len(ratios) >= 20:
+            break
+    if not ratios:
+        return 1.0, False
+    return min(5.0, max(0.3, statistics.median(ratios))), True
+
+
+def _streamed_epoch(config: TrainConfig, train: int, validation: int, kind: str, factor: float = 1.0) -> float:
+    return train * seconds_per_photo(config, kind, factor) + validation * seconds_per_photo(config, "forward", factor)
+
+
+def job_seconds(config: TrainConfig, train: int, validation: int, factor: float = 1.0) -> float:
+    """The job's time at most (every epoch run; features computed, not found on disk)."""
+    plan = plan_training(config)
+    forward = lambda photos: photos * seconds_per_photo(config, "forward", factor)
+    validation_views = 2 if config.test_time_mirror else 1
+    if plan.route is Route.CACHED:
+        seconds = forward(train * (2 if config.mirror_views else 1) + validation * validation_views)
+        seconds += config.epochs * HEAD_EPOCH_SECONDS * max(train, 1) / 2000
+    elif plan.route is Route.VIEWS:
+        seconds = forward(train * plan.views + validation * validation_views)
+        seconds += config.epochs * HEAD_EPOCH_SECONDS * max(train, 1) / 2000
+    else:
+        seconds = config.epochs * _streamed_epoch(config, train, validation, "stream", factor)
+    if plan.fine_tune:
+        seconds += config.fine_tune_epochs * _streamed_epoch(config, train, validation, "fine_tune", factor)
+        seconds += forward(validation * validation_views)  # the final evaluation
+    return seconds
+
+
+def estimate(config: TrainConfig, train: int, validation: int, listed: list = ()) -> Estimate:
+    """`config`'s time on this server for `train` and `validation` photos, calibrated by the
+    finished runs `listed`, with a faster equivalent where one exists: cached augmented views
+    instead of streaming augmented photos every epoch (`Route.VIEWS`)."""
+    factor, calibrated = calibration(list(listed))
+    seconds = job_seconds(config, train, validation, factor)
+    if plan_training(config).route is Route.STREAMING:
+        faster = dataclasses.replace(config, augmented_views=FASTER_VIEWS)
+        quicker = job_seconds(faster, train, validation, factor)
+        if quicker < seconds * 0.7:
+            return Estimate(seconds, calibrated, {"augmented_views": FASTER_VIEWS}, quicker)
+    return Estimate(seconds, calibrated)

@@ -125,7 +125,8 @@ class TrainConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise CatdogError("unknown_settings", names=", ".join(unknown), known=", ".join(sorted(known)))
+            raise CatdogError("unknown_settings", names=", ".join(unknown), count=len(unknown),
+                              known=", ".join(sorted(known)))
         return cls(**values)
 
     @property

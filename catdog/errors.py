@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import string
 
+from catdog.language import choose_form
+
 # key: (what, expected, fix); "" where a part is absent. Parameters are plain values
 # (str, int, float): lists are joined by the caller, e.g. names=", ".join(names).
 MESSAGES: dict[str, tuple[str, str, str]] = {
@@ -27,7 +29,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "over_server_limit": ("{name} = {value} is more than this shared server allows.", "at most {limit}", ""),
     "over_limit": ("{name} = {value} is more than catdog allows.", "at most {limit}", ""),
-    "unknown_settings": ("Unknown training setting(s): {names}.", "only {known}", "remove or rename those keys."),
+    "unknown_settings": ({"one": "Unknown training setting: {names}.", "other": "Unknown training settings: {names}."},
+                         "only {known}", "remove or rename those keys."),
     "not_a_number": ("{name} must be a number, got {value!r}.", "{low} to {high}", ""),
     "out_of_range": (
         "{name} = {value} is out of range.",
@@ -86,7 +89,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "arrange the photos as <dataset>/train/<class>/*.jpg (and validation/), or <dataset>/<class>/*.jpg.",
     ),
     "too_few_class_folders": (
-        "{folder} holds {count} class folder(s) with images ({names}).",
+        {"one": "{folder} holds {count} class folder with images ({names}).",
+         "other": "{folder} holds {count} class folders with images ({names})."},
         "at least two class folders, e.g. cats/ and dogs/, each with image files",
         "arrange the photos as <dataset>/train/<class>/*.jpg (and validation/), or <dataset>/<class>/*.jpg.",
     ),
@@ -235,11 +239,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "at most {limit} at once on this server",
         "wait for some of them to finish, then start again.",
     ),
-    "quota_waiting_runs": ("You already have {count} run(s) waiting or training.", "at most {limit} at a time",
+    "quota_waiting_runs": ({"one": "You already have {count} run waiting or training.",
+                            "other": "You already have {count} runs waiting or training."}, "at most {limit} at a time",
                            "wait for one to finish, or cancel one on the Train page."),
     "quota_kept_runs": ("You already keep {count} runs on this shared server.", "at most {limit}",
                         "delete runs you no longer need on the Training curves page."),
-    "quota_datasets": ("You already keep {count} imported dataset(s) on this shared server ({names}).",
+    "quota_datasets": ({"one": "You already keep {count} imported dataset on this shared server ({names}).",
+                        "other": "You already keep {count} imported datasets on this shared server ({names})."},
                        "at most {limit}", "delete one you no longer need on the Home page, then import again."),
     "quota_upload_disk": ("Your datasets take {used_mb} MB and this upload {size_mb} MB.", "at most {limit_mb} MB "
                           "of uploaded photos per student", "delete a dataset you no longer need ({names}) on "
@@ -336,7 +342,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     # use/evaluate.py
     "evaluation_no_split": ("{path} has train/ but neither validation/ nor test/ to evaluate on.", "", ""),
     "evaluation_unknown_classes": (
-        "{folder} has class folder(s) {unknown} that the model does not know.",
+        {"one": "{folder} has a class folder, {unknown}, that the model does not know.",
+         "other": "{folder} has {count} class folders, {unknown}, that the model does not know."},
         "folders named after the model's classes: {classes}",
         "",
     ),
@@ -348,7 +355,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "no_photos_to_map": ("None of the {count} photos of the dataset could be read.", "readable JPEG or PNG photos",
                          "check the dataset on the Dataset page."),
     "unknown_map_method": ("Unknown map method {method!r}.", "one of {allowed}", ""),
-    "too_few_photos_to_map": ("A class has {smallest} photo(s): too few to measure how the classes separate.",
+    "too_few_photos_to_map": ({"one": "A class has {count} photo: too few to measure how the classes separate.",
+                               "other": "A class has {count} photos: too few to measure how the classes separate."},
                               "at least {minimum} photos in each of two classes",
                               "add photos, or pick another dataset."),
     "unknown_preprocessing": ("Unknown preprocessing {preprocessing!r}.", "one of {allowed}",
@@ -383,7 +391,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "too_many_photos": ("{count} more photos do not fit in this dataset: {room} more do.",
                         "at most {limit} photos in a dataset", "add fewer photos, or remove some."),
     "photo_not_found": ("There is no photo {name} in the class {label}.", "", "it may have been removed already."),
-    "too_few_classes": ("The dataset has {count} class(es).", "at least {minimum}", "add a class."),
+    "too_few_classes": ({"one": "The dataset has {count} class.", "other": "The dataset has {count} classes."},
+                        "at least {minimum}", "add a class."),
     "too_few_photos": ("Some classes have too few photos to train on; photos still missing: {missing}.",
                        "at least {minimum} photos in every class", "add photos to those classes."),
     "collection_busy": ("A run waiting or training uses the dataset {dataset}.", "",
@@ -391,17 +400,22 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def placeholders(template: str) -> set[str]:
-    """The parameter names a template uses: {"path"} for "Folder {path!r} is missing."."""
-    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+def placeholders(template) -> set[str]:
+    """The parameter names a template uses: {"path"} for "Folder {path!r} is missing."; of plural
+    forms, those of every form and the count that chooses one."""
+    forms = template.values() if isinstance(template, dict) else [template]
+    fields = {field for form in forms for _, field, _, _ in string.Formatter().parse(form) if field is not None}
+    return fields | {"count"} if isinstance(template, dict) else fields
 
 
-def fill(key: str, templates: tuple[str, str, str], params: dict, formatter=None) -> tuple[str, str, str]:
+def fill(key: str, templates: tuple, params: dict, formatter=None) -> tuple[str, str, str]:
     """The three templates of `key` with `params` filled in; a missing parameter names itself.
-    `formatter` (a `string.Formatter`) writes numbers another language's way."""
+    `formatter` (a `language.NumberFormatter`) writes numbers another language's way. A template
+    with a count is its plural forms, {"one": ..., "other": ...}, chosen by `params["count"]`."""
     format_one = formatter.format if formatter is not None else str.format
+    language = getattr(formatter, "language", "en")
     try:
-        return tuple(format_one(template, **params) for template in templates)
+        return tuple(format_one(choose_form(template, language, params), **params) for template in templates)
     except KeyError as error:
         raise KeyError(f"The message {key!r} needs the parameter {error.args[0]!r}; "
                        f"got {sorted(params)}.") from None

@@ -353,8 +353,12 @@ def cancel(ref, models_dir=None, who: Identity | None = None) -> runs.Run:
     by_teacher = who is not None and who.teacher and who.id != run.owner
     storage.write_json(run.path / "cancel", {"by": who.name if by_teacher else None})
     if run.state == State.QUEUED:
-        reason = CatdogError("job_cancelled_by_teacher", by=who.name) if by_teacher else \
-            CatdogError("job_cancelled_before_start" if not run.status.get("paused") else "job_cancelled")
+        if by_teacher:
+            reason = CatdogError("job_cancelled_by_teacher", by=who.name)
+        elif run.status.get("paused"):  # it had turns on the trainer: it did start
+            reason = CatdogError("job_cancelled")
+        else:
+            reason = CatdogError("job_cancelled_before_start")
         runs.update_status(run.path, state=State.CANCELLED, **_reason(reason))
         runs.drop_save_point(run.path)
     return runs.load_run(run.path)

@@ -32,3 +32,20 @@ class NumberFormatter(string.Formatter):
 
 
 FORMATTERS = {"en": NumberFormatter("en"), "pt": NumberFormatter("pt")}
+
+
+def plural_category(language: str, count) -> str:
+    """CLDR's plural category of `count`: "one" or "other". English says one for 1 only; Brazilian
+    Portuguese for 0 and 1 too ("0 foto", as gettext's pt_BR rule n > 1), and for 1,5."""
+    number = abs(float(count))
+    if language == "pt":
+        return "one" if number < 2 else "other"
+    return "one" if number == 1 else "other"
+
+
+def choose_form(text, language: str, values: dict) -> str:
+    """A catalogue text: a string, or its plural forms {"one": ..., "other": ...} chosen by
+    `values["count"]` (plurals are data, never "(s)")."""
+    if isinstance(text, dict):
+        return text[plural_category(language, values["count"])]
+    return text

@@ -120,3 +120,13 @@ def at_once(action, count: int) -> list[str]:
     for thread in threads:
         thread.join()
     return sorted(outcomes)
+
+
+def en(key: str, **values) -> str:
+    """A catalogue text in English, as the pages show it (its plural form chosen by `count`)."""
+    from catdog.language import choose_form
+    from webui.text import S
+
+    text = choose_form(S[key]["en"], "en", values)
+    return text.format(**values) if values else text
+

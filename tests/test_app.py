@@ -10,14 +10,9 @@ from catdog import runs
 from catdog.config import TrainConfig
 from catdog.data import augment
 from catdog.network import backbones
-from helpers import make_dataset, make_image, open_page
+from helpers import en, make_dataset, make_image, open_page
 from webui.navigation import PAGES, ROOT
 from webui.text import S
-
-
-def en(key: str, **values) -> str:
-    """A catalogue text in English, as the pages show it."""
-    return S[key]["en"].format(**values) if values else S[key]["en"]
 
 
 def _without_data(key: str, roots) -> str:

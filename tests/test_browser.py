@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from catdog import runs
-from helpers import ROOT, free_ports, make_dataset, make_image, wait_until
+from helpers import ROOT, en, free_ports, make_dataset, make_image, wait_until
 from webui.navigation import PAGES
 from webui.text import S
 
@@ -215,7 +215,8 @@ def test_pick_a_confusion_matrix_cell_and_see_its_photos(page, server):
     cell = page.get_by_text(re.compile(r"^cats → cats \(\d+\)$")).first
     count = int(re.search(r"\((\d+)\)", cell.inner_text()).group(1))
     cell.click()
-    expect(page.get_by_text(f"{count} photo(s) of cats predicted as cats")).to_be_visible(timeout=30_000)
+    photos = "photo" if count == 1 else "photos"
+    expect(page.get_by_text(f"{count} {photos} of cats predicted as cats")).to_be_visible(timeout=30_000)
     assert page.get_by_test_id("stException").count() == 0
 
 
@@ -358,7 +359,6 @@ def test_a_newcomer_imports_chooses_leaves_comes_back_and_trains(browser, fresh_
     the job within ~2 s."""
     from playwright.sync_api import expect
 
-    en = lambda key, **values: S[key]["en"].format(**values)
     page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US").new_page()
     sidebar = page.get_by_test_id("stSidebar")
     _open(page, fresh_server, "home")
@@ -428,7 +428,6 @@ def test_the_overfitting_lesson_opens_both_runs_and_reads_their_gaps(page, fresh
     Predict was using is said on Predict. (Its own server: it adds runs and deletes one.)"""
     from playwright.sync_api import expect
 
-    en = lambda key, **values: S[key]["en"].format(**values)
     before = {r.id for r in runs.list_runs(fresh_server["root"] / "models")}
     _open(page, fresh_server, "curves")
     page.get_by_role("button", name=en("curves.overfit")).click()
@@ -578,7 +577,6 @@ def test_make_three_classes_from_files_and_a_webcam_shot_train_and_predict(camer
     from "Train on these", and gets three probability bars on Predict and on a live shot."""
     from playwright.sync_api import expect
 
-    en = lambda key, **values: S[key]["en"].format(**values)
     context = camera_browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US",
                                          permissions=["camera"])
     page = context.new_page()

@@ -10,15 +10,13 @@ from PIL import Image
 
 from catdog.classroom import collect
 from catdog.data import folders
-from helpers import make_image, open_page
+from helpers import en, make_image, open_page
 from webui.navigation import PAGES
 from webui.text import S
 
 CLASSES = ("rock", "paper", "scissors")
 
 
-def en(key: str, **values) -> str:
-    return S[key]["en"].format(**values) if values else S[key]["en"]
 
 
 def _photo(kind: int, seed: int, fmt: str = "PNG") -> bytes:

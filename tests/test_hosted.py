@@ -6,12 +6,7 @@ import pytest
 
 from catdog import jobs, runs
 from catdog.access import Identity
-from helpers import open_page
-from webui.text import S
-
-
-def en(key: str, **values) -> str:
-    return S[key]["en"].format(**values) if values else S[key]["en"]
+from helpers import en, open_page
 
 
 @pytest.fixture

@@ -21,13 +21,47 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def _forms(text) -> list[str]:
+    """A catalogue text's strings: itself, or each of its plural forms."""
+    return list(text.values()) if isinstance(text, dict) else [text]
+
+
 def test_every_key_has_both_languages_with_the_same_placeholders():
     from webui.text import LANGUAGES, S
 
     for key, texts in S.items():
         assert set(texts) == set(LANGUAGES), key
-        assert all(texts[lang].strip() for lang in LANGUAGES), key
-        assert _fields(texts["en"]) == _fields(texts["pt"]), key
+        assert all(form.strip() for lang in LANGUAGES for form in _forms(texts[lang])), key
+        fields = {frozenset(_fields(form)) for lang in LANGUAGES for form in _forms(texts[lang])}
+        assert len(fields) == 1, key
+        plural = [isinstance(texts[lang], dict) for lang in LANGUAGES]
+        assert all(plural) or not any(plural), key
+        if any(plural):
+            assert all(set(texts[lang]) == {"one", "other"} for lang in LANGUAGES), key
+            assert "count" in fields.pop(), key
+
+
+def test_no_text_writes_a_plural_as_an_optional_letter():
+    """Plurals are data (one/other), never "photo(s)"."""
+    from webui.text import S
+
+    for key, texts in S.items():
+        for form in (form for text in texts.values() for form in _forms(text)):
+            assert not re.search(r"\w\((s|es|is)\)", form), (key, form)
+
+
+@pytest.mark.parametrize("language, count, expected", [
+    ("en", 1, "1 run of other students in the queue."), ("en", 0, "0 runs of other students in the queue."),
+    ("en", 3, "3 runs of other students in the queue."), ("pt", 1, "1 treino de outros estudantes na fila."),
+    ("pt", 0, "0 treino de outros estudantes na fila."), ("pt", 2, "2 treinos de outros estudantes na fila."),
+])
+def test_a_count_picks_its_plural_form_in_each_language(monkeypatch, language, count, expected):
+    import streamlit as st
+
+    from webui import text
+
+    monkeypatch.setattr(st, "session_state", {text.CHOSEN_LANGUAGE: language})
+    assert text.t("train.others", count=count) == expected
 
 
 NOT_TEXT = {"key", "type", "icon", "language", "format", "selection_mode", "on_select", "width", "mime",
@@ -143,7 +177,8 @@ def test_a_portuguese_reader_meets_no_english_catalogue_text(full_roots, key):
     from helpers import open_page
     from webui.text import S
 
-    english = {texts["en"].split("{")[0].strip() for texts in S.values() if texts["en"] != texts["pt"]}
+    english = {form.split("{")[0].strip() for texts in S.values() if texts["en"] != texts["pt"]
+               for form in _forms(texts["en"])}
     english = {text for text in english if len(text) >= 12 and " " in text}  # phrases, not names
     app = open_page(key, language="pt")
     leaks = sorted({(phrase, shown) for shown in _shown_strings(app) for phrase in english if phrase in shown})

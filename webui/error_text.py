@@ -34,7 +34,8 @@ PT: dict[str, tuple[str, str, str]] = {
         "{name} = {value} é mais do que este servidor compartilhado permite.", "no máximo {limit}", ""),
     "over_limit": ("{name} = {value} é mais do que o catdog permite.", "no máximo {limit}", ""),
     "unknown_settings": (
-        "Configuração(ões) de treino desconhecida(s): {names}.",
+        {"one": "Configuração de treino desconhecida: {names}.",
+         "other": "Configurações de treino desconhecidas: {names}."},
         "apenas {known}",
         "remova ou renomeie essas chaves.",
     ),
@@ -96,7 +97,8 @@ PT: dict[str, tuple[str, str, str]] = {
         "organize as fotos como <conjunto>/train/<classe>/*.jpg (e validation/), ou <conjunto>/<classe>/*.jpg.",
     ),
     "too_few_class_folders": (
-        "{folder} tem {count} pasta(s) de classe com imagens ({names}).",
+        {"one": "{folder} tem {count} pasta de classe com imagens ({names}).",
+         "other": "{folder} tem {count} pastas de classe com imagens ({names})."},
         "pelo menos duas pastas de classe, por exemplo cats/ e dogs/, cada uma com arquivos de imagem",
         "organize as fotos como <conjunto>/train/<classe>/*.jpg (e validation/), ou <conjunto>/<classe>/*.jpg.",
     ),
@@ -248,13 +250,17 @@ PT: dict[str, tuple[str, str, str]] = {
         "no máximo {limit} ao mesmo tempo neste servidor",
         "espere alguns terminarem e comece de novo.",
     ),
-    "quota_waiting_runs": ("Você já tem {count} treino(s) esperando ou treinando.", "no máximo {limit} por vez",
+    "quota_waiting_runs": ({"one": "Você já tem {count} treino esperando ou treinando.",
+                            "other": "Você já tem {count} treinos esperando ou treinando."},
+                           "no máximo {limit} por vez",
                            "espere um terminar, ou cancele um na página Treinar."),
     "quota_kept_runs": ("Você já guarda {count} treinos neste servidor compartilhado.", "no máximo {limit}",
                         "apague os treinos de que não precisa mais na página Curvas de treino."),
-    "quota_datasets": ("Você já guarda {count} conjunto(s) de dados importado(s) neste servidor compartilhado "
-                       "({names}).", "no máximo {limit}", "apague um de que não precisa mais na página Início e "
-                       "importe de novo."),
+    "quota_datasets": ({"one": "Você já guarda {count} conjunto de dados importado neste servidor compartilhado "
+                               "({names}).",
+                        "other": "Você já guarda {count} conjuntos de dados importados neste servidor compartilhado "
+                                 "({names})."},
+                       "no máximo {limit}", "apague um de que não precisa mais na página Início e importe de novo."),
     "quota_upload_disk": ("Seus conjuntos de dados ocupam {used_mb} MB e este envio {size_mb} MB.",
                           "no máximo {limit_mb} MB de fotos enviadas por aluno", "apague um conjunto de que não "
                           "precisa mais ({names}) na página Início, ou envie menos fotos."),
@@ -350,7 +356,8 @@ PT: dict[str, tuple[str, str, str]] = {
     # use/evaluate.py
     "evaluation_no_split": ("{path} tem train/, mas não tem validation/ nem test/ para avaliar.", "", ""),
     "evaluation_unknown_classes": (
-        "{folder} tem pasta(s) de classe {unknown} que o modelo não conhece.",
+        {"one": "{folder} tem uma pasta de classe, {unknown}, que o modelo não conhece.",
+         "other": "{folder} tem {count} pastas de classe, {unknown}, que o modelo não conhece."},
         "pastas com os nomes das classes do modelo: {classes}",
         "",
     ),
@@ -362,8 +369,10 @@ PT: dict[str, tuple[str, str, str]] = {
     "no_photos_to_map": ("Nenhuma das {count} fotos do conjunto pôde ser lida.", "fotos JPEG ou PNG legíveis",
                          "confira o conjunto na página Dados."),
     "unknown_map_method": ("Método de mapa desconhecido {method!r}.", "um destes: {allowed}", ""),
-    "too_few_photos_to_map": ("Uma classe tem {smallest} foto(s): poucas demais para medir como as classes se "
-                              "separam.", "pelo menos {minimum} fotos em cada uma de duas classes",
+    "too_few_photos_to_map": ({"one": "Uma classe tem {count} foto: poucas demais para medir como as classes se "
+                                      "separam.",
+                               "other": "Uma classe tem {count} fotos: poucas demais para medir como as classes se "
+                                        "separam."}, "pelo menos {minimum} fotos em cada uma de duas classes",
                               "adicione fotos, ou escolha outro conjunto."),
     "unknown_preprocessing": ("Pré-processamento desconhecido {preprocessing!r}.", "um destes: {allowed}",
                               '"backbone" usa o preprocess_input da própria rede; "rescale" é o erro clássico.'),
@@ -396,7 +405,8 @@ PT: dict[str, tuple[str, str, str]] = {
     "too_many_photos": ("Mais {count} fotos não cabem neste conjunto: cabem mais {room}.",
                         "no máximo {limit} fotos em um conjunto", "adicione menos fotos, ou remova algumas."),
     "photo_not_found": ("Não há foto {name} na classe {label}.", "", "talvez ela já tenha sido removida."),
-    "too_few_classes": ("O conjunto tem {count} classe(s).", "pelo menos {minimum}", "adicione uma classe."),
+    "too_few_classes": ({"one": "O conjunto tem {count} classe.", "other": "O conjunto tem {count} classes."},
+                        "pelo menos {minimum}", "adicione uma classe."),
     "too_few_photos": ("Algumas classes têm poucas fotos para treinar; fotos que ainda faltam: {missing}.",
                        "pelo menos {minimum} fotos em cada classe", "adicione fotos a essas classes."),
     "collection_busy": ("Um treino na fila ou em andamento usa o conjunto de dados {dataset}.", "",

@@ -3,18 +3,19 @@
 `t("side.training", run=run_id)` returns a text in the language chosen in the sidebar (default:
 the browser's language). A test checks that every key has both languages and the same
 placeholders in each. The catalogue is data, kept in one file so that both languages of a
-text sit side by side.
+text sit side by side; a text with a count holds its plural forms, one and other, as data.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from catdog.language import FORMATTERS
+from catdog.language import FORMATTERS, choose_form
 
 LANGUAGES = {"en": "English", "pt": "Português (Brasil)"}
 
-S: dict[str, dict[str, str]] = {
+# A text is a string, or its plural forms {"one": ..., "other": ...}, chosen by the `count` it is given.
+S: dict[str, dict[str, str | dict[str, str]]] = {
     # app and sidebar
     "nav.home": {"en": "Home", "pt": "Início"},
     "nav.dataset": {"en": "Dataset", "pt": "Dados"},
@@ -34,7 +35,8 @@ S: dict[str, dict[str, str]] = {
     "side.training": {"en": "Training {run}", "pt": "Treinando {run}"},
     "side.classmate": {"en": "a classmate's run", "pt": "o modelo de um colega"},
     "side.idle": {"en": "No training job running.", "pt": "Nenhum treino em andamento."},
-    "side.queued": {"en": "{count} run(s) queued.", "pt": "{count} treino(s) na fila."},
+    "side.queued": {"en": {"one": "{count} run queued.", "other": "{count} runs queued."},
+                    "pt": {"one": "{count} treino na fila.", "other": "{count} treinos na fila."}},
     "side.hosted": {"en": "Shared server: up to {epochs} epochs, uploads up to {mb} MB, small backbones only.",
                     "pt": "Servidor compartilhado: até {epochs} épocas, envios até {mb} MB, só redes pequenas."},
     "explain.title": {"en": "What is happening here?", "pt": "O que está acontecendo aqui?"},
@@ -74,8 +76,10 @@ S: dict[str, dict[str, str]] = {
                    "pt": "**5. Preveja**: envie sua própria foto e veja as probabilidades"},
     "home.step6": {"en": "**6. Evaluate**: the mistakes, and where the model looked",
                    "pt": "**6. Avalie**: os erros, e para onde o modelo olhou"},
-    "home.ready": {"en": "{count} dataset(s) ready in {root}: {names}.",
-                   "pt": "{count} conjunto(s) de dados pronto(s) em {root}: {names}."},
+    "home.ready": {"en": {"one": "{count} dataset ready in {root}: {names}.",
+                          "other": "{count} datasets ready in {root}: {names}."},
+                   "pt": {"one": "{count} conjunto de dados pronto em {root}: {names}.",
+                          "other": "{count} conjuntos de dados prontos em {root}: {names}."}},
     "home.none": {"en": "No dataset yet. Get one of these ways (datasets live under `{root}`).",
                   "pt": "Ainda não há dados. Obtenha de uma destas formas (os dados ficam em `{root}`)."},
     "home.get": {"en": "Get a dataset", "pt": "Obter um conjunto de dados"},
@@ -94,8 +98,10 @@ S: dict[str, dict[str, str]] = {
     "home.import": {"en": "Import the zip", "pt": "Importar o zip"},
     "home.extracting": {"en": "Checking and extracting...", "pt": "Verificando e extraindo..."},
     "home.imported": {"en": "Imported {count} photos of {classes}.", "pt": "Importadas {count} fotos de {classes}."},
-    "home.skipped": {"en": "Skipped {count} file(s) that are not images: {names}",
-                     "pt": "Ignorado(s) {count} arquivo(s) que não são imagens: {names}"},
+    "home.skipped": {"en": {"one": "Skipped {count} file that is not an image: {names}",
+                            "other": "Skipped {count} files that are not images: {names}"},
+                     "pt": {"one": "Ignorado {count} arquivo que não é imagem: {names}",
+                            "other": "Ignorados {count} arquivos que não são imagens: {names}"}},
     "home.copy": {"en": "Or copy a folder into `{root}` and reload the page.",
                   "pt": "Ou copie uma pasta para `{root}` e recarregue a página."},
     "home.explain": {"en": "A network trained on ImageNet already knows edges, fur, eyes and ears. We keep that "
@@ -130,8 +136,10 @@ S: dict[str, dict[str, str]] = {
     "data.aspect": {"en": "Aspect ratio (width / height)", "pt": "Proporção (largura / altura)"},
     "data.modes": {"en": "Colour modes: {modes}", "pt": "Modos de cor: {modes}"},
     "data.bad": {"en": "Files that cannot be read", "pt": "Arquivos que não abrem"},
-    "data.bad_count": {"en": "{count} file(s) will be skipped in training:",
-                       "pt": "{count} arquivo(s) serão ignorados no treino:"},
+    "data.bad_count": {"en": {"one": "{count} file will be skipped in training:",
+                              "other": "{count} files will be skipped in training:"},
+                       "pt": {"one": "{count} arquivo será ignorado no treino:",
+                              "other": "{count} arquivos serão ignorados no treino:"}},
     "data.all_good": {"en": "Every file decodes.", "pt": "Todos os arquivos abrem."},
     "data.explain": {"en": "Before training, look: photo sizes, colours, blurry or tiny pictures, text on top, "
                            "several animals in one photo. The model will learn whatever separates the classes, "
@@ -353,8 +361,10 @@ S: dict[str, dict[str, str]] = {
     "who.unlock": {"en": "Unlock", "pt": "Desbloquear"},
     "who.teacher_code": {"en": "Teacher code", "pt": "Código do professor"},
     "who.wrong_code": {"en": "That is not the teacher code.", "pt": "Esse não é o código do professor."},
-    "train.others": {"en": "{count} run(s) of other students in the queue.",
-                     "pt": "{count} treino(s) de outros estudantes na fila."},
+    "train.others": {"en": {"one": "{count} run of other students in the queue.",
+                            "other": "{count} runs of other students in the queue."},
+                     "pt": {"one": "{count} treino de outros estudantes na fila.",
+                            "other": "{count} treinos de outros estudantes na fila."}},
     "train.your_place": {"en": "Your run {run} is number {place} in the queue.",
                          "pt": "Seu treino {run} é o número {place} na fila."},
     "backbone.mobilenet_v2": {"en": "MobileNetV2", "pt": "MobileNetV2"},
@@ -420,8 +430,9 @@ S: dict[str, dict[str, str]] = {
                       "pt": "Interrompido nos {minutes:g} minutos que este servidor dá a cada treino: terminou "
                             "depois da época {epochs}, com os pesos da sua melhor época. Menos épocas, ou visões "
                             "aumentadas em cache em vez de streaming, cabem no tempo."},
-    "job.skipped": {"en": "{count} unreadable photo(s) were skipped.",
-                    "pt": "{count} foto(s) ilegível(is) ignorada(s)."},
+    "job.skipped": {"en": {"one": "{count} unreadable photo was skipped.",
+                           "other": "{count} unreadable photos were skipped."},
+                    "pt": {"one": "{count} foto ilegível ignorada.", "other": "{count} fotos ilegíveis ignoradas."}},
     "job.see_curves": {"en": "See its training curves", "pt": "Ver as curvas de treino"},
     "job.predict_with": {"en": "Predict with it", "pt": "Prever com ele"},
     "job.traceback": {"en": "Traceback (for a bug report)", "pt": "Traceback (para relatar o erro)"},
@@ -463,8 +474,10 @@ S: dict[str, dict[str, str]] = {
                          "scored on it.",
                    "pt": "Nenhum conjunto de teste escolhido ainda: o professor escolhe um aqui, e cada treino "
                          "concluído é avaliado nele."},
-    "board.scoring": {"en": "Scoring {count} run(s) on the test photos; the table updates by itself.",
-                      "pt": "Avaliando {count} treino(s) nas fotos de teste; a tabela se atualiza sozinha."},
+    "board.scoring": {"en": {"one": "Scoring {count} run on the test photos; the table updates by itself.",
+                             "other": "Scoring {count} runs on the test photos; the table updates by itself."},
+                      "pt": {"one": "Avaliando {count} treino nas fotos de teste; a tabela se atualiza sozinha.",
+                             "other": "Avaliando {count} treinos nas fotos de teste; a tabela se atualiza sozinha."}},
     "board.empty": {"en": "No run has been scored yet: finished runs appear here within seconds.",
                     "pt": "Nenhum treino avaliado ainda: os treinos concluídos aparecem aqui em segundos."},
     "board.on": {"en": "Scored on {name}: {photos} photos.", "pt": "Avaliado em {name}: {photos} fotos."},
@@ -489,7 +502,7 @@ S: dict[str, dict[str, str]] = {
     "curves.twin_help": {"en": "The classroom experiment: does augmentation reduce overfitting?",
                          "pt": "O experimento da aula: o aumento de dados reduz o sobreajuste?"},
     "curves.launched": {"en": "Launched {runs}: their curves appear below as they train (also on the Train page).",
-                        "pt": "Iniciado(s) {runs}: as curvas aparecem abaixo enquanto treinam (e na página Treinar)."},
+                        "pt": "Iniciados: {runs}. As curvas aparecem abaixo enquanto treinam (e na página Treinar)."},
     "curves.same_settings": {"en": "These runs have the same settings.", "pt": "Estes treinos têm os mesmos ajustes."},
     "curves.twin_exists": {"en": "{run} already has these settings: opened beside it instead of training it again.",
                            "pt": "{run} já tem esses ajustes: aberto ao lado em vez de treinar de novo."},
@@ -559,7 +572,7 @@ S: dict[str, dict[str, str]] = {
                              "que Prever mostra. A parada antecipada guarda a época com a menor perda de "
                              "validação, nem sempre a de melhor acurácia, e com \"Prever com a foto e seu "
                              "espelho\" cada foto é a média dela com o seu espelho: por isso as duas podem diferir."},
-    "col.duration": {"en": "duration (s)", "pt": "duração (s)"},
+    "col.duration": {"en": "duration (seconds)", "pt": "duração (segundos)"},
     "col.train_acc": {"en": "train accuracy", "pt": "acurácia treino"},
     "col.val_acc": {"en": "validation accuracy", "pt": "acurácia validação"},
     "col.gap": {"en": "gap (train - validation)", "pt": "diferença (treino - validação)"},
@@ -643,8 +656,10 @@ S: dict[str, dict[str, str]] = {
     "eval.predicted": {"en": "predicted", "pt": "previsto"},
     "eval.true": {"en": "true", "pt": "verdadeiro"},
     "eval.cell": {"en": "Cell", "pt": "Célula"},
-    "eval.cell_photos": {"en": "{count} photo(s) of {true} predicted as {predicted}",
-                         "pt": "{count} foto(s) de {true} previstas como {predicted}"},
+    "eval.cell_photos": {"en": {"one": "{count} photo of {true} predicted as {predicted}",
+                                "other": "{count} photos of {true} predicted as {predicted}"},
+                         "pt": {"one": "{count} foto de {true} prevista como {predicted}",
+                                "other": "{count} fotos de {true} previstas como {predicted}"}},
     "eval.first": {"en": " (first 24)", "pt": " (as 24 primeiras)"},
     "eval.roc": {"en": "ROC curve", "pt": "Curva ROC"},
     "eval.roc_title": {"en": "AUC = {auc} ('{positive}' as the positive class)",
@@ -759,7 +774,9 @@ S: dict[str, dict[str, str]] = {
     "classes.webcam": {"en": "Use the webcam", "pt": "Usar a webcam"},
     "classes.shot": {"en": "Take a photo of {name}: each shot is added, then the camera is ready for the next",
                      "pt": "Tire uma foto de {name}: cada foto é adicionada e a câmera fica pronta para a próxima"},
-    "classes.added": {"en": "Added {count} photo(s) to {name}.", "pt": "{count} foto(s) adicionada(s) a {name}."},
+    "classes.added": {"en": {"one": "Added {count} photo to {name}.", "other": "Added {count} photos to {name}."},
+                      "pt": {"one": "{count} foto adicionada a {name}.",
+                             "other": "{count} fotos adicionadas a {name}."}},
     "classes.duplicates": {"en": "Already there, kept once: {names}",
                            "pt": "Já estavam lá, guardadas uma vez: {names}"},
     "classes.photos_of": {"en": "Photos of {name}", "pt": "Fotos de {name}"},
@@ -769,14 +786,18 @@ S: dict[str, dict[str, str]] = {
     "classes.manage": {"en": "Rename or delete {name}", "pt": "Renomear ou apagar {name}"},
     "classes.rename_to": {"en": "New name", "pt": "Novo nome"},
     "classes.rename": {"en": "Rename", "pt": "Renomear"},
-    "classes.delete_class": {"en": "Delete {name} and its {count} photo(s)",
-                             "pt": "Apagar {name} e sua(s) {count} foto(s)"},
+    "classes.delete_class": {"en": {"one": "Delete {name} and its {count} photo",
+                                    "other": "Delete {name} and its {count} photos"},
+                             "pt": {"one": "Apagar {name} e sua {count} foto",
+                                    "other": "Apagar {name} e suas {count} fotos"}},
     "classes.need": {"en": "Training is offered once there are at least {classes} classes with {minimum} photos "
                            "each. Still missing: {missing}.",
                      "pt": "O treino fica disponível quando houver pelo menos {classes} classes com {minimum} fotos "
                            "cada. Ainda faltam: {missing}."},
-    "classes.missing_class": {"en": "{count} more class(es)", "pt": "mais {count} classe(s)"},
-    "classes.missing_photos": {"en": "{count} photo(s) of {name}", "pt": "{count} foto(s) de {name}"},
+    "classes.missing_class": {"en": {"one": "{count} more class", "other": "{count} more classes"},
+                              "pt": {"one": "mais {count} classe", "other": "mais {count} classes"}},
+    "classes.missing_photos": {"en": {"one": "{count} photo of {name}", "other": "{count} photos of {name}"},
+                               "pt": {"one": "{count} foto de {name}", "other": "{count} fotos de {name}"}},
     "classes.ready": {"en": "Every class has at least {minimum} photos: ready to train.",
                       "pt": "Todas as classes têm pelo menos {minimum} fotos: pronto para treinar."},
     "classes.train": {"en": "Train on these", "pt": "Treinar com estas"},
@@ -970,7 +991,7 @@ def number(value: float, spec: str = ".3f") -> str:
 
 def t(key: str, **values) -> str:
     chosen = language()
-    text = S[key][chosen]
+    text = choose_form(S[key][chosen], chosen, values)
     return FORMATTERS[chosen].format(text, **values) if values else text
 
 

@@ -121,7 +121,7 @@ def separation(vectors: np.ndarray, labels: np.ndarray, seed: int = 0) -> Separa
 
     counts = np.bincount(labels)
     if len(counts[counts > 0]) < 2 or counts[counts > 0].min() < 2:
-        raise CatdogError("too_few_photos_to_map", smallest=int(counts[counts > 0].min()), minimum=2)
+        raise CatdogError("too_few_photos_to_map", count=int(counts[counts > 0].min()), minimum=2)
     folds = StratifiedKFold(n_splits=int(min(PROBE_FOLDS, counts[counts > 0].min())), shuffle=True,
                             random_state=seed)
     probe = make_pipeline(StandardScaler(), LogisticRegression(C=PROBE_C, max_iter=1000))

@@ -94,7 +94,7 @@ def evaluation_split(path, class_names: list[str], trained_on=None) -> tuple[fol
     unknown = sorted(set(found) - set(class_names))
     if unknown:
         raise CatdogError("evaluation_unknown_classes", folder=str(folder), unknown=", ".join(unknown),
-                          classes=", ".join(class_names))
+                          count=len(unknown), classes=", ".join(class_names))
     split = folders.list_split(Path(folder), class_names)
     if not split.paths:
         raise CatdogError("evaluation_no_images", folder=str(folder), classes=", ".join(class_names))

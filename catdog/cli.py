@@ -113,9 +113,11 @@ def cmd_train(args) -> int:
     from catdog.training.plan import plan_training
 
     config = config_from_args(args)
-    folders.load_dataset(config.data_dir, config.validation_fraction, config.seed)  # fail before the run exists
+    # Listed now: a bad dataset fails before the run exists.
+    dataset = folders.load_dataset(config.data_dir, config.validation_fraction, config.seed)
     if not args.quiet:
         print(f"catdog: {plan_training(config).describe()}", file=sys.stderr)
+        _print_estimate(config, dataset, args.models_dir)
     # Worker 0 keeps the run record; the other workers train into a scratch folder, removed after.
     scratch = config.strategy == "multiworker" and not multiworker.is_chief() and tempfile.mkdtemp(
         prefix="catdog-worker-")
@@ -141,6 +143,21 @@ def cmd_train(args) -> int:
         text += f"\n{run.error}"
     _print(args, summary, text)
     return 0 if run.state == State.DONE else 1
+
+
+def _print_estimate(config, dataset, models_dir) -> None:
+    """The Train form's estimate, on the terminal: at most how long, and a faster way where one exists."""
+    from catdog import runs
+    from catdog.data import folders
+    from catdog.training import estimate
+
+    train = len(folders.fewer_photos(dataset.train, config.photos_per_class, config.seed).paths)
+    guess = estimate.estimate(config, train, len(dataset.validation.paths), runs.list_runs(models_dir))
+    text = f"catdog: estimated time here: at most {guess.seconds / 60:.1f} min"
+    if guess.faster:
+        flags = " ".join(f"--{name.replace('_', '-')} {value}" for name, value in guess.faster.items())
+        text += f"; faster to much the same end: {flags} (about {guess.faster_seconds / 60:.1f} min)"
+    print(text, file=sys.stderr)
 
 
 def follow(run, listener, every: float = 0.05):

@@ -572,3 +572,17 @@ def test_home_shows_a_single_user_the_folders_whose_names_hide_and_deletes_one(e
     assert en("home.misnamed", names="_h1") in [w.value for w in app.warning]
     app.button(key="misnamed-_h1").click().run()
     assert not (empty_roots / "data" / "_h1").exists() and (empty_roots / "data" / "pets").is_dir()
+
+
+def test_the_train_form_says_how_long_a_job_will_take_and_offers_a_faster_way(full_roots):
+    app = open_page("train")
+    estimate_line = en("train.estimate", time="").split(":")[0]
+    assert any(caption.value.startswith(estimate_line) for caption in app.caption)
+    assert not [b for b in app.button if b.key == "use-faster"]  # no augmentation: nothing streams
+    app.selectbox(key="augmentation_preset").set_value("light").run()  # augmentation streams every epoch
+    faster = [b for b in app.button if b.key == "use-faster"]
+    assert faster and faster[0].label == en("train.use_faster", views=5)
+    faster[0].click().run()
+    assert not app.exception
+    assert app.number_input(key="augmented_views").value == 5
+    assert not [b for b in app.button if b.key == "use-faster"]  # the form now trains the faster way

@@ -200,3 +200,14 @@ def test_leaderboard_chooses_a_test_set_scores_and_ranks_from_the_command_line(t
     assert row["run_id"] == trained_run.id and row["rank"] == 1 and 0 <= row["test_accuracy"] <= 1
     assert "test set: exam" in cli("leaderboard", "--models-dir", models).stdout  # remembered
     assert cli("leaderboard", "--test-set", "", "--models-dir", models).returncode == 0  # no leaderboard
+
+
+def test_train_says_its_estimated_time_and_the_faster_flags_before_it_starts(tiny_dataset, tmp_path, capsys):
+    from catdog import cli
+    from catdog.config import TrainConfig
+    from catdog.data import augment, folders
+
+    config = TrainConfig(data_dir=str(tiny_dataset), augmentation=augment.preset("light"), epochs=20)
+    cli._print_estimate(config, folders.load_dataset(config.data_dir), tmp_path / "models")
+    said = capsys.readouterr().err
+    assert "estimated time here: at most" in said and "--augmented-views 5" in said

@@ -81,6 +81,9 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
     st.caption(route_text(plan.route, plan.views) + tuning + (" " + t("path.reused", count=reused) if reused else ""))
     if run.state == State.RUNNING:
         _progress(run.progress)
+    elif run.state == State.QUEUED and run.status.get("paused"):  # back in the queue after a turn
+        st.progress(min(run.progress.fraction, 1.0), text=phase_text(run.progress))
+        st.info(t("job.paused", epoch=run.progress.epoch or 1, epochs=run.progress.total_epochs or "-"))
     elif run.state == State.QUEUED:
         st.info(t("job.waiting") if ahead else t("job.starting_trainer"))
     elif run.state == State.DONE:
@@ -88,7 +91,7 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
         a, b, c = st.columns(3)
         a.metric(t("job.val_accuracy"), number(m.get("val_accuracy", 0), ".3f"))
         b.metric(t("job.val_loss"), number(m.get("val_loss", 0), ".3f"))
-        c.metric(t("job.time"), _duration(m.get("seconds")))
+        c.metric(t("job.time"), duration(m.get("seconds")))
         if m.get("skipped_files"):
             st.warning(t("job.skipped", count=len(m["skipped_files"])))
         if m.get("cut_short_minutes"):
@@ -124,13 +127,13 @@ def _progress(progress: Progress) -> None:
     """A running job: its progress bar, then elapsed time, time left, loss and accuracy."""
     st.progress(min(progress.fraction, 1.0), text=phase_text(progress))
     a, b, c, d = st.columns(4)
-    a.metric(t("job.elapsed"), _duration(progress.elapsed))
-    b.metric(t("job.eta"), _duration(progress.eta_seconds))
+    a.metric(t("job.elapsed"), duration(progress.elapsed))
+    b.metric(t("job.eta"), duration(progress.eta_seconds))
     c.metric(t("job.loss"), "-" if progress.loss is None else number(progress.loss, ".3f"))
     d.metric(t("job.accuracy"), "-" if progress.accuracy is None else number(progress.accuracy, ".3f"))
 
 
-def _duration(seconds) -> str:
+def duration(seconds) -> str:
     if seconds is None:
         return "-"
     minutes, seconds = divmod(int(seconds), 60)

@@ -361,6 +361,24 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
     "who.unlock": {"en": "Unlock", "pt": "Desbloquear"},
     "who.teacher_code": {"en": "Teacher code", "pt": "Código do professor"},
     "who.wrong_code": {"en": "That is not the teacher code.", "pt": "Esse não é o código do professor."},
+    "train.estimate": {"en": "Estimated time on this server: at most {time} (early stopping may end it sooner).",
+                       "pt": "Tempo estimado neste servidor: no máximo {time} (a parada antecipada pode encerrar "
+                             "antes)."},
+    "train.estimate_measured": {"en": "Measured on the jobs this server has run.",
+                                "pt": "Medido nos treinos que este servidor já fez."},
+    "train.estimate_over_cap": {"en": "That is more than this server's {minutes:g} minutes for a job: it would be "
+                                      "cut short, keeping its best epoch. Fewer epochs, or the faster way below, "
+                                      "fit in the time.",
+                                "pt": "Isso passa dos {minutes:g} minutos que este servidor dá a cada treino: ele "
+                                      "seria interrompido, com a sua melhor época. Menos épocas, ou o jeito mais "
+                                      "rápido abaixo, cabem no tempo."},
+    "train.faster": {"en": "Faster, to much the same end: {views} augmented versions of each photo through the frozen "
+                           "backbone once (Augmented views to cache = {views}) instead of streaming them every "
+                           "epoch: about {time}.",
+                     "pt": "Mais rápido, com resultado parecido: {views} versões aumentadas de cada foto passam uma "
+                           "vez pela base congelada (Versões aumentadas em cache = {views}) em vez do fluxo a cada "
+                           "época: cerca de {time}."},
+    "train.use_faster": {"en": "Use {views} cached views", "pt": "Usar {views} versões em cache"},
     "train.others": {"en": {"one": "{count} run of other students in the queue.",
                             "other": "{count} runs of other students in the queue."},
                      "pt": {"one": "{count} treino de outros estudantes na fila.",
@@ -401,6 +419,10 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
     "job.eta": {"en": "Time left (estimate)", "pt": "Tempo restante (estimativa)"},
     "job.loss": {"en": "Loss", "pt": "Perda"},
     "job.accuracy": {"en": "Accuracy", "pt": "Acurácia"},
+    "job.paused": {"en": "Paused after its turn on the trainer, at epoch {epoch} of {epochs}: another student's job "
+                          "trains now, and this one goes on from where it stopped when its turn comes again.",
+                    "pt": "Em pausa depois da sua vez no treinador, na época {epoch} de {epochs}: o treino de outro "
+                          "aluno roda agora, e este continua de onde parou quando chegar a sua vez de novo."},
     "job.waiting": {"en": "Waiting for the running job to finish (one job at a time on this server).",
                     "pt": "Esperando o treino atual terminar (um treino por vez neste servidor)."},
     "job.starting_trainer": {"en": "Starting: the trainer is loading TensorFlow (a few seconds).",

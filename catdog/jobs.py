@@ -30,8 +30,9 @@ from catdog.errors import CatdogError
 from catdog.network import weights
 from catdog.run_state import State
 from catdog.settings import limits, models_root
+from catdog.training import turns
 from catdog.training.reporter import Cancelled, Reporter
-from catdog.training.turns import Yielded
+from catdog.training.turns import Waiting, Yielded
 from catdog.use.predict import CACHE
 
 LOCK_NAME = ".train.lock"
@@ -51,7 +52,7 @@ def train_lock(models_dir, blocking: bool):
 def execute(run_dir, listener=None, others_waiting=None) -> runs.Run:
     """Train the queued run in `run_dir` in this process, recording how it ended.
 
-    With `others_waiting` (the trainer's: is another owner's run queued?), a job that streams
+    With `others_waiting` (the trainer's: who waits, a `turns.Waiting`), a job that streams
     photos takes turns: it may end this call back in the queue, with a save point (training/turns.py).
     The run's own log (train.log, beside its other files) gets what catdog logs meanwhile."""
     run_dir = Path(run_dir)
@@ -226,9 +227,16 @@ def worker(models_dir) -> None:
 
 
 def _others_waiting(root: Path, run: runs.Run):
-    """For `run`'s turns: whether a run of another owner waits (one owner's second run does not
-    interrupt the first; the round-robin serves owners, not runs)."""
-    return lambda: any(other.owner != run.owner for other in queued(root) if other.id != run.id)
+    """For `run`'s turns: who is next of another owner, light or heavy (one owner's second run
+    does not interrupt the first; the round-robin serves owners, not runs)."""
+
+    def waiting() -> Waiting:
+        others = [other for other in queued(root) if other.owner != run.owner and other.id != run.id]
+        if not others:
+            return Waiting.NOBODY
+        return Waiting.LIGHT if turns.light(others[0].config) else Waiting.HEAVY
+
+    return waiting
 
 
 def _score_one(root: Path, listed: list[runs.Run]) -> bool:

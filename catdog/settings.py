@@ -15,6 +15,7 @@ variables, with their defaults:
     CATDOG_MAX_UPLOAD_DISK_MB 200     a student's quotas (hosted)
     CATDOG_MAX_CLASS_WAITING_RUNS 60  runs queued or running on a class server, all students together
     CATDOG_MAX_JOB_MINUTES 10 (hosted)   a job's time on the trainer, then it ends with its best weights
+    CATDOG_TURN_SECONDS 30 (hosted; 0 elsewhere)   a streaming job's slice: jobs take turns (training/turns.py)
     CATDOG_DECODED_CACHE_MB, CATDOG_MAX_STEP_PHOTOS    a job's memory bounds
     CATDOG_DECODE_BUDGET_MB 512 (hosted 256)          memory for photos being decoded at once
 """

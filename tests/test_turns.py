@@ -61,13 +61,13 @@ def test_a_streaming_job_takes_turns_and_ends_as_one_run(tiny_dataset, models_di
     config = TrainConfig(data_dir=str(tiny_dataset), backbone="simple_cnn", image_size=32, epochs=2,
                          batch_size=4, early_stopping_patience=3)
     run_dir = runs.create_run(config, models_dir, Identity("ana", "Ana"))
-    first = jobs.execute(run_dir, others_waiting=lambda: True)
+    first = jobs.execute(run_dir, others_waiting=lambda: turns.Waiting.LIGHT)
     assert first.state == "queued" and first.status.get("paused")
     point = turns.SavePoint.from_dict(runs.read_save_point(run_dir))
     assert (point.next_slice, point.turns) == (1, 1)
     turns_taken = 1
     while runs.load_run(run_dir).state == "queued":
-        jobs.execute(run_dir, others_waiting=lambda: True)
+        jobs.execute(run_dir, others_waiting=lambda: turns.Waiting.LIGHT)
         turns_taken += 1
         assert turns_taken < 20
     run = runs.load_run(run_dir)
@@ -86,7 +86,7 @@ def test_a_job_alone_on_the_trainer_keeps_its_turn(tiny_dataset, models_dir, mon
     monkeypatch.setenv("CATDOG_TURN_SECONDS", "0.001")
     config = TrainConfig(data_dir=str(tiny_dataset), backbone="simple_cnn", image_size=32, epochs=2, batch_size=4)
     run_dir = runs.create_run(config, models_dir, Identity("ana", "Ana"))
-    run = jobs.execute(run_dir, others_waiting=lambda: False)
+    run = jobs.execute(run_dir, others_waiting=lambda: turns.Waiting.NOBODY)
     assert run.state == "done" and len(run.history) == 2
     assert not run.status.get("paused")
 
@@ -99,3 +99,37 @@ def test_cancelling_a_paused_run_drops_its_save_point(models_dir):
     run = jobs.cancel(run_dir.name, models_dir)
     assert run.state == "cancelled" and run.error_key[0] == "job_cancelled"
     assert not runs.save_point_folder(run_dir).exists()
+
+
+def test_a_light_job_gets_the_next_slice_end_and_a_heavy_one_waits_out_the_turn(tmp_path, monkeypatch):
+    from catdog.training.reporter import Reporter
+
+    monkeypatch.setenv("CATDOG_TURN_SECONDS", "30")
+    waiting = {"now": turns.Waiting.NOBODY}
+    reporter = Reporter(tmp_path, others_waiting=lambda: waiting["now"])
+    assert not reporter.turn_over()
+    waiting["now"] = turns.Waiting.HEAVY
+    assert not reporter.turn_over()  # the turn has just begun
+    reporter._turn_started -= 31
+    assert reporter.turn_over()
+    reporter._turn_started += 31
+    waiting["now"] = turns.Waiting.LIGHT
+    assert reporter.turn_over()
+    monkeypatch.setenv("CATDOG_TURN_SECONDS", "0")  # a laptop: no turns
+    assert not reporter.turn_over()
+
+
+def test_the_trainer_asks_who_is_next_of_another_owner(models_dir):
+    from catdog.data import augment
+
+    heavy = TrainConfig(data_dir="unused", augmentation=augment.preset("light"))
+    running = runs.create_run(heavy, models_dir, Identity("ana", "Ana"))
+    runs.update_status(running, state="running", started=100)
+    ask = jobs._others_waiting(models_dir, runs.load_run(running))
+    assert ask() == turns.Waiting.NOBODY
+    runs.update_status(runs.create_run(heavy, models_dir, Identity("ana", "Ana")), created=150)
+    assert ask() == turns.Waiting.NOBODY  # Ana's second run does not interrupt her first
+    runs.update_status(runs.create_run(heavy, models_dir, Identity("bia", "Bia")), created=200)
+    runs.update_status(runs.create_run(TrainConfig(data_dir="unused"), models_dir, Identity("caio", "Caio")),
+                       created=300)
+    assert ask() == turns.Waiting.HEAVY  # Bia is next, and her job streams too

@@ -19,6 +19,9 @@ from catdog.run_state import State
 from catdog.training.plan import Route, plan_training
 
 DECODE_MS = 6.0  # reading, decoding and resizing one photo (about 500 px) on one core
+# Random augmentation of a streamed photo, per megapixel: the "strong" preset at 320 px took ~10 ms
+# a photo beside the tiny backbone's step (bench/fairness_bench.py's long job: 75 s epochs, not 49).
+AUGMENT_MS_PER_MEGAPIXEL = 100.0
 HEAD_EPOCH_SECONDS = 0.15  # an epoch of the head alone on cached features (2 000 photos)
 FASTER_VIEWS = 5  # cached augmented views offered instead of streaming
 MEASURED_ON_CORES = 2
@@ -39,8 +42,10 @@ def seconds_per_photo(config: TrainConfig, kind: str, factor: float = 1.0) -> fl
     forward, stream, fine_tune = entry.cost_ms
     compute = {"forward": forward, "stream": stream, "fine_tune": fine_tune}[kind]
     pixels = (config.image_size / entry.default_size) ** 2
+    augmenting = AUGMENT_MS_PER_MEGAPIXEL * config.image_size ** 2 / 1e6 if kind == "stream" and \
+        config.augmentation.enabled else 0.0
     cores = MEASURED_ON_CORES / max(1.0, settings.usable_cores())
-    return factor * (compute * pixels + DECODE_MS) * cores / 1000
+    return factor * (compute * pixels + augmenting + DECODE_MS) * cores / 1000
 
 
 def calibration(listed: list) -> tuple[float, bool]:

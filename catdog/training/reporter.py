@@ -18,6 +18,7 @@ from catdog import runs
 from catdog.data.pipeline import step_split
 from catdog.run_state import Phase, Progress, State
 from catdog.settings import limits
+from catdog.training.turns import Waiting
 
 HEARTBEAT_SECONDS = 5.0
 WRITE_EVERY_SECONDS = 0.5
@@ -32,7 +33,7 @@ class Reporter:
     def __init__(self, run_dir, listener=None, others_waiting=None):
         self.run_dir = Path(run_dir)
         self.listener = listener  # called with the Progress on every update
-        # Called at a slice's end: True when another owner's run waits for the trainer (training/turns.py).
+        # Called at a slice's end: who waits for the trainer, a `turns.Waiting` (training/turns.py).
         # None (the CLI's foreground runs): the job keeps the process to its end, in one piece.
         self.others_waiting = others_waiting
         self.yielded = False  # gave up the trainer at a slice's end: a save point is to be written
@@ -43,7 +44,7 @@ class Reporter:
         self.batches_per_epoch = self.streamed_batches = 1
         self._lock = threading.Lock()
         self._last_write = 0.0
-        self._started = time.time()
+        self._started = self._turn_started = time.time()
         self._stopped = threading.Event()
         self._cancel = False
         self.cut_short = False  # stopped at the server's time limit for a job, with its best weights
@@ -78,10 +79,13 @@ class Reporter:
         return time.time() - self._started
 
     def turn_over(self) -> bool:
-        """This turn has lasted `Limits.turn_seconds` and another owner's run waits."""
+        """Another owner's run is next: a light one (it takes seconds) at once, a heavy one once
+        this turn has lasted `Limits.turn_seconds` (training/turns.py)."""
         turn = limits().turn_seconds
-        return bool(self.others_waiting and turn and time.time() - self._turn_started >= turn
-                    and self.others_waiting())
+        if not (self.others_waiting and turn):
+            return False
+        waiting = self.others_waiting()
+        return waiting == Waiting.LIGHT or (waiting == Waiting.HEAVY and time.time() - self._turn_started >= turn)
 
     def pause(self, **fields) -> None:
         """Back to the queue, with the progress so far, to resume at the next turn."""

@@ -76,7 +76,8 @@ def _slicing(training: Training, phase: int) -> Slicing | None:
         return None
     factor = estimate.calibration(runs.list_runs(training.run_dir.parent))[0]
     per_photo = estimate.seconds_per_photo(training.config, "stream" if phase == 1 else "fine_tune", factor)
-    return turns.slicing(len(training.dataset.train.paths), training.config.batch_size, per_photo, turn)
+    # Half a turn: a light job that arrives waits for the rest of one slice (turns.py).
+    return turns.slicing(len(training.dataset.train.paths), training.config.batch_size, per_photo, turn / 2)
 
 
 def _stream_in_turns(training: Training, phase: int, first_epoch: int, epochs: int, slicing: Slicing) -> None:

@@ -5,13 +5,16 @@ The model, defined once here (a pool of trainers builds on it):
 - A **job** is a queued run. A trainer takes the first job of the queue (round-robin between
   owners, `jobs.queued`) and trains it for one **turn**.
 - A job that streams photos through the network (a streamed phase 1, a network from scratch,
-  fine-tuning) trains in **slices** of about `Limits.turn_seconds`: Keras epochs of
+  fine-tuning) trains in **slices** of about half `Limits.turn_seconds`: Keras epochs of
   `steps_per_slice` steps over an endless stream of batches, `slices_per_epoch` of them making
   one real epoch (validation, history, early stopping and the curves at real epochs only).
-- At a slice's end, once the turn has lasted `turn_seconds` and another owner's run waits, the
-  job writes a **save point** (its model with the optimizer's state, `SavePoint` below, the
-  best weights so far) and goes back to the queue; it resumes from there with `initial_epoch`
-  (with a new shuffle order: fine for stochastic gradient descent).
+- At a slice's end, when another owner's run is next in the queue, the job gives up the
+  trainer if that run is light (cached features, no fine-tuning: seconds on the trainer) or
+  its own turn has lasted `turn_seconds`: a light job waits about one slice, two heavy jobs
+  alternate in turns of about `turn_seconds`. Giving up, the job writes a **save point** (its
+  model with the optimizer's state, where it stood, the best weights so far: `SavePoint`
+  below) and goes back to the queue; it resumes from there with `initial_epoch` (with a new
+  shuffle order: fine for stochastic gradient descent).
 - Jobs on cached features are not sliced: their phase 1 takes seconds.
 
 A laptop (`turn_seconds` 0) and the CLI's foreground runs train without slices, as before.
@@ -21,12 +24,29 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 
+from catdog.config import TrainConfig
 from catdog.data.pipeline import step_split
+from catdog.training.plan import plan_training
 
 
 class Yielded(Exception):
     """Raised by `train` once a job has written its save point and given up the trainer."""
+
+
+class Waiting(StrEnum):
+    """Who waits for the trainer, as a running job sees it at a slice's end."""
+
+    NOBODY = "nobody"  # or only the same owner's runs: the round-robin serves owners, not runs
+    LIGHT = "light"  # another owner's run that streams nothing: seconds on the trainer
+    HEAVY = "heavy"  # another owner's run that streams photos too: it gets turns
+
+
+def light(config: TrainConfig) -> bool:
+    """A job that streams no photos: its phase 1 on cached features, no fine-tuning."""
+    plan = plan_training(config)
+    return plan.features_cached and not plan.fine_tune
 
 
 @dataclass(frozen=True)
@@ -46,13 +66,13 @@ class Slicing:
         return (keras_epoch % self.slices_per_epoch) * self.steps_per_slice + step
 
 
-def slicing(train_images: int, batch_size: int, seconds_per_photo: float, turn_seconds: float) -> Slicing:
-    """Slices of about `turn_seconds` for an epoch over `train_images` photos, each photo costing
+def slicing(train_images: int, batch_size: int, seconds_per_photo: float, slice_seconds: float) -> Slicing:
+    """Slices of about `slice_seconds` for an epoch over `train_images` photos, each photo costing
     `seconds_per_photo` (`estimate.seconds_per_photo`). A slice holds whole updates (a split
     batch's passes, `pipeline.step_split`), and a real epoch a whole number of slices."""
     photos_per_pass, passes = step_split(batch_size)
     passes_per_epoch = max(1, math.ceil(train_images / photos_per_pass))
-    wanted = max(1, round(turn_seconds / max(seconds_per_photo * photos_per_pass, 1e-6)))
+    wanted = max(1, round(slice_seconds / max(seconds_per_photo * photos_per_pass, 1e-6)))
     slices = max(1, math.ceil(passes_per_epoch / wanted))
     steps = math.ceil(passes_per_epoch / slices)
     return Slicing(passes * math.ceil(steps / passes), slices)

@@ -4,7 +4,9 @@ and the estimate against real jobs.
 Part 1 prints, per backbone at its own size, milliseconds per photo of a forward pass, of a
 training step streaming through the frozen base (the whole network from scratch) and of a
 fine-tuning step (the top 20 layers learning), on random pixels with random weights: the
-figures `Backbone.cost_ms` holds (measured on 2 cores). Part 2 trains a few real jobs on the
+figures `Backbone.cost_ms` holds (measured on 2 cores); then the photo pipeline's milliseconds a
+photo (decoding, and each augmentation preset) on the shared photos at 320 px, beside what
+`estimate.augmentation_ms` says. Part 2 trains a few real jobs on the
 shared photos (a streamed phase 1, fine-tuning) and prints estimated against measured seconds.
 
     .venv/bin/python bench/estimate_bench.py [--skip-jobs]     (about 5 minutes on 2 cores)
@@ -65,6 +67,23 @@ def measure_costs() -> None:
         keras.backend.clear_session()
 
 
+def measure_augmentation(photos: int = 150) -> None:
+    from catdog.data import pipeline
+
+    split = folders.fewer_photos(folders.load_dataset(str(PHOTOS)).train, photos // 2, 1)
+    for name, augmentation in augment.PRESETS.items():
+        batches = pipeline.make_dataset(split, 320, 4, shuffle=True, seed=1, skipped=[], cache_bytes=0)
+        if augmentation.enabled:
+            batches = batches.map(augment.make_augmenter(augmentation, 1))
+        started, seen = time.perf_counter(), 0
+        for _, labels in batches:
+            seen += len(labels)
+        report("estimate_pipeline", preset=name, size=320, cores=usable_cores(),
+               ms_per_photo=round((time.perf_counter() - started) / seen * 1000, 1),
+               estimated_augmentation_ms=round(estimate.augmentation_ms(augmentation, 320), 1),
+               estimated_decode_ms=estimate.DECODE_MS)
+
+
 def measure_jobs() -> None:
     dataset = folders.load_dataset(str(PHOTOS))
     train, validation = len(dataset.train.paths), len(dataset.validation.paths)
@@ -86,6 +105,7 @@ def main() -> None:
     parser.add_argument("--skip-jobs", action="store_true")
     args = parser.parse_args()
     measure_costs()
+    measure_augmentation()
     if not args.skip_jobs:
         measure_jobs()
 

@@ -251,6 +251,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                           "of uploaded photos per student", "delete a dataset you no longer need ({names}) on "
                           "the Home page, or upload fewer photos."),
     "dataset_not_found": ("There is no dataset called {name}.", "", "pick one of the datasets listed."),
+    "teacher_only_job_minutes": ("Only the teacher may change the class's minutes per job.", "", "ask the teacher."),
     "teacher_only_test_set": ("Only the teacher may choose the class's test set.", "", "ask the teacher."),
     "no_test_set": ("The teacher has not chosen a test set yet.", "", "the teacher picks one on the Leaderboard "
                     "page; every finished run is then scored on it."),

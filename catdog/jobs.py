@@ -24,7 +24,7 @@ from pathlib import Path
 
 from catdog import runs, settings, storage
 from catdog.access import Identity, check_may_change
-from catdog.classroom import leaderboard
+from catdog.classroom import leaderboard, rules
 from catdog.config import TrainConfig, check_limits
 from catdog.errors import CatdogError
 from catdog.network import weights
@@ -56,7 +56,7 @@ def execute(run_dir, listener=None, others_waiting=None) -> runs.Run:
     photos takes turns: it may end this call back in the queue, with a save point (training/turns.py).
     The run's own log (train.log, beside its other files) gets what catdog logs meanwhile."""
     run_dir = Path(run_dir)
-    reporter = Reporter(run_dir, listener, others_waiting)
+    reporter = Reporter(run_dir, listener, others_waiting, rules.job_minutes(run_dir.parent))
     if (run_dir / "cancel").exists():
         reporter.finish(State.CANCELLED, **_reason(CatdogError("job_cancelled_before_start")))
         return runs.load_run(run_dir)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from catdog import jobs
 from catdog.access import may_change
+from catdog.classroom import rules
 from catdog.config import SUGGESTED_FINE_TUNE_EPOCHS, TrainConfig, allowed_backbones, bounds, choices, largest_image
 from catdog.data import augment
 from catdog.errors import CatdogError
@@ -154,7 +155,7 @@ def time_estimate() -> None:
         return
     line = t("train.estimate", time=duration(guess.seconds))
     st.caption(line + (" " + t("train.estimate_measured") if guess.calibrated else ""))
-    cap = allowed.max_job_minutes
+    cap = rules.job_minutes()
     if cap and guess.seconds > cap * 60:
         st.warning(t("train.estimate_over_cap", minutes=cap))
     if guess.faster:
@@ -163,7 +164,25 @@ def time_estimate() -> None:
         st.button(t("train.use_faster", views=views), on_click=use_views, args=(views,), key="use-faster")
 
 
+def class_job_minutes() -> None:
+    """The teacher's one class rule here: a job's minutes on the trainer (hosted mode)."""
+    if who is None or not who.teacher or not allowed.max_job_minutes:
+        return
+
+    def changed() -> None:
+        try:
+            rules.set_job_minutes(st.session_state["class-job-minutes"], who)
+        except CatdogError as error:
+            st.session_state["_job_minutes_error"] = error
+
+    st.number_input(t("train.job_minutes"), 1, rules.MOST_JOB_MINUTES, value=int(rules.job_minutes()),
+                    key="class-job-minutes", help=t("train.job_minutes_help"), on_change=changed)
+    if "_job_minutes_error" in st.session_state:
+        show_error(st.session_state.pop("_job_minutes_error"))
+
+
 time_estimate()
+class_job_minutes()
 launched = st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key="start")
 
 

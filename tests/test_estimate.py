@@ -65,3 +65,15 @@ def test_no_finished_job_leaves_the_measured_costs_alone(models_dir):
     cached = TrainConfig(data_dir="x")  # phase 1 on cached features: its epochs say nothing of streaming
     _finished_run(models_dir, cached, epoch_seconds=50.0)
     assert estimate.calibration(runs.list_runs(models_dir)) == (1.0, False)
+
+
+def test_augmentation_costs_by_its_transforms_and_pixels():
+    light, strong = augment.preset("light"), augment.preset("strong")
+    assert estimate.augmentation_ms(augment.preset("none"), 320) == 0
+    assert estimate.augmentation_ms(strong, 320) > 3 * estimate.augmentation_ms(light, 320)
+    assert estimate.augmentation_ms(light, 320) == pytest.approx(4 * estimate.augmentation_ms(light, 160))
+    slow = TrainConfig(data_dir="x", backbone="mobilenet_v1_025", augmentation=strong)
+    quick = TrainConfig(data_dir="x", backbone="mobilenet_v1_025", augmentation=light)
+    assert estimate.seconds_per_photo(slow, "stream") > estimate.seconds_per_photo(quick, "stream")
+    assert estimate.seconds_per_photo(slow, "fine_tune") > estimate.seconds_per_photo(quick, "fine_tune")
+    assert estimate.seconds_per_photo(slow, "forward") == estimate.seconds_per_photo(quick, "forward")

@@ -212,3 +212,16 @@ def test_a_student_deletes_all_their_data_from_the_sidebar_after_saying_they_are
     assert not ana.exception, [e.value for e in ana.exception]
     assert not [r for r in runs.list_runs(hosted / "models") if r.owner_name == "Ana"]
     assert any(en("who.forgotten", runs=1, datasets=0, collections=0) == s.value for s in ana.success)
+
+
+def test_the_teacher_sets_the_classs_minutes_per_job_and_a_student_cannot(hosted):
+    from catdog.classroom import rules
+
+    ana = student("Ana", "train")
+    assert not [n for n in ana.number_input if n.key == "class-job-minutes"]
+    teacher = student("Prof", "train")
+    teacher.text_input(key="teacher_code").set_value("owl-42")
+    teacher.button(key="teacher-unlock").click().run()
+    assert teacher.number_input(key="class-job-minutes").value == 10
+    teacher.number_input(key="class-job-minutes").set_value(25).run()
+    assert not teacher.exception and rules.job_minutes(hosted / "models") == 25

@@ -265,6 +265,8 @@ PT: dict[str, tuple[str, str, str]] = {
                           "no máximo {limit_mb} MB de fotos enviadas por aluno", "apague um conjunto de que não "
                           "precisa mais ({names}) na página Início, ou envie menos fotos."),
     "dataset_not_found": ("Não existe um conjunto de dados chamado {name}.", "", "escolha um dos conjuntos listados."),
+    "teacher_only_job_minutes": ("Só o professor pode mudar os minutos por treino da turma.", "",
+                                 "peça ao professor."),
     "teacher_only_test_set": ("Só o professor pode escolher o conjunto de teste da turma.", "", "peça ao professor."),
     "no_test_set": ("O professor ainda não escolheu um conjunto de teste.", "", "o professor escolhe um na página "
                     "Ranking; cada treino concluído é então avaliado nele."),

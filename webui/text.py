@@ -378,6 +378,13 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
                      "pt": "Mais rápido, com resultado parecido: {views} versões aumentadas de cada foto passam uma "
                            "vez pela base congelada (Versões aumentadas em cache = {views}) em vez do fluxo a cada "
                            "época: cerca de {time}."},
+    "train.job_minutes": {"en": "Minutes per job on the trainer (the class's rule)",
+                          "pt": "Minutos por treino no treinador (regra da turma)"},
+    "train.job_minutes_help": {"en": "A job that reaches it ends with its best epoch's weights, marked cut short. "
+                                     "For every job that starts from now on.",
+                               "pt": "Um treino que chega a esse tempo termina com os pesos da sua melhor época, "
+                                     "marcado como interrompido. Vale para todo treino que começar a partir de "
+                                     "agora."},
     "train.use_faster": {"en": "Use {views} cached views", "pt": "Usar {views} versões em cache"},
     "train.others": {"en": {"one": "{count} run of other students in the queue.",
                             "other": "{count} runs of other students in the queue."},

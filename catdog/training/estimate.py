@@ -18,10 +18,15 @@ from catdog.network import backbones
 from catdog.run_state import State
 from catdog.training.plan import Route, plan_training
 
-DECODE_MS = 6.0  # reading, decoding and resizing one photo (about 500 px) on one core
-# Random augmentation of a streamed photo, per megapixel: the "strong" preset at 320 px took ~10 ms
-# a photo beside the tiny backbone's step (bench/fairness_bench.py's long job: 75 s epochs, not 49).
-AUGMENT_MS_PER_MEGAPIXEL = 100.0
+DECODE_MS = 3.0  # reading, decoding and resizing one photo (about 500 px), a photo per core at once
+# Random augmentation of a streamed photo, per megapixel, per transform (the augmentation layers
+# run one after another on the CPU): a rotation, translation, shear or zoom warps the whole photo;
+# brightness, contrast, saturation, hue, erasing and grayscale are cheaper. On the shared photos at
+# 320 px, 2 cores: "light" 13 ms a photo, "strong" 48 ms, decoding alone 2 ms (bench/estimate_bench.py).
+GEOMETRIC_MS_PER_MEGAPIXEL = 65.0
+COLOUR_MS_PER_MEGAPIXEL = 35.0
+GEOMETRIC = ("rotation", "shear", "zoom")  # width and height shifts are one translation
+COLOUR = ("brightness", "contrast", "saturation", "hue", "erasing", "grayscale")
 HEAD_EPOCH_SECONDS = 0.15  # an epoch of the head alone on cached features (2 000 photos)
 FASTER_VIEWS = 5  # cached augmented views offered instead of streaming
 MEASURED_ON_CORES = 2
@@ -42,10 +47,19 @@ def seconds_per_photo(config: TrainConfig, kind: str, factor: float = 1.0) -> fl
     forward, stream, fine_tune = entry.cost_ms
     compute = {"forward": forward, "stream": stream, "fine_tune": fine_tune}[kind]
     pixels = (config.image_size / entry.default_size) ** 2
-    augmenting = AUGMENT_MS_PER_MEGAPIXEL * config.image_size ** 2 / 1e6 if kind == "stream" and \
-        config.augmentation.enabled else 0.0
+    # Both streamed phases augment (fine-tuning too: streaming.py); a forward pass does not.
+    augmenting = augmentation_ms(config.augmentation, config.image_size) if kind != "forward" else 0.0
     cores = MEASURED_ON_CORES / max(1.0, settings.usable_cores())
     return factor * (compute * pixels + augmenting + DECODE_MS) * cores / 1000
+
+
+def augmentation_ms(augmentation, image_size: int) -> float:
+    """Milliseconds of random augmentation for one photo of `image_size` pixels a side."""
+    transforms = sum(bool(getattr(augmentation, name)) for name in GEOMETRIC)
+    transforms += bool(augmentation.width_shift or augmentation.height_shift)
+    colours = sum(bool(getattr(augmentation, name)) for name in COLOUR)
+    megapixels = image_size ** 2 / 1e6
+    return megapixels * (transforms * GEOMETRIC_MS_PER_MEGAPIXEL + colours * COLOUR_MS_PER_MEGAPIXEL)
 
 
 def calibration(listed: list) -> tuple[float, bool]:

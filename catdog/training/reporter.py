@@ -30,13 +30,15 @@ class Cancelled(Exception):
 
 
 class Reporter:
-    def __init__(self, run_dir, listener=None, others_waiting=None):
+    def __init__(self, run_dir, listener=None, others_waiting=None, job_minutes: float | None = None):
         self.run_dir = Path(run_dir)
         self.listener = listener  # called with the Progress on every update
         # Called at a slice's end: who waits for the trainer, a `turns.Waiting` (training/turns.py).
         # None (the CLI's foreground runs): the job keeps the process to its end, in one piece.
         self.others_waiting = others_waiting
         self.yielded = False  # gave up the trainer at a slice's end: a save point is to be written
+        # A job's minutes on the trainer (the class's rule, classroom/rules.py); None: the server's default.
+        self.job_minutes = limits().max_job_minutes if job_minutes is None else job_minutes
         self.slices_done = 0  # Keras epochs (slices, where jobs take turns) done, counted across phases
         self.history: list[dict] = []
         self.progress = Progress()
@@ -104,10 +106,9 @@ class Reporter:
         return self._cancel
 
     def over_time(self) -> bool:
-        """Past this server's time for one job (hosted: `Limits.max_job_minutes`): the job ends at
-        this epoch's end, done, with its best weights, and says it was cut short."""
-        cap = limits().max_job_minutes
-        return bool(cap) and time.time() - self._started > cap * 60
+        """Past the class's time for one job (`job_minutes`): the job ends at this epoch's (or
+        slice's) end, done, with its best weights, and says it was cut short."""
+        return bool(self.job_minutes) and time.time() - self._started > self.job_minutes * 60
 
     def raise_if_cancelled(self) -> None:
         if self.stop_requested():

@@ -25,7 +25,6 @@ from catdog.data import folders, pipeline
 from catdog.data.views import ViewBatches, extract_views
 from catdog.errors import CatdogError
 from catdog.run_state import Phase
-from catdog.settings import limits
 from catdog.training import features, head, multiworker
 from catdog.training.context import Training
 from catdog.training.features import features_of
@@ -170,7 +169,7 @@ def _metrics(training: Training) -> dict:
         "class_names": dataset.class_names, "phase1_seconds": round(training.phase1_seconds, 2),
         "seconds": round(time.time() - training.started, 2), "time_breakdown": training.stopwatch.as_dict(),
         "test_time_mirror": training.config.test_time_mirror,
-        "cut_short_minutes": limits().max_job_minutes if training.reporter.cut_short else None,
+        "cut_short_minutes": training.reporter.job_minutes if training.reporter.cut_short else None,
         "skipped_files": [{"path": path, "reason": reason} for path, reason in training.skipped],
     }
 

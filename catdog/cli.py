@@ -153,7 +153,7 @@ def _print_estimate(config, dataset, models_dir) -> None:
 
     train = len(folders.fewer_photos(dataset.train, config.photos_per_class, config.seed).paths)
     guess = estimate.estimate(config, train, len(dataset.validation.paths), runs.list_runs(models_dir))
-    text = f"catdog: estimated time here: at most {guess.seconds / 60:.1f} min"
+    text = f"catdog: estimated time here: about {guess.seconds / 60:.1f} min"
     if guess.faster:
         flags = " ".join(f"--{name.replace('_', '-')} {value}" for name, value in guess.faster.items())
         text += f"; faster to much the same end: {flags} (about {guess.faster_seconds / 60:.1f} min)"

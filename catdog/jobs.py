@@ -58,7 +58,10 @@ def execute(run_dir, listener=None, others_waiting=None) -> runs.Run:
     run_dir = Path(run_dir)
     reporter = Reporter(run_dir, listener, others_waiting, rules.job_minutes(run_dir.parent))
     if (run_dir / "cancel").exists():
-        reporter.finish(State.CANCELLED, **_reason(CatdogError("job_cancelled_before_start")))
+        paused = runs.load_run(run_dir).status.get("paused")  # it had turns: it did start
+        runs.drop_save_point(run_dir)
+        reporter.finish(State.CANCELLED, **_reason(_cancel_reason(run_dir) if paused else
+                                                   CatdogError("job_cancelled_before_start")))
         return runs.load_run(run_dir)
     previous = signal.signal(signal.SIGTERM, lambda *_: reporter.request_stop())
     catdog_log = logging.getLogger("catdog")
@@ -73,9 +76,12 @@ def execute(run_dir, listener=None, others_waiting=None) -> runs.Run:
         metrics = train(runs.load_run(run_dir).config, run_dir, reporter)
         reporter.finish(State.DONE, metrics=metrics)
     except Yielded:
-        log.info("%s: its turn is over; back in the queue", run_dir.name)
-        reporter.pause()
-        yielded = True
+        if reporter.stop_requested():  # cancelled while its save point was being written
+            reporter.finish(State.CANCELLED, **_reason(_cancel_reason(run_dir)))
+        else:
+            log.info("%s: its turn is over; back in the queue", run_dir.name)
+            reporter.pause()
+            yielded = True
     except Cancelled:
         log.info("%s: cancelled", run_dir.name)
         reporter.finish(State.CANCELLED, **_reason(_cancel_reason(run_dir)))
@@ -163,6 +169,7 @@ def _mark_dead_runs(listed: list[runs.Run]) -> None:
     """Persist as failed the runs whose process died (the reader already shows them so)."""
     for run in listed:
         if run.status.get("stale"):
+            runs.drop_save_point(run.path)
             runs.update_status(run.path, state=State.FAILED, stale=True,
                                **{key: run.status[key] for key in ("error", "error_key", "error_params")})
 

@@ -37,9 +37,10 @@ def save_model(model, run_dir: Path) -> None:
 SAVE_POINT = "resume"
 
 
-def write_save_point(run_dir: Path, state: dict, model, best_weights) -> None:
+def write_save_point(run_dir: Path, state, model, best_weights) -> None:
     """A job's save point: the model (compiled: the optimizer's state too), early stopping's best
-    weights, and `state` (turns.SavePoint) written last, so a save point cut short reads as none."""
+    weights, and `state()` (turns.SavePoint's dict, asked for once they are saved) written last,
+    so a save point cut short reads as none."""
     import numpy as np
 
     folder = save_point_folder(run_dir)
@@ -49,7 +50,7 @@ def write_save_point(run_dir: Path, state: dict, model, best_weights) -> None:
         model.save(partial)
     with replacing(folder / "best.npz") as partial:
         np.savez(partial, *(best_weights or []))
-    storage.write_json(folder / "state.json", state)
+    storage.write_json(folder / "state.json", state())
 
 
 def read_save_point(run_dir: Path) -> dict | None:

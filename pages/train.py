@@ -175,7 +175,8 @@ def class_job_minutes() -> None:
         except CatdogError as error:
             st.session_state["_job_minutes_error"] = error
 
-    st.number_input(t("train.job_minutes"), 1, rules.MOST_JOB_MINUTES, value=int(rules.job_minutes()),
+    shown = min(max(int(rules.job_minutes()), 1), rules.MOST_JOB_MINUTES)  # a host's default may be beyond
+    st.number_input(t("train.job_minutes"), 1, rules.MOST_JOB_MINUTES, value=shown,
                     key="class-job-minutes", help=t("train.job_minutes_help"), on_change=changed)
     if "_job_minutes_error" in st.session_state:
         show_error(st.session_state.pop("_job_minutes_error"))

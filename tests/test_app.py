@@ -579,6 +579,7 @@ def test_the_train_form_says_how_long_a_job_will_take_and_offers_a_faster_way(fu
     estimate_line = en("train.estimate", time="").split(":")[0]
     assert any(caption.value.startswith(estimate_line) for caption in app.caption)
     assert not [b for b in app.button if b.key == "use-faster"]  # no augmentation: nothing streams
+    app.slider(key="epochs").set_value(50)  # (a few photos: long enough for the cached views to pay off)
     app.selectbox(key="augmentation_preset").set_value("light").run()  # augmentation streams every epoch
     faster = [b for b in app.button if b.key == "use-faster"]
     assert faster and faster[0].label == en("train.use_faster", views=5)

@@ -207,7 +207,7 @@ def test_train_says_its_estimated_time_and_the_faster_flags_before_it_starts(tin
     from catdog.config import TrainConfig
     from catdog.data import augment, folders
 
-    config = TrainConfig(data_dir=str(tiny_dataset), augmentation=augment.preset("light"), epochs=20)
+    config = TrainConfig(data_dir=str(tiny_dataset), augmentation=augment.preset("light"), epochs=300)
     cli._print_estimate(config, folders.load_dataset(config.data_dir), tmp_path / "models")
     said = capsys.readouterr().err
-    assert "estimated time here: at most" in said and "--augmented-views 5" in said
+    assert "estimated time here: about" in said and "--augmented-views 5" in said

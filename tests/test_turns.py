@@ -74,7 +74,9 @@ def test_a_streaming_job_takes_turns_and_ends_as_one_run(tiny_dataset, models_di
     assert run.state == "done", run.status
     assert turns_taken == point.slices_per_epoch * 2 > 2
     assert [row["epoch"] for row in run.history] == [1, 2]
-    assert all("val_loss" in row for row in run.history)
+    assert all("val_loss" in row and row["seconds"] > 0 and 0 < row["loss"] < 10 for row in run.history)
+    assert run.metrics["time_breakdown"]["head training"] > 0  # every turn's, not the last one's
+    assert run.metrics["seconds"] >= sum(row["seconds"] for row in run.history)
     assert run.metrics["epochs_run"] == 2
     assert runs.read_save_point(run_dir) is None and not runs.save_point_folder(run_dir).exists()
     model = keras.saving.load_model(run.model_path)
@@ -133,3 +135,36 @@ def test_the_trainer_asks_who_is_next_of_another_owner(models_dir):
     runs.update_status(runs.create_run(TrainConfig(data_dir="unused"), models_dir, Identity("caio", "Caio")),
                        created=300)
     assert ask() == turns.Waiting.HEAVY  # Bia is next, and her job streams too
+
+
+def test_each_turn_draws_another_order_and_other_augmentations():
+    point = turns.SavePoint(phase=1, next_slice=1, steps_per_slice=1, slices_per_epoch=3, end_slice=6,
+                            trainer_seconds=1.0, phase1_seconds=0.0)
+    seeds = {turns.turn_seed(1337, None), turns.turn_seed(1337, point),
+             turns.turn_seed(1337, turns.SavePoint.from_dict({**point.to_dict(), "turns": 2}))}
+    assert len(seeds) == 3 and turns.turn_seed(1337, None) == 1337
+
+
+def test_slices_never_stretch_an_epoch_when_the_server_splits_batches(monkeypatch):
+    monkeypatch.setenv("CATDOG_HOSTED", "1")  # 4 photos a pass: a batch of 32 is 8 passes
+    for per_photo in (0.001, 0.05, 0.4, 3.0):
+        sliced = turns.slicing(2000, 32, per_photo, 15)
+        assert 500 <= sliced.steps_per_slice * sliced.slices_per_epoch < 500 + 8 * sliced.slices_per_epoch
+
+
+def test_a_run_whose_trainer_died_loses_its_save_point_with_its_turn(models_dir):
+    run_dir = runs.create_run(TrainConfig(data_dir="unused"), models_dir)
+    runs.update_status(run_dir, state="running", pid=2**22 + 12345, heartbeat=0, paused=1.0)
+    runs.save_point_folder(run_dir).mkdir()
+    jobs._mark_dead_runs(runs.list_runs(models_dir))
+    assert runs.load_run(run_dir).state == "failed" and not runs.save_point_folder(run_dir).exists()
+
+
+def test_a_paused_run_cancelled_as_the_trainer_takes_it_ends_cancelled_without_its_save_point(models_dir):
+    run_dir = runs.create_run(TrainConfig(data_dir="unused"), models_dir)
+    runs.update_status(run_dir, paused=1.0)
+    runs.save_point_folder(run_dir).mkdir()
+    (run_dir / "cancel").write_text('{"by": null}')
+    run = jobs.execute(run_dir)
+    assert run.state == "cancelled" and run.error_key[0] == "job_cancelled"
+    assert not runs.save_point_folder(run_dir).exists()

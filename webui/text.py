@@ -361,8 +361,8 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
     "who.unlock": {"en": "Unlock", "pt": "Desbloquear"},
     "who.teacher_code": {"en": "Teacher code", "pt": "Código do professor"},
     "who.wrong_code": {"en": "That is not the teacher code.", "pt": "Esse não é o código do professor."},
-    "train.estimate": {"en": "Estimated time on this server: at most {time} (early stopping may end it sooner).",
-                       "pt": "Tempo estimado neste servidor: no máximo {time} (a parada antecipada pode encerrar "
+    "train.estimate": {"en": "Estimated time on this server: about {time} (early stopping may end it sooner).",
+                       "pt": "Tempo estimado neste servidor: cerca de {time} (a parada antecipada pode encerrar "
                              "antes)."},
     "train.estimate_measured": {"en": "Measured on the jobs this server has run.",
                                 "pt": "Medido nos treinos que este servidor já fez."},
@@ -381,10 +381,10 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
     "train.job_minutes": {"en": "Minutes per job on the trainer (the class's rule)",
                           "pt": "Minutos por treino no treinador (regra da turma)"},
     "train.job_minutes_help": {"en": "A job that reaches it ends with its best epoch's weights, marked cut short. "
-                                     "For every job that starts from now on.",
+                                     "For every job from its next turn on.",
                                "pt": "Um treino que chega a esse tempo termina com os pesos da sua melhor época, "
-                                     "marcado como interrompido. Vale para todo treino que começar a partir de "
-                                     "agora."},
+                                     "marcado como interrompido. Vale para todo treino a partir da sua próxima "
+                                     "vez no treinador."},
     "train.use_faster": {"en": "Use {views} cached views", "pt": "Usar {views} versões em cache"},
     "train.others": {"en": {"one": "{count} run of other students in the queue.",
                             "other": "{count} runs of other students in the queue."},

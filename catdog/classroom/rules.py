@@ -2,7 +2,8 @@
 
 The host sets the default (`CATDOG_MAX_JOB_MINUTES`, 10 in hosted mode); the teacher may raise or
 lower it for the class (a long fine-tuning lesson, a busy exam), within 1..`MOST_JOB_MINUTES`. Kept
-in `<models>/.class-rules.json`; the trainer reads it at each job's start.
+in `<models>/.class-rules.json`; the trainer reads it at each turn a job takes, so a change holds
+for jobs already under way from their next turn.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def job_minutes(models_dir=None) -> float:
 
 
 def set_job_minutes(minutes, who: Identity | None, models_dir=None) -> float:
-    """The teacher's choice of a job's minutes, for every job that starts from now on."""
+    """The teacher's choice of a job's minutes, for every job from its next turn on."""
     if who is None or not who.teacher:
         raise CatdogError("teacher_only_job_minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 1 <= minutes <= MOST_JOB_MINUTES:

@@ -27,6 +27,8 @@ GEOMETRIC_MS_PER_MEGAPIXEL = 65.0
 COLOUR_MS_PER_MEGAPIXEL = 35.0
 GEOMETRIC = ("rotation", "shear", "zoom")  # width and height shifts are one translation
 COLOUR = ("brightness", "contrast", "saturation", "hue", "erasing", "grayscale")
+EXTRACTION_SHARE = 0.22  # TensorFlow Lite's forward pass against Keras's (13 s for 5 984 views at 320 px)
+CONVERT_SECONDS = 5.0  # converting the backbone for TensorFlow Lite, once a job
 HEAD_EPOCH_SECONDS = 0.15  # an epoch of the head alone on cached features (2 000 photos)
 FASTER_VIEWS = 5  # cached augmented views offered instead of streaming
 MEASURED_ON_CORES = 2
@@ -34,7 +36,7 @@ MEASURED_ON_CORES = 2
 
 @dataclass(frozen=True)
 class Estimate:
-    seconds: float  # at most: early stopping may end it sooner
+    seconds: float  # every epoch run (early stopping may end it sooner); measured within ~15% (estimate_bench)
     calibrated: bool  # scaled by this server's finished jobs
     faster: dict | None = None  # settings that reach much the same in less time, e.g. {"augmented_views": 5}
     faster_seconds: float | None = None
@@ -89,22 +91,32 @@ def _streamed_epoch(config: TrainConfig, train: int, validation: int, kind: str,
     return train * seconds_per_photo(config, kind, factor) + validation * seconds_per_photo(config, "forward", factor)
 
 
+def _extraction(config: TrainConfig, photos: int, views: int, augmented: bool, factor: float) -> float:
+    """Features of `photos` photos, `views` each, through the backbone converted for the CPU (TensorFlow
+    Lite: `EXTRACTION_SHARE` of Keras's forward pass); each photo decoded once."""
+    entry = backbones.get(config.backbone)
+    per_view = entry.cost_ms[0] * (config.image_size / entry.default_size) ** 2 * EXTRACTION_SHARE
+    if augmented:
+        per_view += augmentation_ms(config.augmentation, config.image_size)
+    cores = MEASURED_ON_CORES / max(1.0, settings.usable_cores())
+    return factor * photos * (views * per_view + DECODE_MS) * cores / 1000
+
+
 def job_seconds(config: TrainConfig, train: int, validation: int, factor: float = 1.0) -> float:
-    """The job's time at most (every epoch run; features computed, not found on disk)."""
+    """The job's time with every epoch run and its features computed (none found on disk)."""
     plan = plan_training(config)
-    forward = lambda photos: photos * seconds_per_photo(config, "forward", factor)
     validation_views = 2 if config.test_time_mirror else 1
-    if plan.route is Route.CACHED:
-        seconds = forward(train * (2 if config.mirror_views else 1) + validation * validation_views)
-        seconds += config.epochs * HEAD_EPOCH_SECONDS * max(train, 1) / 2000
-    elif plan.route is Route.VIEWS:
-        seconds = forward(train * plan.views + validation * validation_views)
-        seconds += config.epochs * HEAD_EPOCH_SECONDS * max(train, 1) / 2000
+    head = config.epochs * HEAD_EPOCH_SECONDS * max(train, 1) / 2000
+    if plan.features_cached:
+        train_views = plan.views if plan.route is Route.VIEWS else (2 if config.mirror_views else 1)
+        seconds = CONVERT_SECONDS + head + _extraction(config, train, train_views, plan.route is Route.VIEWS, factor)
+        seconds += _extraction(config, validation, validation_views, False, factor)
     else:
         seconds = config.epochs * _streamed_epoch(config, train, validation, "stream", factor)
     if plan.fine_tune:
         seconds += config.fine_tune_epochs * _streamed_epoch(config, train, validation, "fine_tune", factor)
-        seconds += forward(validation * validation_views)  # the final evaluation
+    if plan.fine_tune or not plan.features_cached:  # the final evaluation, through the whole network
+        seconds += validation * validation_views * seconds_per_photo(config, "forward", factor)
     return seconds
 
 

@@ -40,6 +40,8 @@ class Reporter:
         # A job's minutes on the trainer (the class's rule, classroom/rules.py); None: the server's default.
         self.job_minutes = limits().max_job_minutes if job_minutes is None else job_minutes
         self.slices_done = 0  # Keras epochs (slices, where jobs take turns) done, counted across phases
+        self.epoch_sums: dict = {}  # the real epoch under way, sliced: loss and accuracy sums, steps, seconds
+        self._resumed_fraction: float | None = None  # a resumed job's progress, until its first batch
         self.history: list[dict] = []
         self.progress = Progress()
         self.total_epochs = 1
@@ -71,11 +73,12 @@ class Reporter:
                                progress=self.progress.to_dict(), **fields)
 
     # turns (training/turns.py)
-    def resumed(self, trainer_seconds: float, history: list) -> None:
+    def resumed(self, trainer_seconds: float, history: list, epoch_sums: dict, fraction: float) -> None:
         """Going on from a save point: the time already spent on the trainer counts (the cap, the
-        time left), and so do the epochs already run."""
-        self._started = time.time() - trainer_seconds
-        self.history = list(history)
+        time left; this turn's from its start), and so do the epochs already run and the progress."""
+        self._started -= trainer_seconds
+        self.history, self.epoch_sums = list(history), dict(epoch_sums)
+        self._resumed_fraction = fraction
 
     def trainer_seconds(self) -> float:
         return time.time() - self._started
@@ -123,7 +126,8 @@ class Reporter:
 
     def set_phase(self, phase: Phase) -> None:
         log.info("%s: %s", self.run_dir.name, phase.value)
-        self.progress = Progress(phase=phase, total_epochs=self.total_epochs)
+        # A resumed job's bar stays where it was while the model loads and traces (never back to 0).
+        self.progress = Progress(phase=phase, total_epochs=self.total_epochs, fraction=self._resumed_fraction or 0.0)
         self._write(force=True)
 
     def extraction(self, split: str, seen: int, total: int, view: int | None = None,
@@ -136,6 +140,7 @@ class Reporter:
     def batch(self, epoch: int, batch: int, logs: dict, batches: int | None = None) -> None:
         """Batch `batch` of `batches` (Keras's steps per epoch; a split batch counts its passes) done."""
         self.batches_per_epoch = batches or self.streamed_batches
+        self._resumed_fraction = None
         done = (epoch + min(batch / self.batches_per_epoch, 1.0)) / self.total_epochs
         elapsed = time.time() - self._started
         self.progress = dataclasses.replace(
@@ -197,16 +202,33 @@ def progress_callback(reporter: Reporter, phase: int, slicing=None):
                 self.model.stop_training = True  # Keras 3 checks this after every batch
 
         def on_epoch_end(self, epoch, logs=None):
-            reporter.slices_done = epoch + 1
+            reporter.slices_done, logs = epoch + 1, logs or {}
+            if slicing is not None:
+                self._add_slice(logs)
             if slicing is None or slicing.ends_epoch(epoch):
                 row = {"epoch": self._epoch + 1, "phase": phase}
-                row.update({key: float(value) for key, value in (logs or {}).items() if key != "learning_rate"})
+                row.update({key: float(value) for key, value in logs.items() if key != "learning_rate"})
                 row["seconds"] = round(time.time() - self._epoch_started, 3)
+                if slicing is not None:  # Keras averaged the last slice only: the whole epoch's, every turn's
+                    sums, reporter.epoch_sums = reporter.epoch_sums, {}
+                    row.update({key: sums[key] / sums["steps"] for key in ("loss", "accuracy") if key in sums})
+                    row["seconds"] = round(row["seconds"] + sums.get("seconds", 0.0), 3)
                 reporter.epoch_end(row)
             if reporter.over_time():  # EarlyStopping restores the best epoch's weights at the end
                 reporter.cut_short = self.model.stop_training = True
             elif (slicing is not None and not self.model.stop_training and epoch + 1 < self.params.get("epochs", 0)
                   and reporter.turn_over()):
                 reporter.yielded = self.model.stop_training = True
+                if not slicing.ends_epoch(epoch):  # the epoch goes on at the next turn: its seconds so far
+                    sums = reporter.epoch_sums
+                    sums["seconds"] = sums.get("seconds", 0.0) + time.time() - self._epoch_started
+
+        def _add_slice(self, logs: dict) -> None:
+            """The slice's share of its real epoch's training loss and accuracy (step-weighted)."""
+            sums, steps = reporter.epoch_sums, (self.params or {}).get("steps") or 1
+            for key in ("loss", "accuracy"):
+                if key in logs:
+                    sums[key] = sums.get(key, 0.0) + float(logs[key]) * steps
+            sums["steps"] = sums.get("steps", 0) + steps
 
     return ProgressCallback()

@@ -5,7 +5,6 @@ in slices, with a save point at the end of a turn and a resume from it."""
 from __future__ import annotations
 
 import logging
-import time
 import warnings
 
 from catdog import runs
@@ -25,9 +24,10 @@ def phase_callbacks(training: Training, phase: int, early_stopping: bool = True,
                     slicing: Slicing | None = None) -> list:
     import keras
 
+    # Sliced, TensorBoard logs the real epochs, at the slice that ends each (validation is there).
+    epoch_of = (lambda epoch: slicing.real_epoch(epoch) if slicing.ends_epoch(epoch) else None) if slicing else None
     tensorboard = timed_tensorboard(str(training.run_dir / "logs"), lambda seconds: training.stopwatch.moved(
-        _PHASE_PARTS[phase], "tensorboard logs", seconds), histogram_freq=slicing.slices_per_epoch if slicing else 1,
-        write_graph=True)
+        _PHASE_PARTS[phase], "tensorboard logs", seconds), epoch_of, histogram_freq=1, write_graph=True)
     callbacks = [progress_callback(training.reporter, phase, slicing), tensorboard]
     if early_stopping and training.config.early_stopping_patience:
         callbacks.append(keras.callbacks.EarlyStopping(
@@ -60,8 +60,9 @@ def _augmented_batches(training: Training, phase: int):
     # Phase 2 streams photos, so a mirror is a random flip (as phase 1 learned from both views).
     flips = augment.AugmentConfig(horizontal_flip=True) if config.mirror_views and phase == 2 else None
     augmentation = config.augmentation if config.augmentation.enabled else flips
-    if augmentation:  # a different seed per phase: phase 2 sees new draws
-        batches = batches.map(augment.make_augmenter(augmentation, config.seed + 100 * (phase - 1)))
+    if augmentation:  # a different seed per phase (phase 2 sees new draws), and per turn (turns.turn_seed)
+        seed = turns.turn_seed(config.seed + 100 * (phase - 1), training.resume)
+        batches = batches.map(augment.make_augmenter(augmentation, seed))
     return batches
 
 
@@ -104,14 +105,22 @@ def _stream_in_turns(training: Training, phase: int, first_epoch: int, epochs: i
                            initial_epoch=first_slice, epochs=end_slice, verbose=0, shuffle=False,
                            callbacks=callbacks)
     if reporter.yielded and not reporter.stop_requested():
-        with training.stopwatch.part("turn save points"):
-            state = SavePoint(phase, reporter.slices_done, slicing.steps_per_slice, slicing.slices_per_epoch,
-                              end_slice, reporter.trainer_seconds(), training.phase1_seconds, reporter.history,
-                              training.skipped, stopper.state() if stopper else {}, training.features_reused,
-                              training.stopwatch.as_dict(), (training.resume.turns + 1) if training.resume else 1)
-            runs.write_save_point(training.run_dir, state.to_dict(), training.model,
-                                  stopper.best_weights if stopper else None)
+        _write_save_point(training, phase, slicing, end_slice, stopper)
         raise Yielded()
+
+
+def _write_save_point(training: Training, phase: int, slicing: Slicing, end_slice: int, stopper) -> None:
+    reporter = training.reporter
+
+    def state() -> dict:  # asked once the model is saved: the trainer's time includes the saving
+        return SavePoint(phase, reporter.slices_done, slicing.steps_per_slice, slicing.slices_per_epoch, end_slice,
+                         reporter.trainer_seconds(), training.phase1_seconds, reporter.history, training.skipped,
+                         stopper.state() if stopper else {}, training.features_reused, training.stopwatch.so_far(),
+                         dict(reporter.epoch_sums), reporter.progress.fraction,
+                         (training.resume.turns + 1) if training.resume else 1).to_dict()
+
+    with training.stopwatch.part("turn save points"):
+        runs.write_save_point(training.run_dir, state, training.model, stopper.best_weights if stopper else None)
 
 
 def resume_from_save_point(training: Training) -> None:
@@ -125,8 +134,8 @@ def resume_from_save_point(training: Training) -> None:
         training.model = keras.saving.load_model(folder / "model.keras", safe_mode=True, compile=True)
         with np.load(folder / "best.npz") as saved:
             training.best_weights = [saved[f"arr_{index}"] for index in range(len(saved.files))] or None
-    training.reporter.resumed(resume.trainer_seconds, resume.history)
-    training.started = time.time() - resume.trainer_seconds
+    training.reporter.resumed(resume.trainer_seconds, resume.history, resume.epoch_sums, resume.fraction)
+    training.started -= resume.trainer_seconds  # (`started`: this turn's start)
     training.phase1_seconds, training.features_reused = resume.phase1_seconds, resume.features_reused
     training.skipped[:] = [tuple(pair) for pair in resume.skipped]
     for part, seconds in resume.time_breakdown.items():

@@ -15,14 +15,23 @@ from contextlib import contextmanager
 class Stopwatch:
     def __init__(self):
         self.seconds: dict[str, float] = defaultdict(float)
+        self._open: dict[str, float] = {}  # parts running now: when they began
 
     @contextmanager
     def part(self, name: str):
-        started = time.perf_counter()
+        started = self._open[name] = time.perf_counter()
         try:
             yield
         finally:
+            del self._open[name]
             self.seconds[name] += time.perf_counter() - started
+
+    def so_far(self) -> dict[str, float]:
+        """`as_dict` with the parts still running counted up to now (a job's save point is written
+        in the middle of its training part)."""
+        now = time.perf_counter()
+        return {name: round(self.seconds.get(name, 0.0) + now - self._open.get(name, now), 3)
+                for name in {*self.seconds, *self._open}}
 
     def add(self, name: str, seconds: float) -> None:
         self.seconds[name] += seconds
@@ -36,9 +45,10 @@ class Stopwatch:
         return {name: round(seconds, 3) for name, seconds in self.seconds.items()}
 
 
-def timed_tensorboard(log_dir: str, on_time, **kwargs):
+def timed_tensorboard(log_dir: str, on_time, epoch_of=None, **kwargs):
     """Keras's TensorBoard callback, whose time in each hook is reported to `on_time(seconds)`:
-    its histograms and graph are a visible part of a short run."""
+    its histograms and graph are a visible part of a short run. With `epoch_of(keras_epoch)`
+    (slices, training/turns.py) it logs real epochs: the real epoch a slice ends, else None (skipped)."""
     import keras
 
     class TimedTensorBoard(keras.callbacks.TensorBoard):
@@ -48,6 +58,11 @@ def timed_tensorboard(log_dir: str, on_time, **kwargs):
         method = getattr(keras.callbacks.TensorBoard, name)
 
         def hook(self, *args, **kwargs):
+            if epoch_of is not None and name in ("on_epoch_begin", "on_epoch_end"):
+                real = epoch_of(args[0])
+                if real is None:
+                    return None
+                args = (real, *args[1:])
             started = time.perf_counter()
             try:
                 return method(self, *args, **kwargs)

@@ -32,7 +32,7 @@ from catdog.training.plan import Route, plan_training
 from catdog.training.reporter import Reporter
 from catdog.training.streaming import phase_callbacks, resume_from_save_point, stream
 from catdog.training.timing import Stopwatch
-from catdog.training.turns import SavePoint
+from catdog.training.turns import SavePoint, turn_seed
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +220,9 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
     training.resume = SavePoint.from_dict(saved) if saved else None
     strategy = distribution(config)
     _use_mixed_precision(config)
+    seed = turn_seed(config.seed, training.resume)  # a resumed job's stream starts anew: another order
     make = lambda split, shuffle, cache_bytes: pipeline.make_dataset(
-        split, config.image_size, pipeline.step_split(config.batch_size)[0], shuffle=shuffle, seed=config.seed,
+        split, config.image_size, pipeline.step_split(config.batch_size)[0], shuffle=shuffle, seed=seed,
         skipped=training.skipped, cache_bytes=cache_bytes)
     budget = pipeline.cache_budget() if plan.keep_decoded else 0
     train_bytes = pipeline.decoded_bytes(dataset.train, config.image_size)

@@ -28,7 +28,7 @@ from enum import StrEnum
 
 from catdog.config import TrainConfig
 from catdog.data.pipeline import step_split
-from catdog.training.plan import plan_training
+from catdog.training.plan import Route, plan_training
 
 
 class Yielded(Exception):
@@ -41,12 +41,6 @@ class Waiting(StrEnum):
     NOBODY = "nobody"  # or only the same owner's runs: the round-robin serves owners, not runs
     LIGHT = "light"  # another owner's run that streams nothing: seconds on the trainer
     HEAVY = "heavy"  # another owner's run that streams photos too: it gets turns
-
-
-def light(config: TrainConfig) -> bool:
-    """A job that streams no photos: its phase 1 on cached features, no fine-tuning."""
-    plan = plan_training(config)
-    return plan.features_cached and not plan.fine_tune
 
 
 @dataclass(frozen=True)
@@ -71,11 +65,12 @@ def slicing(train_images: int, batch_size: int, seconds_per_photo: float, slice_
     `seconds_per_photo` (`estimate.seconds_per_photo`). A slice holds whole updates (a split
     batch's passes, `pipeline.step_split`), and a real epoch a whole number of slices."""
     photos_per_pass, passes = step_split(batch_size)
-    passes_per_epoch = max(1, math.ceil(train_images / photos_per_pass))
-    wanted = max(1, round(slice_seconds / max(seconds_per_photo * photos_per_pass, 1e-6)))
-    slices = max(1, math.ceil(passes_per_epoch / wanted))
-    steps = math.ceil(passes_per_epoch / slices)
-    return Slicing(passes * math.ceil(steps / passes), slices)
+    # Counted in updates (a split batch's passes together), so rounding never stretches an epoch.
+    updates_per_epoch = max(1, math.ceil(train_images / (photos_per_pass * passes)))
+    update_seconds = max(seconds_per_photo * photos_per_pass * passes, 1e-6)
+    wanted = max(1, round(slice_seconds / update_seconds))
+    slices = max(1, math.ceil(updates_per_epoch / wanted))
+    return Slicing(passes * math.ceil(updates_per_epoch / slices), slices)
 
 
 @dataclass(frozen=True)
@@ -97,6 +92,8 @@ class SavePoint:
     early_stopping: dict = field(default_factory=dict)  # wait, best, best_epoch (in slices)
     features_reused: int = 0
     time_breakdown: dict = field(default_factory=dict)  # the earlier turns' `Stopwatch`
+    epoch_sums: dict = field(default_factory=dict)  # the real epoch under way: its slices' loss sums, steps, seconds
+    fraction: float = 0.0  # the job's progress, which its bar keeps while it resumes
     turns: int = 1  # turns taken so far
 
     @property
@@ -110,6 +107,19 @@ class SavePoint:
     def from_dict(cls, values: dict) -> SavePoint:
         known = {f.name for f in fields(cls)}
         return cls(**{key: value for key, value in values.items() if key in known})
+
+
+def turn_seed(seed: int, save_point: SavePoint | None) -> int:
+    """The shuffle's and the augmentation's seed for this turn: a resumed job's stream starts
+    anew, so each turn draws another order (the same seed would replay the first photos)."""
+    return seed if save_point is None else seed + 7919 * save_point.turns
+
+
+def light(config: TrainConfig) -> bool:
+    """A job that streams no photos and extracts features once (seconds, or a minute the first
+    time on a dataset): phase 1 on cached features, no augmented views, no fine-tuning."""
+    plan = plan_training(config)
+    return plan.route is Route.CACHED and not plan.fine_tune
 
 
 def early_stopping(patience: int, saved: dict | None, best_weights, yielding):

@@ -171,7 +171,8 @@ def class_job_minutes() -> None:
 
     def changed() -> None:
         try:
-            rules.set_job_minutes(st.session_state["class-job-minutes"], who)
+            minutes = rules.set_job_minutes(st.session_state["class-job-minutes"], who)
+            st.toast(t("train.job_minutes_saved", minutes=minutes), icon=":material/check:")
         except CatdogError as error:
             st.session_state["_job_minutes_error"] = error
 

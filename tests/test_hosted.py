@@ -225,3 +225,18 @@ def test_the_teacher_sets_the_classs_minutes_per_job_and_a_student_cannot(hosted
     assert teacher.number_input(key="class-job-minutes").value == 10
     teacher.number_input(key="class-job-minutes").set_value(25).run()
     assert not teacher.exception and rules.job_minutes(hosted / "models") == 25
+    assert [toast.value for toast in teacher.toast] == [en("train.job_minutes_saved", minutes=25)]
+
+
+def test_a_student_whose_job_is_paused_for_a_turn_is_told_where_it_stopped_and_why(hosted):
+    ana = student("Ana", "train")
+    ana.button(key="start").click().run()
+    [run] = [r for r in runs.list_runs(hosted / "models") if r.state == "queued"]
+    runs.update_status(run.path, paused=123.0, progress={"phase": "training head", "fraction": 0.4,
+                                                         "total_epochs": 3, "epoch": 2, "batch": 9, "batches": 20})
+    from webui.loaders import listed_runs
+
+    listed_runs.clear()  # the server reads the run folders once a second
+    ana.run()
+    assert en("job.paused", epoch=2, epochs=3) in [info.value for info in ana.info]
+    assert [bar.value for bar in ana.get("progress")] == [40]

@@ -82,7 +82,7 @@ def job_status(run: runs.Run, show_internals: bool = True, ahead: int = 1, use_i
     if run.state == State.RUNNING:
         _progress(run.progress)
     elif run.state == State.QUEUED and run.status.get("paused"):  # back in the queue after a turn
-        st.progress(min(run.progress.fraction, 1.0), text=phase_text(run.progress))
+        st.progress(min(run.progress.fraction, 1.0))  # where it stopped; the text below says why it waits
         st.info(t("job.paused", epoch=run.progress.epoch or 1, epochs=run.progress.total_epochs or "-"))
     elif run.state == State.QUEUED:
         st.info(t("job.waiting") if ahead else t("job.starting_trainer"))

@@ -370,8 +370,8 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
                                       "cut short, keeping its best epoch. Fewer epochs, or the faster way below, "
                                       "fit in the time.",
                                 "pt": "Isso passa dos {minutes:g} minutos que este servidor dá a cada treino: ele "
-                                      "seria interrompido, com a sua melhor época. Menos épocas, ou o jeito mais "
-                                      "rápido abaixo, cabem no tempo."},
+                                      "seria interrompido e ficaria com os pesos da sua melhor época. Menos épocas, "
+                                      "ou o jeito mais rápido abaixo, cabem no tempo."},
     "train.faster": {"en": "Faster, to much the same end: {views} augmented versions of each photo through the frozen "
                            "backbone once (Augmented views to cache = {views}) instead of streaming them every "
                            "epoch: about {time}.",
@@ -380,6 +380,8 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
                            "época: cerca de {time}."},
     "train.job_minutes": {"en": "Minutes per job on the trainer (the class's rule)",
                           "pt": "Minutos por treino no treinador (regra da turma)"},
+    "train.job_minutes_saved": {"en": "Saved: {minutes:g} minutes per job, from each job's next turn.",
+                                "pt": "Salvo: {minutes:g} minutos por treino, a partir da próxima vez de cada treino."},
     "train.job_minutes_help": {"en": "A job that reaches it ends with its best epoch's weights, marked cut short. "
                                      "For every job from its next turn on.",
                                "pt": "Um treino que chega a esse tempo termina com os pesos da sua melhor época, "
@@ -429,7 +431,7 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
     "job.paused": {"en": "Paused after its turn on the trainer, at epoch {epoch} of {epochs}: another student's job "
                           "trains now, and this one goes on from where it stopped when its turn comes again.",
                     "pt": "Em pausa depois da sua vez no treinador, na época {epoch} de {epochs}: o treino de outro "
-                          "aluno roda agora, e este continua de onde parou quando chegar a sua vez de novo."},
+                          "estudante roda agora, e este continua de onde parou quando chegar a sua vez de novo."},
     "job.waiting": {"en": "Waiting for the running job to finish (one job at a time on this server).",
                     "pt": "Esperando o treino atual terminar (um treino por vez neste servidor)."},
     "job.starting_trainer": {"en": "Starting: the trainer is loading TensorFlow (a few seconds).",

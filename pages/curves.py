@@ -15,7 +15,7 @@ from webui.error_text import show_error
 from webui.identity import current, run_label, sees_server, shown_path
 from webui.loaders import current_runs, listed_runs
 from webui.navigation import page, page_start, terminal_hint
-from webui.sidebar import active_dataset
+from webui.sidebar import active_dataset, use_run
 from webui.tables import settings_differ, value_text
 from webui.text import number, t
 
@@ -178,7 +178,7 @@ if sees_server(who):  # a server path: for a single user or the teacher, not for
     st.markdown(t("curves.tensorboard"))
     st.code(f"tensorboard --logdir {(models_root() / run.id / 'logs').resolve()}", language="bash")
 if run.has_model and st.button(t("curves.to_export"), icon=":material/ios_share:", key=f"export-{run.id}"):
-    st.session_state["run"] = run.id  # the Export page works on the sidebar's run: this one
+    use_run(run.id)  # the Export page works on the sidebar's run: this one
     st.switch_page(page("export"))
 if may_change(who, run.owner):
     with st.popover(t("curves.delete"), icon=":material/delete:", key=f"delete-{run.id}"):  # closed for the next run

@@ -238,9 +238,10 @@ def test_a_run_deleted_while_shown_gives_a_message_not_a_crash(full_roots):
     assert [info.value for info in app.info] == [en("common.no_model")]  # nothing left to predict with
 
 
-def test_a_run_that_finishes_while_the_app_is_open_becomes_the_sidebars_model(full_roots):
-    """One's own laptop: the model just trained is the one Predict uses next, without a reload;
-    a run picked by hand stays picked until another one finishes."""
+def test_a_run_picked_in_the_sidebar_stays_picked_and_a_new_one_is_offered(full_roots):
+    """One's own laptop: with no pick, the newest run is the model, and a run that finishes while
+    the app is open takes its place; a run picked by hand stays picked when another finishes, which
+    is offered instead (issue 27: Predict said another model than the teacher had chosen)."""
     from webui.loaders import listed_runs
 
     models = full_roots / "models"
@@ -251,13 +252,20 @@ def test_a_run_that_finishes_while_the_app_is_open_becomes_the_sidebars_model(fu
     assert picker.value == first.id
     label = en(f"backbone.{first.config.backbone}")  # the backbone's name, not its registry id
     assert any(label in caption.value and first.id in caption.value for caption in app.caption)
-    picker.set_value(older).run()
-    app.run()
-    assert app.sidebar.selectbox[2].value == older  # picked by hand: kept
-    newer = _copy_run(models, first, "29990101-000000-newer")  # finished meanwhile (the trainer, a CLI)
+    newer = _copy_run(models, first, "29990101-000000-newer")  # no pick yet: the newest is shown
     listed_runs.clear()
     app.run()
     assert app.sidebar.selectbox[2].value == newer
+    app.sidebar.selectbox[2].set_value(older).run()
+    app.run()
+    assert app.sidebar.selectbox[2].value == older and app.session_state["run"] == older  # picked by hand
+    newest = _copy_run(models, first, "29990101-000001-newest")  # finished meanwhile (the trainer, a CLI)
+    listed_runs.clear()
+    app.run()
+    assert app.sidebar.selectbox[2].value == older and app.session_state["run"] == older  # still the pick
+    assert [info.value for info in app.sidebar.info] == [en("side.new_run", run=newest)]
+    app.sidebar.button(key="use-new-run").click().run()
+    assert app.sidebar.selectbox[2].value == newest and not app.sidebar.info
     assert not app.exception
 
 

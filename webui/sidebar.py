@@ -52,20 +52,43 @@ def sidebar() -> None:
             owners = {r.id: r.owner_name for r in finished if r.owner_name}
             # Mine: on one's own laptop every run; on a shared server the student's (or teacher's) own.
             mine = [r.id for r in finished if who is None or r.owner == who.id]
-            selected = st.session_state.get("run")
+            selected, picked = st.session_state.get("run"), st.session_state.get(RUN_PICKED)
             if selected and selected not in ids:  # deleted meanwhile (by its owner, the teacher, a CLI)
                 st.session_state[RUN_GONE] = selected
-            default = selected if selected in ids else (mine or ids)[0]
-            if mine and mine[0] != st.session_state.get("_my_newest_run"):  # a new model of mine: select it
-                default = st.session_state["_my_newest_run"] = mine[0]
+            # A run the user picked stays picked; with no pick, their newest (a new one of theirs is offered).
+            default = picked if picked in ids else (mine or ids)[0]
+            newest, known = (mine[0] if mine else None), st.session_state.get(_NEWEST_KNOWN)
+            if newest and known and newest != known and picked in ids and newest != picked:
+                st.session_state[_OFFERED] = newest
+            st.session_state[_NEWEST_KNOWN] = newest
+            st.session_state[_PICKER] = default
             st.session_state["run"] = st.selectbox(
-                t("side.run"), ids, index=ids.index(default), help=t("side.run_help"),
+                t("side.run"), ids, key=_PICKER, help=t("side.run_help"), on_change=_picked,
                 format_func=lambda run_id: identity.run_label(run_id, owners))
+            offered = st.session_state.get(_OFFERED)
+            if offered in ids and offered != st.session_state["run"]:
+                st.info(t("side.new_run", run=identity.run_label(offered, owners)), icon=":material/new_releases:")
+                st.button(t("side.use_new_run"), on_click=use_run, args=(offered,), key="use-new-run")
         # Redrawn every 2 s, busy or not: the state shown anywhere is at most ~2 s old. It reads no file
         # of its own: the run folders are read once a second for the whole server (current_runs).
         st.fragment(job_line, run_every=2)()
         if limits().hosted:
             st.caption(t("side.hosted", epochs=limits().max_epochs, mb=limits().max_upload_mb))
+
+
+RUN_PICKED = "_run_picked"  # the run the user chose in the picker (or with a page's "use this run")
+_PICKER, _NEWEST_KNOWN, _OFFERED = "_run_picker", "_my_newest_run", "_run_offered"
+
+
+def _picked() -> None:
+    st.session_state[RUN_PICKED] = st.session_state[_PICKER]
+    st.session_state.pop(_OFFERED, None)
+
+
+def use_run(run_id: str) -> None:
+    """Make `run_id` the run every page uses, as if picked in the sidebar."""
+    st.session_state["run"] = st.session_state[RUN_PICKED] = run_id
+    st.session_state.pop(_OFFERED, None)
 
 
 _MY_FINISHED = "_my_finished_runs"

@@ -30,6 +30,8 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
     "side.dataset": {"en": "Dataset", "pt": "Conjunto de dados"},
     "side.dataset_help": {"en": "Folders under the data root {root}", "pt": "Pastas dentro da raiz de dados {root}"},
     "side.no_dataset": {"en": "No dataset yet: see Home.", "pt": "Ainda sem dados: veja o Início."},
+    "side.new_run": {"en": "Your new run is ready: {run}.", "pt": "Seu novo treino está pronto: {run}."},
+    "side.use_new_run": {"en": "Use it", "pt": "Usar este"},
     "side.run": {"en": "Run", "pt": "Treino"},
     "side.run_help": {"en": "The model Predict and Evaluate use", "pt": "O modelo usado em Prever e Avaliar"},
     "side.training": {"en": "Training {run}", "pt": "Treinando {run}"},

@@ -54,7 +54,7 @@ def _finished_run(models_dir, config, epoch_seconds, train=100, validation=20):
 
 def test_this_servers_finished_jobs_calibrate_the_estimate(models_dir):
     config = TrainConfig(**STREAMING, epochs=3)
-    predicted = estimate._streamed_epoch(config, 100, 20, "stream")  # one epoch, uncalibrated
+    predicted = estimate.streamed_epoch_seconds(config, 100, 20, "stream")  # one epoch, uncalibrated
     _finished_run(models_dir, config, epoch_seconds=2 * predicted)  # this server is twice as slow
     factor, calibrated = estimate.calibration(runs.list_runs(models_dir))
     assert calibrated and factor == pytest.approx(2.0, rel=0.01)

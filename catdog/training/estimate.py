@@ -77,7 +77,7 @@ def calibration(listed: list) -> tuple[float, bool]:
             phase = row.get("phase")
             if not row.get("seconds") or (phase == 1 and not streamed_phase1) or phase not in kinds:
                 continue
-            predicted = _streamed_epoch(run.config, run.metrics["train_images"],
+            predicted = streamed_epoch_seconds(run.config, run.metrics["train_images"],
                                         run.metrics.get("validation_images", 0), kinds[phase])
             ratios.append(row["seconds"] / predicted)
         if len(ratios) >= 20:
@@ -87,7 +87,8 @@ def calibration(listed: list) -> tuple[float, bool]:
     return min(5.0, max(0.3, statistics.median(ratios))), True
 
 
-def _streamed_epoch(config: TrainConfig, train: int, validation: int, kind: str, factor: float = 1.0) -> float:
+def streamed_epoch_seconds(config: TrainConfig, train: int, validation: int, kind: str, factor: float = 1.0) -> float:
+    """One streamed epoch: `train` photos through a training step of `kind`, `validation` forward."""
     return train * seconds_per_photo(config, kind, factor) + validation * seconds_per_photo(config, "forward", factor)
 
 
@@ -102,6 +103,13 @@ def _extraction(config: TrainConfig, photos: int, views: int, augmented: bool, f
     return factor * photos * (views * per_view + DECODE_MS) * cores / 1000
 
 
+def fine_tuning_seconds(config: TrainConfig, train: int, validation: int) -> float:
+    """Phase 2's time, if the job fine-tunes: its epochs, streamed."""
+    if not plan_training(config).fine_tune:
+        return 0.0
+    return config.fine_tune_epochs * streamed_epoch_seconds(config, train, validation, "fine_tune")
+
+
 def job_seconds(config: TrainConfig, train: int, validation: int, factor: float = 1.0) -> float:
     """The job's time with every epoch run and its features computed (none found on disk)."""
     plan = plan_training(config)
@@ -112,9 +120,9 @@ def job_seconds(config: TrainConfig, train: int, validation: int, factor: float 
         seconds = CONVERT_SECONDS + head + _extraction(config, train, train_views, plan.route is Route.VIEWS, factor)
         seconds += _extraction(config, validation, validation_views, False, factor)
     else:
-        seconds = config.epochs * _streamed_epoch(config, train, validation, "stream", factor)
+        seconds = config.epochs * streamed_epoch_seconds(config, train, validation, "stream", factor)
     if plan.fine_tune:
-        seconds += config.fine_tune_epochs * _streamed_epoch(config, train, validation, "fine_tune", factor)
+        seconds += config.fine_tune_epochs * streamed_epoch_seconds(config, train, validation, "fine_tune", factor)
     if plan.fine_tune or not plan.features_cached:  # the final evaluation, through the whole network
         seconds += validation * validation_views * seconds_per_photo(config, "forward", factor)
     return seconds

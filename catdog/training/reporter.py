@@ -44,7 +44,9 @@ class Reporter:
         self._resumed_fraction: float | None = None  # a resumed job's progress, until its first batch
         self.history: list[dict] = []
         self.progress = Progress()
-        self.total_epochs = 1
+        self.total_epochs = self._phase1_epochs = 1
+        self._after_phase1 = 0.0
+        self._phase_started, self._phase_first_step = time.time(), None
         self.batches_per_epoch = self.streamed_batches = 1
         self._lock = threading.Lock()
         self._last_write = 0.0
@@ -118,16 +120,21 @@ class Reporter:
             raise Cancelled()
 
     # progress
-    def plan(self, config, train_images: int) -> None:
+    def plan(self, config, train_images: int, validation_images: int = 0) -> None:
         """Epochs in all, and the passes an epoch streams (Keras cannot count a filtered tf.data
-        pipeline's batches; on a shared server a batch takes several passes: pipeline.step_split)."""
-        self.total_epochs = config.total_epochs
+        pipeline's batches; on a shared server a batch takes several passes: pipeline.step_split).
+        After phase 1, fine-tuning's estimated time (training/estimate.py) counts in the time left."""
+        from catdog.training import estimate
+
+        self.total_epochs, self._phase1_epochs = config.total_epochs, config.epochs
         self.streamed_batches = max(1, math.ceil(train_images / step_split(config.batch_size)[0]))
+        self._after_phase1 = estimate.fine_tuning_seconds(config, train_images, validation_images)
 
     def set_phase(self, phase: Phase) -> None:
         log.info("%s: %s", self.run_dir.name, phase.value)
         # A resumed job's bar stays where it was while the model loads and traces (never back to 0).
         self.progress = Progress(phase=phase, total_epochs=self.total_epochs, fraction=self._resumed_fraction or 0.0)
+        self._phase_started, self._phase_first_step = time.time(), None
         self._write(force=True)
 
     def extraction(self, split: str, seen: int, total: int, view: int | None = None,
@@ -139,16 +146,33 @@ class Reporter:
 
     def batch(self, epoch: int, batch: int, logs: dict, batches: int | None = None) -> None:
         """Batch `batch` of `batches` (Keras's steps per epoch; a split batch counts its passes) done."""
-        self.batches_per_epoch = batches or self.streamed_batches
+        # A counter never passes its total: where Keras could not count the batches (photos that
+        # could not be read are dropped), the total is revised to what the epoch turned out to hold.
+        self.batches_per_epoch = max(batches or self.streamed_batches, batch)
         self._resumed_fraction = None
         done = (epoch + min(batch / self.batches_per_epoch, 1.0)) / self.total_epochs
         elapsed = time.time() - self._started
         self.progress = dataclasses.replace(
             self.progress, epoch=epoch + 1, total_epochs=self.total_epochs, batch=batch,
-            batches=self.batches_per_epoch, fraction=min(done, 1.0), elapsed=round(elapsed, 1),
-            eta_seconds=round(elapsed / done * (1 - done), 1) if done > 0.01 else None,
+            batches=self.batches_per_epoch, fraction=max(min(done, 1.0), self.progress.fraction),
+            elapsed=round(elapsed, 1), eta_seconds=self._time_left(epoch, batch),
             loss=_float_or_none(logs.get("loss")), accuracy=_float_or_none(logs.get("accuracy")))
         self._write()
+
+    def _time_left(self, epoch: int, batch: int) -> float | None:
+        """This phase's steps left at this phase's own pace (a fine-tuning step is slower than a
+        head step), then the phases after it as estimated; None until a few steps tell the pace."""
+        step = epoch * self.batches_per_epoch + batch
+        if self._phase_first_step is None:
+            self._phase_first_step, self._phase_started = step, time.time()  # past loading and tracing
+            return None
+        done = step - self._phase_first_step
+        if done < 3:
+            return None
+        in_phase_1 = self.progress.phase is not Phase.FINE_TUNING
+        phase_end = (self._phase1_epochs if in_phase_1 else self.total_epochs) * self.batches_per_epoch
+        pace = (time.time() - self._phase_started) / done
+        return round(max(phase_end - step, 0) * pace + (self._after_phase1 if in_phase_1 else 0.0), 1)
 
     def epoch_end(self, row: dict) -> None:
         self.history.append(row)

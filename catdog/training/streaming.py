@@ -123,6 +123,17 @@ def _write_save_point(training: Training, phase: int, slicing: Slicing, end_slic
         runs.write_save_point(training.run_dir, state, training.model, stopper.best_weights if stopper else None)
 
 
+def shuffle_seed(training: Training) -> int:
+    """The training photos' shuffle seed for this turn (turns.turn_seed)."""
+    return turns.turn_seed(training.config.seed, training.resume)
+
+
+def save_point_of(run_dir) -> SavePoint | None:
+    """The save point an earlier turn of the run wrote, if any (turns.py)."""
+    saved = runs.read_save_point(run_dir)
+    return SavePoint.from_dict(saved) if saved else None
+
+
 def resume_from_save_point(training: Training) -> None:
     """Go on from the save point an earlier turn wrote: its model (with the optimizer's state),
     the best weights so far, the epochs run, the time spent."""

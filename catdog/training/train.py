@@ -30,9 +30,8 @@ from catdog.training.context import Training
 from catdog.training.features import features_of
 from catdog.training.plan import Route, plan_training
 from catdog.training.reporter import Reporter
-from catdog.training.streaming import phase_callbacks, resume_from_save_point, stream
+from catdog.training.streaming import phase_callbacks, resume_from_save_point, save_point_of, shuffle_seed, stream
 from catdog.training.timing import Stopwatch
-from catdog.training.turns import SavePoint, turn_seed
 
 log = logging.getLogger(__name__)
 
@@ -216,11 +215,10 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
                                                                         config.seed))
     storage.write_atomic(run_dir / "class_names", "".join(f"{name}\n" for name in dataset.class_names))
     training = Training(config, plan, dataset, run_dir, reporter or Reporter(run_dir), stopwatch=stopwatch)
-    saved = runs.read_save_point(run_dir)
-    training.resume = SavePoint.from_dict(saved) if saved else None
+    training.resume = save_point_of(run_dir)
     strategy = distribution(config)
     _use_mixed_precision(config)
-    seed = turn_seed(config.seed, training.resume)  # a resumed job's stream starts anew: another order
+    seed = shuffle_seed(training)  # a resumed job's stream starts anew: another order
     make = lambda split, shuffle, cache_bytes: pipeline.make_dataset(
         split, config.image_size, pipeline.step_split(config.batch_size)[0], shuffle=shuffle, seed=seed,
         skipped=training.skipped, cache_bytes=cache_bytes)
@@ -230,7 +228,7 @@ def train(config: TrainConfig, run_dir, reporter: Reporter | None = None) -> dic
         training.train_batches = make(dataset.train, True, budget)
         training.validation_batches = make(dataset.validation, False, budget - train_bytes if train_bytes <= budget
                                            else budget)
-        training.reporter.plan(config, len(dataset.train.paths))
+        training.reporter.plan(config, len(dataset.train.paths), len(dataset.validation.paths))
         if training.resume is not None:
             resume_from_save_point(training)
         else:

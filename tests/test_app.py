@@ -432,9 +432,11 @@ def test_curves_open_on_the_latest_finished_runs_and_explain_their_gaps(full_roo
     assert en("gap.negative", runs="20990101-000002-b") in infos
     assert en("gap.overfitting", runs="20990101-000001-a") in infos
     differ = app.dataframe[-1].value
-    rotation = differ[differ[en("col.setting")] == "augmentation.rotation"]
+    rotation = differ[differ[en("col.setting")] == en("aug.rotation")]  # as the Augmentation page names it
     assert rotation[en("col.change")].tolist() == ["20 → 0"]  # readable rows, not a cut-off dict
-    assert "data_dir" not in differ[en("col.setting")].tolist()
+    names = differ[en("col.setting")].tolist()
+    assert "data_dir" not in names and en("setting.data_dir") not in names
+    assert not [name for name in names if "_" in name or "augmentation." in name]  # no field names
 
 
 def test_curves_lists_a_damaged_run_apart_with_its_reason_and_deletes_it(full_roots):

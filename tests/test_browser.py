@@ -443,7 +443,7 @@ def test_the_overfitting_lesson_opens_both_runs_and_reads_their_gaps(page, fresh
     for run in new:  # each run's gap, read for a student (which reading depends on the curves)
         expect(page.get_by_test_id("stAlert").filter(has_text=f"{run.id}").first).to_be_visible()
     table = page.get_by_test_id("stDataFrame").last
-    expect(table).to_contain_text("augmentation.rotation", timeout=10_000)
+    expect(table).to_contain_text(en("aug.rotation"), timeout=10_000)  # the setting as the page names it
     expect(table).to_contain_text("0 → 20")
     expect(page.get_by_text("DeltaGenerator")).to_have_count(0)  # no bare expression shown by Streamlit's magic
 

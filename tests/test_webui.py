@@ -114,7 +114,8 @@ def test_settings_that_differ_are_named_as_the_train_form_names_them(trained_run
     other = dataclasses.replace(trained_run, id="other", config=dataclasses.replace(
         trained_run.config, epochs=trained_run.config.epochs + 1, learning_rate=0.0123, seed=7))
     differ = settings_differ([trained_run, other])
-    assert differ[S["col.setting"]["en"]].tolist() == [S["train.epochs"]["en"], S["train.lr"]["en"], "seed"]
+    expected = [S["train.epochs"]["en"], S["train.lr"]["en"], S["setting.seed"]["en"]]  # no field name
+    assert differ[S["col.setting"]["en"]].tolist() == expected
 
 
 def test_slider_steps_meet_the_settings_they_hold():
@@ -137,3 +138,22 @@ def test_sliders_write_their_numbers_in_the_readers_language_and_take_any_kept_v
     app.session_state["aug_rotation"] = 20.4  # kept from elsewhere, between two steps
     app.run()
     assert not app.exception and app.select_slider(key="aug_rotation").value == 20.0
+
+
+@pytest.mark.parametrize("language", ["en", "pt"])
+def test_every_setting_is_named_in_words_never_by_its_field(monkeypatch, language):
+    """Issue 27: "augmentation.rotation", "photos_per_class", "preprocessing" reached the tables."""
+    import dataclasses
+
+    import streamlit as st
+
+    from catdog.config import TrainConfig
+    from catdog.data.augment import AugmentConfig
+    from webui import text
+    from webui.tables import setting_name
+
+    monkeypatch.setattr(st, "session_state", {text.CHOSEN_LANGUAGE: language})
+    names = [f.name for f in dataclasses.fields(TrainConfig)]
+    names += [f"augmentation.{f.name}" for f in dataclasses.fields(AugmentConfig)]
+    shown = {name: setting_name(name) for name in names}
+    assert [name for name, words in shown.items() if words == name or "_" in words] == []

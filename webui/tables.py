@@ -18,17 +18,29 @@ def value_text(value) -> str:
     return number(value, "g") if isinstance(value, float) else str(value)
 
 
-# A setting by the words the Train form gives it; the others keep their TrainConfig name.
+# A setting by the words the Train form (or the Augmentation page) gives it; those no form shows
+# have words of their own in the catalogue ("setting.*"), never a TrainConfig field name.
 LABELS = {"backbone": "train.backbone", "image_size": "train.size", "epochs": "train.epochs",
           "batch_size": "train.batch", "learning_rate": "train.lr", "pooling": "train.pooling",
           "dense_units": "train.dense", "dropout": "train.dropout", "mirror_views": "train.mirror_views",
           "test_time_mirror": "train.test_time_mirror", "augmented_views": "train.views",
           "fine_tune_epochs": "train.ft_epochs", "fine_tune_at": "train.ft_at",
-          "fine_tune_learning_rate": "train.ft_lr", "early_stopping_patience": "train.patience"}
+          "fine_tune_learning_rate": "train.ft_lr", "early_stopping_patience": "train.patience",
+          "augmentation": "train.augmentation", "augmentation.horizontal_flip": "aug.hflip",
+          "augmentation.vertical_flip": "aug.vflip", "augmentation.fill_mode": "aug.fill"}
+UNLISTED = ("data_dir", "weights", "weight_decay", "cosine_decay", "label_smoothing", "photos_per_class",
+            "validation_fraction", "seed", "strategy", "preprocessing", "mixed_precision")
 
 
 def setting_name(name: str) -> str:
-    return t(LABELS[name]) if name in LABELS else name
+    """A TrainConfig setting (or `augmentation.<name>`) in the reader's words."""
+    if name in LABELS:
+        return t(LABELS[name])
+    if name in UNLISTED:
+        return t(f"setting.{name}")
+    if name.startswith("augmentation."):
+        return t(f"aug.{name.split('.', 1)[1]}")
+    return name
 
 
 def settings_differ(listed: list[runs.Run], columns: list[str] | None = None) -> pd.DataFrame:

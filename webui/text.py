@@ -150,6 +150,17 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
                            "cima, vários animais numa foto. O modelo aprende tudo o que separa as classes, "
                            "inclusive detalhes que nada têm a ver com o animal."},
     # augmentation
+    "setting.data_dir": {"en": "Dataset", "pt": "Conjunto de dados"},
+    "setting.weights": {"en": "Starting weights", "pt": "Pesos iniciais"},
+    "setting.weight_decay": {"en": "Weight decay", "pt": "Decaimento dos pesos"},
+    "setting.cosine_decay": {"en": "Learning rate falls along a cosine", "pt": "Taxa de aprendizado cai em cosseno"},
+    "setting.label_smoothing": {"en": "Label smoothing", "pt": "Suavização dos rótulos"},
+    "setting.photos_per_class": {"en": "Photos per class (0: all)", "pt": "Fotos por classe (0: todas)"},
+    "setting.validation_fraction": {"en": "Share kept for validation", "pt": "Parte separada para validação"},
+    "setting.seed": {"en": "Random seed", "pt": "Semente aleatória"},
+    "setting.strategy": {"en": "Devices", "pt": "Dispositivos"},
+    "setting.preprocessing": {"en": "Pixel preparation", "pt": "Preparação dos pixels"},
+    "setting.mixed_precision": {"en": "Mixed precision (GPU)", "pt": "Precisão mista (GPU)"},
     "aug.title": {"en": "Data augmentation", "pt": "Aumento de dados"},
     "aug.intro": {"en": "Each epoch, every training photo is changed at random, so the model sees *new* photos and "
                         "learns the animal rather than memorising the pixels. The same function makes these "

@@ -65,6 +65,8 @@ def board() -> None:
     accuracy = st.column_config.ProgressColumn(t("col.test_acc"), format="percent", min_value=0.0, max_value=1.0)
     picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="board",
                           column_config={t("col.test_acc"): accuracy})
+    if leaderboard.has_ties(rows):
+        st.caption(t("board.ties"))
     if picked.selection.rows:
         run_id = rows[picked.selection.rows[0]].run_id
         if st.button(t("board.open", run=run_id), icon=":material/show_chart:"):

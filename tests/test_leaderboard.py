@@ -51,7 +51,9 @@ def test_finished_runs_are_scored_once_and_ranked_with_their_student(classroom):
     scores = {run.id: run.test_score for run in listed}
     assert all(score["photos"] == 6 and 0 <= score["accuracy"] <= 1 for score in scores.values())
     rows = leaderboard.ranking(listed, test)
-    assert [row.rank for row in rows] == [1, 2] and {row.student for row in rows} == {"Ana", "-"}
+    # Copies of one model: the same photos right, so they share the first place.
+    assert [row.rank for row in rows] == [1, 1] and {row.student for row in rows} == {"Ana", "-"}
+    assert leaderboard.has_ties(rows)
     assert rows[0].test_accuracy >= rows[1].test_accuracy and rows[0].settings["backbone"] == listed[0].config.backbone
 
 
@@ -157,3 +159,18 @@ def test_deleting_the_test_set_forgets_it_so_a_new_dataset_of_that_name_is_not_h
     assert leaderboard.chosen_name(models) == "exam" and leaderboard.test_set(models) is None
     leaderboard.forget_deleted_test_set("exam", models)  # what the page that deletes it calls
     assert leaderboard.chosen_name(models) is None
+
+
+def test_equal_scores_share_a_rank_and_the_next_one_counts_them(classroom):
+    data, models = classroom
+    test = leaderboard.choose_test_set("exam", TEACHER, models, data)
+    for name, accuracy, seconds in (("20260101-000000-a", 0.975, 30), ("20260101-000001-b", 0.975, 20)):
+        runs.write_test_score(models / name, {"fingerprint": test.fingerprint, "accuracy": accuracy, "photos": 40})
+        storage.write_json(models / name / "metrics.json", {**runs.load_run(models / name).metrics, "seconds": seconds})
+    third = models / "20260101-000002-c"
+    shutil.copytree(models / "20260101-000000-a", third)
+    runs.write_test_score(third, {"fingerprint": test.fingerprint, "accuracy": 0.95, "photos": 40})
+    rows = leaderboard.ranking(runs.list_runs(models), test)
+    assert [(row.rank, row.run_id) for row in rows] == [
+        (1, "20260101-000001-b"), (1, "20260101-000000-a"), (3, "20260101-000002-c")]  # the faster first
+

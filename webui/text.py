@@ -518,6 +518,8 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
                          "scored on it.",
                    "pt": "Nenhum conjunto de teste escolhido ainda: o professor escolhe um aqui, e cada treino "
                          "concluído é avaliado nele."},
+    "board.ties": {"en": "Equal test accuracies share a rank; among them, the faster training is listed first.",
+                   "pt": "Acurácias de teste iguais dividem a posição; entre elas, o treino mais rápido vem primeiro."},
     "board.scoring": {"en": {"one": "Scoring {count} run on the test photos; the table updates by itself.",
                              "other": "Scoring {count} runs on the test photos; the table updates by itself."},
                       "pt": {"one": "Avaliando {count} treino nas fotos de teste; a tabela se atualiza sozinha.",

@@ -181,15 +181,21 @@ def score_next(models_dir=None, listed: list[runs.Run] | None = None) -> runs.Ru
 
 
 def ranking(listed: list[runs.Run], test: TestSet | None) -> list[Row]:
-    """Scored runs, the best test accuracy first (the faster training first among equals)."""
+    """Scored runs, the best test accuracy first. Equal accuracies share a rank (1, 1, 3: the same
+    photos right); among them the faster training is listed first (`TIE_BREAK`)."""
     if test is None:
         return []
     scored = [run for run in listed if _scored(run, test) and "accuracy" in run.test_score
               and not uses_test_set(run, test)]
     scored.sort(key=lambda run: (-run.test_score["accuracy"], run.metrics.get("seconds", float("inf"))))
-    return [Row(rank, run.id, run.owner_name or "-", _key_settings(run), run.test_score["accuracy"],
-                run.metrics.get("val_accuracy"), run.metrics.get("seconds"))
-            for rank, run in enumerate(scored, start=1)]
+    accuracies = [run.test_score["accuracy"] for run in scored]
+    return [Row(accuracies.index(run.test_score["accuracy"]) + 1, run.id, run.owner_name or "-", _key_settings(run),
+                run.test_score["accuracy"], run.metrics.get("val_accuracy"), run.metrics.get("seconds"))
+            for run in scored]
+
+
+def has_ties(rows: list[Row]) -> bool:
+    return len({row.rank for row in rows}) < len(rows)
 
 
 def _key_settings(run: runs.Run) -> dict:

@@ -138,8 +138,9 @@ def gap_row(run: runs.Run) -> dict:
     last = [h for h in run.history if isinstance(h.get("accuracy"), (int, float))
             and isinstance(h.get("val_accuracy"), (int, float))]
     train, validation = last[-1]["accuracy"], last[-1]["val_accuracy"]
-    return {t("col.run"): run.id, t("col.augmentation"): on_off(run.config), t("col.train_acc"): number(train, ".3f"),
-            t("col.val_acc"): number(validation, ".3f"), t("col.gap"): number(train - validation, "+.3f")}
+    return {t("col.run"): run.id, t("col.augmentation"): on_off(run.config),
+            t("col.train_acc_last"): number(train, ".3f"), t("col.val_acc_last"): number(validation, ".3f"),
+            t("col.gap"): number(train - validation, "+.3f")}
 
 
 def moving(listed: list[runs.Run]) -> bool:

@@ -52,6 +52,7 @@ def board() -> None:
         return
     photos = next(run.test_score.get("photos") for run in listed if run.id == rows[0].run_id)
     st.caption(t("board.on", name=test.name, photos=photos) + " " + t("board.pick"))
+    students = any(row.student != "-" for row in rows)  # one person on a laptop: no "Student -" column
     table = pd.DataFrame([{
         # What decides the ranking first, so that it is in view on a narrow screen.
         t("col.rank"): row.rank, t("col.owner"): row.student, t("col.test_acc"): row.test_accuracy,
@@ -62,6 +63,8 @@ def board() -> None:
         t("col.batch"): row.settings["batch_size"], t("col.lr"): value_text(row.settings["learning_rate"]),
         t("col.duration"): None if row.training_seconds is None else round(row.training_seconds),
         t("col.run"): row.run_id} for row in rows])
+    if not students:
+        table = table.drop(columns=[t("col.owner")])
     accuracy = st.column_config.ProgressColumn(t("col.test_acc"), format="percent", min_value=0.0, max_value=1.0)
     picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="board",
                           column_config={t("col.test_acc"): accuracy})

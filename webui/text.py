@@ -604,12 +604,14 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
     "col.batch": {"en": "batch", "pt": "lote"},
     "col.lr": {"en": "learning rate", "pt": "taxa de aprendizado"},
     "col.augmentation": {"en": "augmentation", "pt": "aumento"},
-    "col.best": {"en": "best val accuracy", "pt": "melhor acurácia val."},
+    "col.best": {"en": "val accuracy, best epoch (during training)",
+                 "pt": "acurácia val., melhor época (durante o treino)"},
     "col.best_help": {"en": "The best epoch's validation accuracy during training, on each photo as it is: "
                             "the curves' highest point.",
                       "pt": "A acurácia de validação da melhor época durante o treino, com cada foto como ela é: "
                             "o ponto mais alto das curvas."},
-    "col.final": {"en": "final val accuracy", "pt": "acurácia val. final"},
+    "col.final": {"en": "val accuracy, saved model (measured after)",
+                  "pt": "acurácia val., modelo salvo (medida depois)"},
     "col.final_help": {"en": "The saved model's validation accuracy, measured once after training: the "
                              "figure Predict shows. Early stopping keeps the epoch with the lowest validation "
                              "loss, not always the one with the best accuracy, and with \"Predict with the photo "
@@ -621,6 +623,8 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
     "col.duration": {"en": "duration (seconds)", "pt": "duração (segundos)"},
     "col.train_acc": {"en": "train accuracy", "pt": "acurácia treino"},
     "col.val_acc": {"en": "validation accuracy", "pt": "acurácia validação"},
+    "col.train_acc_last": {"en": "train accuracy, last epoch", "pt": "acurácia treino, última época"},
+    "col.val_acc_last": {"en": "validation accuracy, last epoch", "pt": "acurácia validação, última época"},
     "col.gap": {"en": "gap (train - validation)", "pt": "diferença (treino - validação)"},
     "col.photo": {"en": "photo", "pt": "foto"},
     "col.prediction": {"en": "prediction", "pt": "previsão"},

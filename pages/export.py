@@ -63,7 +63,7 @@ except CatdogError as error:
 st.subheader(t("export.keras"))
 st.markdown(t("export.keras_note"))
 # The file is read when the button is clicked, not on every run of the page.
-st.download_button(t("export.download"), data=run.model_path.read_bytes, file_name=f"{run.id}.keras",
+st.download_button(t("export.download"), data=run.model_path.read_bytes, file_name=export.download_name(run),
                    icon=":material/download:", on_click="ignore", key="keras_download")
 
 st.subheader(t("export.card"))

@@ -108,7 +108,8 @@ def test_exporting_a_run_without_a_model_is_a_clear_error(models_dir):
 
 
 def test_model_card_snippet_runs_in_a_fresh_python_without_catdog(trained_run, tmp_path):
-    """Test that the card's own code loads the run's model.keras with only Keras and predicts every class."""
+    """Test that the card's own code loads the model, by the name the Export page's download gives it,
+    with only Keras, and predicts every class."""
     import ast
     import shutil
     import subprocess
@@ -119,7 +120,7 @@ def test_model_card_snippet_runs_in_a_fresh_python_without_catdog(trained_run, t
     card = export.model_card(trained_run.path)
     assert "## How to use this model" in card and "(N, 32, 32, 3)" in card and "class order: cats, dogs" in card
     snippet = card.split("```python\n")[1].split("```")[0]
-    shutil.copy(trained_run.model_path, tmp_path / "model.keras")
+    shutil.copy(trained_run.model_path, tmp_path / export.download_name(trained_run))  # as downloaded
     make_image(tmp_path / "photo.jpg", kind=1)
     check = "import importlib.util\nassert importlib.util.find_spec('catdog') is None, 'catdog is importable'\n"
     done = subprocess.run([sys.executable, "-I", "-c", check + snippet], check=False, cwd=tmp_path,

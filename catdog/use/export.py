@@ -139,14 +139,20 @@ def model_card(ref, models_dir=None, full_paths: bool = True, language: str = "e
     return "\n".join(lines) + "\n"
 
 
+def download_name(run: runs.Run) -> str:
+    """The model file's name when downloaded: the run's id, so two downloads never clash."""
+    return f"{run.id}.keras"
+
+
 def _snippet(run: runs.Run) -> list[str]:
-    """The card's Python code, the same in every language: it loads model.keras in plain Keras."""
+    """The card's Python code, the same in every language: it loads the model in plain Keras, by the
+    name the Export page's download gives it (`download_name`)."""
     size = run.config.image_size
     return [
         "```python",
         "import keras, numpy as np",
         "from PIL import Image",
-        'model = keras.saving.load_model("model.keras")',
+        f'model = keras.saving.load_model("{download_name(run)}")',
         f'pixels = np.asarray(Image.open("photo.jpg").convert("RGB").resize(({size}, {size})), "float32")',
         f"print(dict(zip({list(run.class_names)!r}, model.predict(pixels[None], verbose=0)[0].tolist())))",
         "```",

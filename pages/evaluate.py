@@ -79,7 +79,9 @@ def confusion() -> None:
                    + (t("eval.first") if len(shown) > 24 else ""))
         grid = st.columns(8)
         for i, item in enumerate(shown[:24]):
-            grid[i % 8].image(thumbnail_jpeg(item.path), caption=number(item.confidence, ".2f"))
+            # The model's probability for the class it predicted: what the number is, said on it.
+            grid[i % 8].image(thumbnail_jpeg(item.path), caption=t("eval.probability", name=predicted_name,
+                                                                   probability=number(item.confidence, ".2f")))
 
 
 st.fragment(confusion)()

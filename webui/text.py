@@ -722,6 +722,7 @@ S: dict[str, dict[str, str | dict[str, str]]] = {
                               "looked when it chose the wrong class.",
                         "pt": "Ordenados por confiança: os piores erros primeiro. O mapa de calor mostra para onde "
                               "o modelo olhou ao escolher a classe errada."},
+    "eval.probability": {"en": "P({name}) {probability}", "pt": "P({name}) {probability}"},
     "eval.seen_as": {"en": "{true} seen as {predicted} ({confidence})",
                      "pt": "{true} visto como {predicted} ({confidence})"},
     "eval.explain": {"en": "Accuracy is the share of photos it gets right. Precision: of the photos it called "

@@ -173,7 +173,7 @@ def test_remove_rename_and_delete(root):
     with pytest.raises(CatdogError, match="no photo"):
         collect.remove_photo(collect.get("pets"), "cats", "../../../etc/passwd")
     collect.rename_class(collect.get("pets"), "cats", "kittens")
-    assert [(c.name, len(c.photos)) for c in collect.get("pets").classes] == [("dogs", 0), ("kittens", 2)]
+    assert [(c.name, len(c.photos)) for c in collect.get("pets").classes] == [("kittens", 2), ("dogs", 0)]  # in place
     with pytest.raises(CatdogError, match="already a class called Dogs"):
         collect.rename_class(collect.get("pets"), "kittens", "Dogs")
     collect.delete_class(collect.get("pets"), "dogs")
@@ -224,3 +224,15 @@ def test_six_tabs_creating_collections_at_once_keep_to_the_quota(root, monkeypat
     bia = Identity("bia", "Bia")
     outcomes = at_once(lambda number: collect.create(f"draft {number}", ["rock", "paper"], bia), 6)
     assert outcomes == ["ok"] * 3 + ["quota_datasets"] * 3
+
+
+def test_classes_keep_the_order_they_were_typed_in(root):
+    """Issue 27: "pedra, papel, tesoura" came back as "papel, pedra, tesoura"."""
+    collection = collect.create("jogo", ["pedra", "papel", "tesoura"], root=root)
+    assert [c.name for c in collection.classes] == ["pedra", "papel", "tesoura"]
+    collect.add_class(collection, "lagarto")
+    collection = collect.get("jogo", root=root)
+    collect.rename_class(collection, "papel", "folha")
+    collection = collect.get("jogo", root=root)
+    collect.delete_class(collection, "pedra")
+    assert [c.name for c in collect.get("jogo", root=root).classes] == ["folha", "tesoura", "lagarto"]

@@ -18,7 +18,7 @@ def test_training_waits_for_enough_photos_in_every_class(root):
     assert not made.ready and made.short == {"birds": 10, "dogs": 6}
     with pytest.raises(CatdogError) as caught:
         to_dataset(made)
-    assert caught.value.params["missing"] == "birds (10), dogs (6)"
+    assert caught.value.params["missing"] == "dogs (6), birds (10)"  # in the order the classes were typed
 
 
 def test_publish_splits_every_class_by_the_validation_fraction_and_can_be_repeated(root):

@@ -93,10 +93,19 @@ def write_record(folder: Path, owner: str | None, owner_name: str) -> None:
                {"owner": owner, "owner_name": owner_name, "bytes": size, "collection": True})
 
 
+ORDER = ".classes.json"  # the classes in the order they were typed (the folders list them sorted)
+
+
+def _write_order(folder: Path, names: list[str]) -> None:
+    write_json(folder / ORDER, names)
+
+
 def _read(folder: Path) -> Collection:
-    record = _owner_record(folder)
+    record, typed = _owner_record(folder), read_json(folder / ORDER)
+    typed = [name for name in typed if isinstance(name, str)] if isinstance(typed, list) else []
+    place = lambda d: (typed.index(d.name), "") if d.name in typed else (len(typed), d.name)
     classes = [PhotoClass(d.name, sorted(p for p in d.iterdir() if p.suffix == ".jpg" and not p.name.startswith(".")))
-               for d in sorted(folder.iterdir(), key=lambda d: d.name) if d.is_dir()]
+               for d in sorted(folder.iterdir(), key=place) if d.is_dir()]
     return Collection(folder.name, folder, record.get("owner"), record.get("owner_name", ""), classes)
 
 
@@ -152,6 +161,7 @@ def create(name: str, class_names: list[str], who: Identity | None = None, root=
         write_record(folder, who and who.id, who.name if who else "")  # counted by the next tab's check
     for class_name in checked:
         (folder / class_name).mkdir()
+    _write_order(folder, checked)
     return _read(folder)
 
 
@@ -187,12 +197,14 @@ def _new_class_names(typed: list[str], existing: list[str]) -> list[str]:
 def add_class(collection: Collection, name: str) -> None:
     [name] = _new_class_names([name], [c.name for c in collection.classes])
     (collection.path / name).mkdir()
+    _write_order(collection.path, [c.name for c in collection.classes] + [name])
 
 
 def rename_class(collection: Collection, old: str, new: str) -> None:
     _class_folder(collection, old)
     [new] = _new_class_names([new], [c.name for c in collection.classes if c.name != old])
     (collection.path / old).rename(collection.path / new)
+    _write_order(collection.path, [new if c.name == old else c.name for c in collection.classes])
 
 
 def _check_room(collection: Collection, adding: int) -> None:
@@ -203,6 +215,7 @@ def _check_room(collection: Collection, adding: int) -> None:
 
 def delete_class(collection: Collection, name: str) -> None:
     shutil.rmtree(_class_folder(collection, name))
+    _write_order(collection.path, [c.name for c in collection.classes if c.name != name])
     write_record(collection.path, collection.owner, collection.owner_name)
 
 
